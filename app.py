@@ -1,0 +1,139 @@
+"""incidentmap: build the app from settings, and the ``incidentmap`` command line.
+
+``gunicorn app:server`` serves the app (``server`` is built on first access, not at import);
+``python app.py`` runs the development server like ``incidentmap serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from data.db import StoreError
+from data.settings import SETTINGS_HELP, Settings, SettingsError
+
+log = logging.getLogger("incidentmap")
+
+
+def build_app(settings: Settings | None = None):
+    """Open the store and build the Dash app for ``settings`` (environment by default).
+
+    Returns
+    -------
+    dash.Dash
+    """
+    from dashboard.app_factory import create_app
+    from dashboard.context import AppContext
+    from data.store import open_store
+    from data.taxonomy import load_taxonomy
+
+    settings = settings or Settings.from_env()
+    engine = open_store(settings)
+    return create_app(AppContext(settings, engine, load_taxonomy()))
+
+
+def __getattr__(name: str):
+    if name == "server":  # lazily, so importing app.py does no work
+        return build_app().server
+    raise AttributeError(name)
+
+
+def _cmd_serve(args, settings: Settings) -> int:
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = build_app(settings)
+    print(f"incidentmap is running on http://{host}:{port}/ (Ctrl+C stops it)", flush=True)
+    app.run(host=host, port=port, debug=args.debug)
+    return 0
+
+
+def _cmd_demo(args, settings: Settings) -> int:
+    from data.db import make_engine, upgrade
+    from data.demo import load_demo
+    from data.store import schema_is_current
+
+    engine = make_engine(settings.effective_database_url)
+    if settings.uses_embedded_store:
+        upgrade(engine)
+    if not schema_is_current(engine):
+        raise StoreError("the database is not migrated: run `incidentmap db upgrade` first")
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            print(f"\r  {done:,}/{total:,} incidents", end="", file=sys.stderr, flush=True)
+
+    rows = load_demo(engine, rows=args.rows, seed=args.seed, progress=progress)
+    if tty:
+        print(file=sys.stderr)
+    print(f"loaded {rows:,} synthetic demo incidents (seed {args.seed}) into source 'demo'")
+    return 0
+
+
+def _cmd_db(args, settings: Settings) -> int:
+    from data.db import make_engine, redact, upgrade
+    from data.store import schema_is_current
+
+    engine = make_engine(settings.effective_database_url)
+    url = redact(settings.effective_database_url)
+    if args.db_command == "upgrade":
+        upgrade(engine)
+        print(f"database {url} is at the current schema")
+    else:
+        state = "current" if schema_is_current(engine) else "NOT current (run db upgrade)"
+        print(f"database {url}: schema {state}")
+    return 0
+
+
+def _cmd_settings(_args, _settings: Settings) -> int:
+    for name, text in SETTINGS_HELP.items():
+        print(f"INCIDENTMAP_{name}\n    {text}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``incidentmap`` argument parser."""
+    settings_lines = "\n".join(f"  INCIDENTMAP_{n}" for n in SETTINGS_HELP)
+    top = argparse.ArgumentParser(
+        prog="incidentmap",
+        description="Map anti-migrant hate incidents across the EU-27.",
+        epilog="Settings come from environment variables (see `incidentmap settings`):\n"
+        + settings_lines,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the dashboard (creates and seeds the default "
+                           "SQLite store on first start)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8050)")
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode (development)")
+    serve.set_defaults(func=_cmd_serve)
+    demo = sub.add_parser("demo", help="load the synthetic demo dataset (replaces earlier "
+                          "demo records)")
+    demo.add_argument("--rows", type=int, default=20_000, help="incidents (default 20000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.set_defaults(func=_cmd_demo)
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("db_command", choices=("upgrade", "current"),
+                    help="upgrade: apply migrations; current: report the schema state")
+    db.set_defaults(func=_cmd_db)
+    settings = sub.add_parser("settings", help="list the settings and what they do")
+    settings.set_defaults(func=_cmd_settings)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``incidentmap`` command line; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return args.func(args, settings)
+    except (StoreError, SettingsError) as exc:
+        print(f"incidentmap: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -1,0 +1,1 @@
+"""The Dash application: pages, figures, the API blueprint."""

@@ -1,0 +1,49 @@
+"""Per-process application context: settings, engine, taxonomy and the analytic snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import flask
+from sqlalchemy import Engine
+
+from data.analytics import Snapshot, SnapshotCache
+from data.settings import Settings
+from data.taxonomy import Taxonomy
+
+EXTENSION_KEY = "incidentmap"
+
+
+@dataclass
+class AppContext:
+    """What every request handler needs; one per app, stored on the Flask server."""
+
+    settings: Settings
+    engine: Engine
+    taxonomy: Taxonomy
+    snapshots: SnapshotCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.snapshots = SnapshotCache(self.engine, self.taxonomy)
+
+    def snapshot(self) -> Snapshot:
+        """The public snapshot for the current data version."""
+        return self.snapshots.get()
+
+    def country_names(self, lang: str = "en") -> dict[str, str]:
+        """Display name per ISO alpha-2 code."""
+        return {c.iso2: c.names.get(lang, c.iso2) for c in self.taxonomy.countries()}
+
+    def labels(self, kind: str) -> dict[str, str]:
+        """Display label per code of ``kind``."""
+        return {code: self.taxonomy.label(code) for code in self.taxonomy.codes(kind)}
+
+
+def current() -> AppContext:
+    """The context of the app serving the current request."""
+    return flask.current_app.extensions[EXTENSION_KEY]
+
+
+def attach(server: flask.Flask, context: AppContext) -> None:
+    """Store ``context`` on ``server`` so handlers find it with :func:`current`."""
+    server.extensions[EXTENSION_KEY] = context

@@ -1,0 +1,182 @@
+"""Pure figure builders: pandas in, ``plotly.graph_objects.Figure`` (or patch values) out.
+
+Figures never touch the database. The map's geometry is referenced by URL (served by the app),
+so a filter change only re-sends the values (see :func:`choropleth_values`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+
+MAP_CENTER = {"lat": 53.0, "lon": 14.0}
+MAP_ZOOM = 2.4
+METRICS = {"count": "Incidents", "per_million": "Incidents per million residents"}
+
+
+def metric_values(counts: pd.Series, metric: str, population: dict[str, int]) -> pd.Series:
+    """Counts, or counts per million residents, per member state."""
+    if metric == "per_million":
+        pop = pd.Series(population).reindex(counts.index).astype(float)
+        return (counts / pop * 1e6).round(2)
+    return counts.astype(float)
+
+
+def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int],
+                      names: dict[str, str]) -> dict:
+    """The parts of the map that change with a filter: values, hover text, colour range.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Incidents per member state (ISO alpha-2 index, all 27).
+    metric : {"count", "per_million"}
+    population : dict
+        Residents per member state.
+    names : dict
+        Display name per ISO alpha-2 code.
+
+    Returns
+    -------
+    dict
+        ``locations``, ``z``, ``text``, ``zmax`` and ``title`` for the EU trace.
+    """
+    values = metric_values(counts, metric, population)
+    text = []
+    for iso, count in counts.items():
+        line = f"<b>{names.get(iso, iso)}</b><br>{int(count):,} incidents"
+        if metric == "per_million":
+            line += f"<br>{values[iso]:,.2f} per million residents"
+        text.append(line)
+    top = float(values.max()) if len(values) else 0.0
+    return {
+        "locations": list(counts.index),
+        "z": [float(v) for v in values],
+        "text": text,
+        "zmax": top if top > 0 else 1.0,
+        "title": METRICS[metric],
+    }
+
+
+def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> go.Figure:
+    """Member-state choropleth on a tile-free base map (renders offline).
+
+    Parameters
+    ----------
+    values : dict
+        Output of :func:`choropleth_values`.
+    eu_geojson_url, context_geojson_url : str
+        URLs (served by the app) of the member-state and grey context geometries.
+    """
+    context = go.Choroplethmap(
+        geojson=context_geojson_url, featureidkey="properties.name", locations=[], z=[],
+        colorscale=[[0, theme.CONTEXT_FILL], [1, theme.CONTEXT_FILL]], showscale=False,
+        marker={"line": {"color": theme.CONTEXT_LINE, "width": 0.5}}, hoverinfo="skip",
+        name="context",
+    )
+    eu = go.Choroplethmap(
+        geojson=eu_geojson_url, featureidkey="id", locations=values["locations"],
+        z=values["z"], text=values["text"], hovertemplate="%{text}<extra></extra>",
+        zmin=0, zmax=values["zmax"], colorscale=theme.SEQUENTIAL,
+        reversescale=theme.REVERSED_SEQUENTIAL,
+        marker={"line": {"color": theme.BORDER, "width": 0.8}, "opacity": 0.95},
+        colorbar={"title": {"text": values["title"], "side": "right"}, "thickness": 12},
+        name="incidents",
+    )
+    fig = go.Figure([context, eu])
+    fig.update_layout(
+        map={"style": "white-bg", "center": MAP_CENTER, "zoom": MAP_ZOOM},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520, font={"family": theme.FONT},
+        clickmode="event", uirevision="map",
+    )
+    return fig
+
+
+def _empty(message: str, height: int) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(
+        height=height, xaxis={"visible": False}, yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, font={"family": theme.FONT},
+    )
+    return fig
+
+
+def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
+             order: tuple[str, ...]) -> go.Figure:
+    """Stacked bars of incidents per period, coloured by primary bias motivation.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Columns ``period`` (label such as ``2016-03``), ``bias`` (code) and ``count``.
+    granularity : {"month", "week", "year"}
+    labels : dict
+        Display label per bias code.
+    order : tuple of str
+        Bias codes in legend order (taxonomy order).
+    """
+    if counts.empty:
+        return _empty("No incidents match these filters.", 300)
+    pivot = counts.pivot_table(index="period", columns="bias", values="count", aggfunc="sum",
+                               fill_value=0).sort_index()
+    x = list(pivot.index)
+    if granularity == "year":
+        x = [f"{p}-01-01" for p in x]
+    elif granularity == "month":
+        x = [f"{p}-01" for p in x]
+    traces = []
+    codes = [c for c in (*order, "unknown") if c in pivot.columns]
+    for i, code in enumerate(codes):
+        traces.append(go.Bar(
+            x=x, y=pivot[code].to_numpy(), name=labels.get(code, code),
+            marker={"color": theme.CATEGORICAL[i % len(theme.CATEGORICAL)], "line": {"width": 0}},
+            hovertemplate=f"{labels.get(code, code)}: %{{y:,}}<extra>%{{x}}</extra>",
+        ))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        barmode="stack", height=300, bargap=0.05, font={"family": theme.FONT},
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        legend={"title": {"text": "Primary bias motivation (each incident once)"},
+                "orientation": "h", "y": -0.25, "font": {"size": 11}},
+        yaxis={"title": {"text": "Incidents"}}, uirevision="timeline",
+        xaxis={"type": "category" if granularity == "week" else "date"},
+    )
+    return fig
+
+
+def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figure:
+    """Horizontal bars per code, largest first; a record with several codes counts for each.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Count per code.
+    labels : dict
+        Display label per code.
+    title : str
+        Axis title, e.g. "Incidents (an incident with several types counts once for each)".
+    """
+    shown = counts[counts > 0].sort_values()
+    if shown.empty:
+        return _empty("No incidents match these filters.", 320)
+    names = [labels.get(c, c) for c in shown.index]
+    fig = go.Figure(go.Bar(
+        x=shown.to_numpy(), y=names, orientation="h", customdata=list(shown.index),
+        marker={"color": theme.CATEGORICAL[0]}, hovertemplate="%{y}: %{x:,}<extra></extra>",
+        text=[f"{v:,}" for v in shown.to_numpy()], textposition="outside", cliponaxis=False,
+    ))
+    fig.update_layout(
+        height=max(220, 26 * len(shown) + 60), font={"family": theme.FONT},
+        margin={"l": 10, "r": 40, "t": 10, "b": 40},
+        xaxis={"title": {"text": title}}, yaxis={"automargin": True},
+    )
+    return fig
+
+
+def share_unplaced(unplaced: int, total: int) -> float:
+    """Share of records a view cannot place (0 when there are none)."""
+    return float(np.divide(unplaced, total)) if total else 0.0

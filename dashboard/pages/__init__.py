@@ -1,0 +1,1 @@
+"""Dash pages; each module exposes ``layout(context)`` and ``register(app)``."""

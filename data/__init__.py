@@ -1,0 +1,1 @@
+"""The data layer: settings, store, filters, queries, privacy and reference files."""

@@ -1,0 +1,256 @@
+"""In-memory analytic snapshot of the public records: compact numpy codes, fast aggregates.
+
+A filter change on the dashboard becomes a boolean mask over a few compact arrays plus
+``bincount`` calls (milliseconds at a million records) instead of a query per view. The
+snapshot is built from the public projection (:mod:`data.privacy`), so every public count —
+map, timeline, breakdowns, the API's stats and the rows a download selects — comes from the
+same records at the same public precision. It is keyed by the store's data version: any
+write bumps the version and the next read rebuilds the snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from data.db import data_version
+from data.filters import CODE_PARAMS, IncidentFilter
+from data.queries import load_public_frame
+from data.taxonomy import Taxonomy
+from data.vocab import DATE_PRECISIONS
+
+EPOCH = dt.date(1970, 1, 1)
+GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
+          "type", "source")
+_DAY, _WEEK, _MONTH, _YEAR = (DATE_PRECISIONS.index(p) for p in ("day", "week", "month", "year"))
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    return (pd.to_datetime(values).to_numpy("datetime64[D]").astype(np.int64)).astype(np.int32)
+
+
+def _categories(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    cat = pd.Categorical(values)
+    return cat.codes.astype(np.int32), tuple(str(c) for c in cat.categories)
+
+
+@dataclass
+class CodeLinks:
+    """Record-to-code links of one kind, as parallel arrays (position in snapshot, code)."""
+
+    rows: np.ndarray
+    codes: np.ndarray
+    bits: np.ndarray
+    primary: np.ndarray | None
+
+
+@dataclass
+class Timeline:
+    """Counts per period and primary bias motivation, plus records the view cannot place."""
+
+    counts: pd.DataFrame
+    unplaced: int
+    granularity: str
+
+
+class Snapshot:
+    """Public records as compact arrays. Build with :meth:`from_frame` or :func:`build`."""
+
+    def __init__(self, frame: pd.DataFrame, links: dict[str, pd.DataFrame], taxonomy: Taxonomy,
+                 version: int = 0):
+        self.version = version
+        self.taxonomy = taxonomy
+        self.size = len(frame)
+        self.ids = frame["id"].to_numpy(np.int64)
+        position = pd.Series(np.arange(self.size, dtype=np.int32), index=self.ids)
+        self.countries = tuple(c.iso2 for c in taxonomy.countries())
+        country_index = {iso: i for i, iso in enumerate(self.countries)}
+        self.country = frame["country"].map(country_index).fillna(255).to_numpy(np.uint8)
+        self.start = _days(frame["date_start"])
+        self.end = _days(frame["date_end"])
+        precision_index = {p: i for i, p in enumerate(DATE_PRECISIONS)}
+        self.precision = frame["date_precision"].map(precision_index).to_numpy(np.uint8)
+        self.source, self.sources = _categories(frame["source"])
+        self.is_demo = (frame["policy"] == "demo").to_numpy()
+        self.nuts = {level: _categories(frame[level].fillna("")) for level in
+                     ("nuts1", "nuts2", "nuts3")}
+        self.links: dict[str, CodeLinks] = {}
+        for kind in CODE_PARAMS:
+            codes = taxonomy.codes(kind)
+            index = {c: i for i, c in enumerate(codes)}
+            link = links[kind]
+            known = link["code"].isin(index) & link["incident_id"].isin(position.index)
+            link = link[known]
+            rows = position.loc[link["incident_id"].to_numpy()].to_numpy(np.int32)
+            code_idx = link["code"].map(index).to_numpy(np.uint8)
+            bits = np.zeros(self.size, dtype=np.uint64)
+            np.bitwise_or.at(bits, rows, np.left_shift(np.uint64(1), code_idx.astype(np.uint64)))
+            primary = None
+            if "is_primary" in link:
+                primary = np.full(self.size, 255, dtype=np.uint8)
+                flag = link["is_primary"].to_numpy(bool)
+                primary[rows[flag]] = code_idx[flag]
+            self.links[kind] = CodeLinks(rows, code_idx, bits, primary)
+
+    # -- filtering -------------------------------------------------------------------------
+    def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:
+        all_codes = self.taxonomy.codes(kind)
+        wanted = self.taxonomy.expand(kind, codes)
+        value = 0
+        for i, code in enumerate(all_codes):
+            if code in wanted:
+                value |= 1 << i
+        return np.uint64(value)
+
+    def mask(self, flt: IncidentFilter) -> np.ndarray:
+        """Boolean mask of the records matching ``flt`` (``bias=None`` means no bias filter)."""
+        keep = np.ones(self.size, dtype=bool)
+        if flt.date_from:
+            keep &= self.start >= (flt.date_from - EPOCH).days
+        if flt.date_to:
+            keep &= self.end <= (flt.date_to - EPOCH).days
+        if flt.country:
+            lut = np.zeros(256, dtype=bool)
+            for iso in flt.country:
+                if iso in self.countries:
+                    lut[self.countries.index(iso)] = True
+            keep &= lut[self.country]
+        if flt.region:
+            region_keep = np.zeros(self.size, dtype=bool)
+            for code in flt.region:
+                level = f"nuts{len(code) - 2}"
+                if level in self.nuts:
+                    idx, names = self.nuts[level]
+                    if code in names:
+                        region_keep |= idx == names.index(code)
+            keep &= region_keep
+        for kind in CODE_PARAMS:
+            codes = getattr(flt, kind)
+            if codes:
+                keep &= (self.links[kind].bits & self._code_bits(kind, codes)) != 0
+        if flt.source:
+            lut = np.zeros(len(self.sources) + 1, dtype=bool)
+            for slug in flt.source:
+                if slug in self.sources:
+                    lut[self.sources.index(slug)] = True
+            keep &= lut[self.source]
+        return keep
+
+    # -- aggregates ------------------------------------------------------------------------
+    def count(self, mask: np.ndarray) -> int:
+        """Number of distinct incidents in ``mask``."""
+        return int(np.count_nonzero(mask))
+
+    def contains_demo(self, mask: np.ndarray) -> bool:
+        """True when any selected record is synthetic demo data."""
+        return bool(np.any(self.is_demo & mask))
+
+    def by_country(self, mask: np.ndarray) -> pd.Series:
+        """Incidents per member state (all 27, zeros included), indexed by ISO alpha-2."""
+        counts = np.bincount(self.country[mask], minlength=256)[: len(self.countries)]
+        return pd.Series(counts, index=list(self.countries), name="count")
+
+    def by_code(self, mask: np.ndarray, kind: str) -> pd.Series:
+        """Incidents per code of ``kind``; a record with several codes counts once for each."""
+        link = self.links[kind]
+        selected = link.codes[mask[link.rows]]
+        codes = self.taxonomy.codes(kind)
+        counts = np.bincount(selected, minlength=len(codes))[: len(codes)]
+        return pd.Series(counts, index=list(codes), name="count")
+
+    def by_group(self, mask: np.ndarray, group: str) -> tuple[pd.Series, int]:
+        """Counts for the API's ``group_by`` values; returns (counts, records not placeable)."""
+        if group == "country":
+            return self.by_country(mask), 0
+        if group in CODE_PARAMS:
+            return self.by_code(mask, group), 0
+        if group == "source":
+            counts = np.bincount(self.source[mask], minlength=len(self.sources))
+            return pd.Series(counts, index=list(self.sources), name="count"), 0
+        if group in self.nuts:
+            idx, names = self.nuts[group]
+            counts = np.bincount(idx[mask], minlength=len(names))
+            series = pd.Series(counts, index=list(names), name="count")
+            unplaced = int(series.get("", 0))
+            return series.drop("", errors="ignore"), unplaced
+        if group in ("year", "month", "week"):
+            timeline = self.timeline(mask, group)
+            totals = timeline.counts.groupby("period")["count"].sum()
+            return totals.rename("count"), timeline.unplaced
+        raise ValueError(f"unknown group {group!r}; allowed: {', '.join(GROUPS)}")
+
+    def timeline(self, mask: np.ndarray, granularity: str = "month") -> Timeline:
+        """Counts per period and primary bias motivation.
+
+        Monthly views count records known to the day, week or month; weekly views only
+        records known to the day or week; yearly views every record. Records the view cannot
+        place are counted in ``unplaced``, never spread over periods.
+        """
+        limit = {"year": _YEAR, "month": _MONTH, "week": _WEEK}[granularity]
+        placeable = mask & (self.precision <= limit)
+        unplaced = int(np.count_nonzero(mask) - np.count_nonzero(placeable))
+        days = self.start[placeable].astype("datetime64[D]")
+        if granularity == "year":
+            period = days.astype("datetime64[Y]")
+        elif granularity == "month":
+            period = days.astype("datetime64[M]")
+        else:
+            weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+            period = days - weekday.astype("timedelta64[D]")
+        primary = self.links["bias"].primary[placeable]
+        codes = self.taxonomy.codes("bias")
+        labels = np.array([*codes, "unknown"], dtype=object)
+        frame = pd.DataFrame({"period": period, "bias": labels[np.minimum(primary, len(codes))]})
+        counts = frame.groupby(["period", "bias"], observed=True).size().rename("count")
+        counts = counts.reset_index()
+        counts["period"] = [_period_label(p, granularity) for p in counts["period"]]
+        return Timeline(counts, unplaced, granularity)
+
+    def select_ids(self, mask: np.ndarray) -> np.ndarray:
+        """Incident ids of the selected records, newest first (stable for paging)."""
+        positions = np.flatnonzero(mask)
+        order = np.lexsort((-self.ids[positions], -self.start[positions]))
+        return self.ids[positions[order]]
+
+
+def _period_label(value, granularity: str) -> str:
+    stamp = pd.Timestamp(value)
+    if granularity == "year":
+        return f"{stamp.year:04d}"
+    if granularity == "month":
+        return f"{stamp.year:04d}-{stamp.month:02d}"
+    iso = stamp.isocalendar()
+    return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def build(engine: Engine, taxonomy: Taxonomy) -> Snapshot:
+    """Build a snapshot of the public records currently in the store."""
+    version = data_version(engine)
+    frame, links = load_public_frame(engine)
+    return Snapshot(frame, links, taxonomy, version)
+
+
+class SnapshotCache:
+    """Holds one snapshot per process and rebuilds it when the data version changes."""
+
+    def __init__(self, engine: Engine, taxonomy: Taxonomy):
+        self.engine = engine
+        self.taxonomy = taxonomy
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Snapshot:
+        """The current snapshot (one cheap version query per call)."""
+        version = data_version(self.engine)
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.version == version:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = build(self.engine, self.taxonomy)
+            return self._snapshot

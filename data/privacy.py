@@ -1,0 +1,100 @@
+"""Publication rules applied on every public path: pages, API, downloads (DESIGN §5).
+
+Every public reader gets records through :func:`public_scope` (which records) and
+:func:`project_public` (which fields, at which precision), so a rule is added here once
+instead of in every view.
+
+Policies
+--------
+``open``
+    Released openly by its publisher: public at the precision and with the text released.
+``demo``
+    Synthetic demo data: public, always marked as synthetic.
+``member``
+    Logged by member organisations: public only once published, and then coarsened to the
+    month, with no point, no place name and no narrative (only the reviewed summary). Until
+    small-cell generalisation of regions lands, member records are public at country level.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import ColumnElement
+
+from data.schema import incidents
+
+PUBLIC_STATUS = "published"
+
+#: Columns of the public projection, in output order (code lists are added by queries).
+PUBLIC_COLUMNS = (
+    "public_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "country",
+    "nuts1",
+    "nuts2",
+    "nuts3",
+    "geo_precision",
+    "lat",
+    "lon",
+    "place_name",
+    "is_online",
+    "location_type",
+    "classification",
+    "public_summary",
+    "source",
+    "policy",
+)
+
+#: Code-list columns (codes only, never free text) that public rows carry.
+PUBLIC_CODE_COLUMNS = (
+    "bias_motivations",
+    "primary_bias_motivation",
+    "bias_indicators",
+    "incident_types",
+    "primary_incident_type",
+)
+
+#: Fields no public output may ever contain (tests seed canaries into them).
+RESTRICTED_COLUMNS = ("narrative", "uuid", "source_record_id", "organisation_id", "raw_labels")
+
+_MONTH_OR_COARSER = ("month", "year")
+
+
+def public_scope() -> ColumnElement[bool]:
+    """SQL condition selecting the records any public output may draw from."""
+    return incidents.c.status == PUBLIC_STATUS
+
+
+def project_public(frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the publication policy of each record to a frame of incident rows.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with at least the columns of :data:`PUBLIC_COLUMNS`; ``date_start`` and
+        ``date_end`` as ``datetime64`` or ``date`` values. Extra columns are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with only :data:`PUBLIC_COLUMNS` and :data:`PUBLIC_CODE_COLUMNS`,
+        where member records are coarsened to month and country.
+    """
+    allowed = (*PUBLIC_COLUMNS, *PUBLIC_CODE_COLUMNS)
+    keep = [c for c in frame.columns if c in allowed]
+    out = frame.loc[:, keep].copy()
+    member = (out["policy"] == "member").to_numpy()
+    if member.any():
+        start = pd.to_datetime(out["date_start"])
+        end = pd.to_datetime(out["date_end"])
+        out["date_start"] = start.where(~member, start.dt.to_period("M").dt.start_time)
+        out["date_end"] = end.where(~member, end.dt.to_period("M").dt.end_time.dt.normalize())
+        finer = ~out["date_precision"].isin(_MONTH_OR_COARSER).to_numpy()
+        out.loc[member & finer, "date_precision"] = "month"
+        for column in ("nuts1", "nuts2", "nuts3", "lat", "lon", "place_name"):
+            out.loc[member, column] = None
+        geo_known = ~out["geo_precision"].isin(("unknown",)).to_numpy()
+        out.loc[member & geo_known, "geo_precision"] = "country"
+    return out

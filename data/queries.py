@@ -1,0 +1,172 @@
+"""Row selections and SQL counts for every consumer; the only SQL outside migrations.
+
+Public aggregates are computed by :mod:`data.analytics` from the frame that
+:func:`load_public_frame` returns; public rows are fetched by id with
+:func:`fetch_public_rows`. Both pass through :func:`data.privacy.project_public`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, func, or_, select
+
+from data.filters import CODE_PARAMS, IncidentFilter
+from data.privacy import PUBLIC_COLUMNS, project_public, public_scope
+from data.schema import CODE_TABLES, incidents, sources
+from data.taxonomy import Taxonomy
+
+_ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
+_FRAME_COLUMNS = ["id", *_ROW_COLUMNS, "source"]
+
+#: Output names of the code-list columns, per filter kind.
+CODE_COLUMNS = {
+    "bias": "bias_motivations",
+    "indicator": "bias_indicators",
+    "type": "incident_types",
+}
+PRIMARY_COLUMNS = {"bias": "primary_bias_motivation", "type": "primary_incident_type"}
+
+
+def _public_select(columns):
+    return (
+        select(*columns)
+        .select_from(incidents.join(sources, incidents.c.source_id == sources.c.id))
+        .where(public_scope())
+    )
+
+
+def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Every publicly visible incident, projected, plus its code links.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        One row per public incident (column ``id`` plus :data:`PUBLIC_COLUMNS`), ordered by id.
+    links : dict of str to pandas.DataFrame
+        Per kind (``bias``, ``indicator``, ``type``): columns ``incident_id``, ``code`` and,
+        where the kind has one, ``is_primary``.
+    """
+    cols = [incidents.c.id] + [incidents.c[c] for c in _ROW_COLUMNS]
+    stmt = _public_select([*cols, sources.c.slug.label("source")]).order_by(incidents.c.id)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=_FRAME_COLUMNS)
+        links = {}
+        for kind, table in CODE_TABLES.items():
+            link_cols = [table.c.incident_id, table.c.code]
+            if "is_primary" in table.c:
+                link_cols.append(table.c.is_primary)
+            link_stmt = (
+                select(*link_cols)
+                .join(incidents, incidents.c.id == table.c.incident_id)
+                .where(public_scope())
+            )
+            names = [c.name for c in link_cols]
+            links[kind] = pd.DataFrame(conn.execute(link_stmt).fetchall(), columns=names)
+    ids = frame["id"].to_numpy()
+    projected = project_public(frame)
+    projected.insert(0, "id", ids)
+    return projected, links
+
+
+def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) -> pd.DataFrame:
+    """Public rows for ``ids`` (in that order), with their code lists.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    ids : sequence of int
+        Incident ids as selected by the analytic snapshot; ids that are not public are
+        silently absent from the result.
+    taxonomy : Taxonomy
+        Orders each record's codes (primary first, then taxonomy order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PUBLIC_COLUMNS` plus ``bias_motivations``, ``primary_bias_motivation``,
+        ``bias_indicators``, ``incident_types``, ``primary_incident_type`` (codes joined by
+        ``;``). The internal ``id`` is not included.
+    """
+    ids = [int(i) for i in ids]
+    columns = [*PUBLIC_COLUMNS, *CODE_COLUMNS.values(), *PRIMARY_COLUMNS.values()]
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    cols = [incidents.c.id] + [incidents.c[c] for c in _ROW_COLUMNS]
+    stmt = _public_select([*cols, sources.c.slug.label("source")]).where(incidents.c.id.in_(ids))
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=_FRAME_COLUMNS)
+        codes = {}
+        for kind, table in CODE_TABLES.items():
+            link_cols = [table.c.incident_id, table.c.code]
+            if "is_primary" in table.c:
+                link_cols.append(table.c.is_primary)
+            rows = conn.execute(select(*link_cols).where(table.c.incident_id.in_(ids))).fetchall()
+            codes[kind] = rows
+    order = {code: i for kind in CODE_PARAMS for i, code in enumerate(taxonomy.codes(kind))}
+    frame = frame.set_index("id").reindex([i for i in ids if i in set(frame["id"])])
+    for kind, rows in codes.items():
+        grouped: dict[int, list[tuple]] = {}
+        for row in rows:
+            grouped.setdefault(row[0], []).append(row)
+        ordered = {
+            key: sorted(vals, key=lambda r: (not (len(r) > 2 and r[2]), order.get(r[1], 999)))
+            for key, vals in grouped.items()
+        }
+        frame[CODE_COLUMNS[kind]] = [
+            ";".join(r[1] for r in ordered.get(i, [])) for i in frame.index
+        ]
+        if kind in PRIMARY_COLUMNS:
+            frame[PRIMARY_COLUMNS[kind]] = [
+                next((r[1] for r in ordered.get(i, []) if r[2]), "") for i in frame.index
+            ]
+    out = project_public(frame.reset_index(drop=True))
+    return out.loc[:, columns]
+
+
+def count_matching_sql(engine: Engine, flt: IncidentFilter, taxonomy: Taxonomy) -> int:
+    """Count public incidents matching ``flt`` with plain SQL on the stored dates.
+
+    An independent oracle for the analytic snapshot on records whose public dates equal
+    their stored dates (open and demo sources).
+    """
+    stmt = _public_select([func.count()])
+    for clause in where_clauses(flt, taxonomy):
+        stmt = stmt.where(clause)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar())
+
+
+def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
+    """Bound-parameter SQL conditions for ``flt`` on the incidents table."""
+    clauses = []
+    if flt.date_from:
+        clauses.append(incidents.c.date_start >= flt.date_from)
+    if flt.date_to:
+        clauses.append(incidents.c.date_end <= flt.date_to)
+    if flt.country:
+        clauses.append(incidents.c.country.in_(flt.country))
+    if flt.region:
+        regional = [incidents.c[f"nuts{len(code) - 2}"] == code for code in flt.region]
+        clauses.append(or_(*regional))
+    for kind in CODE_PARAMS:
+        codes = getattr(flt, kind)
+        if codes:
+            table = CODE_TABLES[kind]
+            wanted = sorted(taxonomy.expand(kind, codes))
+            clauses.append(
+                incidents.c.id.in_(select(table.c.incident_id).where(table.c.code.in_(wanted)))
+            )
+    if flt.source:
+        clauses.append(
+            incidents.c.source_id.in_(select(sources.c.id).where(sources.c.slug.in_(flt.source)))
+        )
+    return clauses
+
+
+def source_slugs(engine: Engine) -> tuple[str, ...]:
+    """Slugs of every registered source, sorted."""
+    with engine.connect() as conn:
+        return tuple(sorted(conn.execute(select(sources.c.slug)).scalars()))
+

@@ -1,0 +1,172 @@
+"""SQLAlchemy tables of the store (DESIGN §4). Migrations live in ``data/migrations``.
+
+One incident row per event; its several bias motivations, bias indicators and incident types
+live in link tables with one primary each (``is_primary``), so one record can count once in
+totals and once per code in breakdowns. Provenance (source, source record id, ingest run),
+the source's publication policy and the workflow status are columns of the incident.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from data.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+    STATUSES,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False, comment="dataset | organisation | demo"),
+    Column("policy", String(16), nullable=False),
+    Column("licence", String(200), nullable=False, default=""),
+    Column("attribution", Text, nullable=False, default=""),
+    Column("url", String(500), nullable=False, default=""),
+    _one_of("policy", POLICIES, "policy"),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("public_name_opt_in", Boolean, nullable=False, default=False),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("location", Text, nullable=False, default="", comment="file path or URL read"),
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("rows_loaded", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False, default="running"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("public_id", String(16), nullable=False, unique=True),
+    # provenance
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("source_record_id", String(200), nullable=False),
+    Column("ingest_run_id", ForeignKey("ingest_runs.id")),
+    Column("organisation_id", ForeignKey("organisations.id")),
+    Column("policy", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    # time
+    Column("date_start", Date, nullable=False),
+    Column("date_end", Date, nullable=False),
+    Column("date_precision", String(8), nullable=False),
+    # place
+    Column("country", String(2), nullable=False, comment="ISO 3166-1 alpha-2 (Greece GR)"),
+    Column("nuts1", String(3)),
+    Column("nuts2", String(4)),
+    Column("nuts3", String(5)),
+    Column("nuts_version", String(4)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geo_precision", String(12), nullable=False),
+    Column("place_name", String(300), comment="place as the source named it"),
+    Column("is_online", Boolean, nullable=False, default=False),
+    Column("location_type", String(32), nullable=False, default="unknown"),
+    # what and why
+    Column("classification", String(32), nullable=False, default="unclear"),
+    Column("public_summary", Text, comment="reviewed one-line public description"),
+    Column("narrative", Text, comment="restricted: never public"),
+    Column("narrative_lang", String(16)),
+    Column("raw_labels", JSON, comment="labels as received, with the match method"),
+    Column("taxonomy_version", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source_id", "source_record_id", name="uq_incidents_source_record"),
+    _one_of("policy", POLICIES, "policy"),
+    _one_of("status", STATUSES, "status"),
+    _one_of("date_precision", DATE_PRECISIONS, "date_precision"),
+    _one_of("geo_precision", GEO_PRECISIONS, "geo_precision"),
+    _one_of("classification", CLASSIFICATIONS, "classification"),
+    _one_of("location_type", LOCATION_TYPES, "location_type"),
+    CheckConstraint("date_end >= date_start", name="date_order"),
+    CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
+    Index("ix_incidents_status_date", "status", "date_start"),
+    Index("ix_incidents_country", "country"),
+    Index("ix_incidents_source", "source_id"),
+)
+
+
+def _code_link(name: str, with_primary: bool) -> Table:
+    columns = [
+        Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+        Column("code", String(64), primary_key=True),
+    ]
+    if with_primary:
+        columns.append(Column("is_primary", Boolean, nullable=False, default=False))
+    return Table(name, metadata, *columns, Index(f"ix_{name}_code", "code", "incident_id"))
+
+
+incident_bias_motivations = _code_link("incident_bias_motivations", with_primary=True)
+incident_bias_indicators = _code_link("incident_bias_indicators", with_primary=False)
+incident_types = _code_link("incident_types", with_primary=True)
+
+#: Filter kind -> link table.
+CODE_TABLES = {
+    "bias": incident_bias_motivations,
+    "indicator": incident_bias_indicators,
+    "type": incident_types,
+}
+
+dataset_state = Table(
+    "dataset_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False, default=0, comment="bumped by every write"),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)

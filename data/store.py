@@ -1,0 +1,59 @@
+"""Opening the store for a process: connect, migrate, and seed the embedded default."""
+
+from __future__ import annotations
+
+import logging
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from data.db import StoreError, alembic_config, incident_count, make_engine, redact, upgrade
+from data.demo import load_demo
+from data.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is migrated to the newest revision."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() == head
+
+
+def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
+    """Connect to the configured store and make it ready to serve.
+
+    The embedded SQLite default is created and migrated on first start and, when it holds no
+    incidents, seeded with ``settings.demo_rows`` synthetic demo incidents. A configured
+    server database is never seeded and must be migrated with ``incidentmap db upgrade``.
+
+    Parameters
+    ----------
+    settings : Settings
+    seed_demo : bool
+        Seed an empty embedded store with demo data.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+
+    Raises
+    ------
+    StoreError
+        The database cannot be opened, or a configured database is not migrated.
+    """
+    url = settings.effective_database_url
+    engine = make_engine(url)
+    if settings.uses_embedded_store:
+        upgrade(engine)
+        if seed_demo and incident_count(engine) == 0:
+            log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)
+            load_demo(engine, rows=settings.demo_rows)
+    elif not schema_is_current(engine):
+        raise StoreError(
+            f"database {redact(url)} is not migrated to the current schema: "
+            "run `incidentmap db upgrade` first"
+        )
+    return engine

@@ -1,0 +1,1 @@
+"""Geometry: country boundaries, TopoJSON decoding, point-in-polygon and NUTS helpers."""

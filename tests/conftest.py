@@ -1,0 +1,84 @@
+"""Shared fixtures: real databases (SQLite file and the PostgreSQL server) and shared data."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from data.db import StoreError, make_engine, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+POSTGRES_URL = os.environ.get(
+    "INCIDENTMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` beside the repository; tests using it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
+def _postgres_schema_url() -> tuple[str, str]:
+    """Create a fresh schema on the PostgreSQL test server; return (url, schema)."""
+    try:
+        admin = make_engine(POSTGRES_URL)
+    except StoreError as exc:
+        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {exc}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: PostgreSQL tests must run)")
+        pytest.skip(message)
+    schema = f"im_test_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def _drop_schema(schema: str) -> None:
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, folder: Path):
+    """URL of an empty database of ``kind`` (sqlite or postgresql), removed afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'store.sqlite'}"
+        return
+    url, schema = _postgres_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_schema(schema)
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A URL of an empty database: a SQLite file, then a fresh PostgreSQL schema."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url):
+    """A migrated, empty store on each backend."""
+    eng = make_engine(database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, then run the whole suite.
+#   bash tests/run.sh [pytest arguments]
+# Debian packages (chromium, chromium-driver, PostGIS) are installed when missing and this
+# runs as root; otherwise it says which are missing and the tests that need them skip
+# (or fail, when CI=true).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+if [ -d /usr/lib/postgresql/15 ] && ! ls /usr/share/postgresql/15/extension/postgis.control \
+    >/dev/null 2>&1; then
+  missing+=(postgresql-15-postgis-3)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  else
+    echo "missing Debian packages: ${missing[*]}" >&2
+    echo "install them with: sudo apt-get install ${missing[*]}" >&2
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"
