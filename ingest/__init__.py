@@ -1,0 +1,1 @@
+"""Importing other monitors' incident datasets into the store (see the ingest issue)."""

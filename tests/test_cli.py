@@ -1,0 +1,114 @@
+"""The incidentmap command line and start-up: migrate, seed only the embedded store, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from data import db
+from data.settings import Settings
+from data.store import open_store
+
+CLI = str(Path(sys.executable).parent / "incidentmap")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(args, env_extra, cwd=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTMAP_")}
+    env.update(env_extra)
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=120)
+
+
+def test_help_lists_the_commands():
+    result = run(["--help"], {})
+    assert result.returncode == 0
+    for word in ("serve", "demo", "db", "INCIDENTMAP_DATABASE_URL"):
+        assert word in result.stdout
+
+
+def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
+    env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    assert "NOT current" in run(["db", "current"], env).stdout
+    upgraded = run(["db", "upgrade"], env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "current schema" in upgraded.stdout
+    demo = run(["demo", "--rows", "150", "--seed", "5"], env)
+    assert demo.returncode == 0, demo.stderr
+    assert "loaded 150 synthetic demo incidents" in demo.stdout
+    engine = db.make_engine(env["INCIDENTMAP_DATABASE_URL"])
+    assert db.incident_count(engine) == 150
+
+
+def test_unreachable_database_stops_with_a_redacted_message():
+    env = {"INCIDENTMAP_DATABASE_URL": "postgresql+psycopg://bob:hunter2@127.0.0.1:1/db"}
+    result = run(["serve", "--port", "1"], env)
+    assert result.returncode == 2
+    assert "cannot open database" in result.stderr and "127.0.0.1:1/db" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_configured_database_is_never_seeded(database_url):
+    engine = db.make_engine(database_url)
+    with pytest.raises(db.StoreError, match="incidentmap db upgrade"):
+        open_store(Settings(database_url=database_url))
+    db.upgrade(engine)
+    open_store(Settings(database_url=database_url))
+    assert db.incident_count(engine) == 0
+
+
+def test_importing_app_does_no_work(tmp_path):
+    code = "import app, os; print(os.path.exists('instance'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve_and_read_stats(tmp_path) -> dict:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTMAP_")}
+    env.update({"INCIDENTMAP_INSTANCE_DIR": str(tmp_path / "instance"),
+                "INCIDENTMAP_DEMO_ROWS": "400"})
+    proc = subprocess.Popen([CLI, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                url = f"http://127.0.0.1:{port}/api/v1/stats?group_by=source"
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return json.load(response)
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"server exited: {proc.stderr.read()}")
+                time.sleep(0.5)
+        pytest.fail("server did not answer within 90 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_first_start_creates_migrates_and_seeds_the_embedded_store(tmp_path):
+    first = _serve_and_read_stats(tmp_path)
+    assert (tmp_path / "instance" / "incidentmap.sqlite").exists()
+    assert first["data"] == [{"key": "demo", "count": first["total"]}]
+    assert 350 < first["total"] <= 400  # ~95% of the demo records are published
+    assert "SYNTHETIC" in first["notice"]
+    second = _serve_and_read_stats(tmp_path)  # not seeded again
+    assert second["data_version"] == first["data_version"]
+    assert second["total"] == first["total"]
