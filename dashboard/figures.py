@@ -6,6 +6,8 @@ so a filter change only re-sends the values (see :func:`choropleth_values`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -95,6 +97,16 @@ def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> g
     return fig
 
 
+def period_start(label: str, granularity: str) -> str:
+    """ISO date of the first day of a period label (``2016``, ``2016-03``, ``2016-W09``)."""
+    if granularity == "year":
+        return f"{label}-01-01"
+    if granularity == "month":
+        return f"{label}-01"
+    year, week = label.split("-W")
+    return dt.date.fromisocalendar(int(year), int(week), 1).isoformat()
+
+
 def _empty(message: str, height: int) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
@@ -123,11 +135,7 @@ def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
         return _empty("No incidents match these filters.", 300)
     pivot = counts.pivot_table(index="period", columns="bias", values="count", aggfunc="sum",
                                fill_value=0).sort_index()
-    x = list(pivot.index)
-    if granularity == "year":
-        x = [f"{p}-01-01" for p in x]
-    elif granularity == "month":
-        x = [f"{p}-01" for p in x]
+    x = [period_start(p, granularity) for p in pivot.index]
     traces = []
     codes = [c for c in (*order, "unknown") if c in pivot.columns]
     for i, code in enumerate(codes):
@@ -138,12 +146,14 @@ def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
         ))
     fig = go.Figure(traces)
     fig.update_layout(
-        barmode="stack", height=300, bargap=0.05, font={"family": theme.FONT},
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
-        legend={"title": {"text": "Primary bias motivation (each incident once)"},
-                "orientation": "h", "y": -0.25, "font": {"size": 11}},
+        barmode="stack", height=420, bargap=0.05, font={"family": theme.FONT},
+        margin={"l": 50, "r": 10, "t": 10, "b": 10},
+        legend={"title": {"text": "Primary bias motivation (each incident once)<br>",
+                          "side": "top"},
+                "orientation": "h", "y": -0.18, "yanchor": "top", "font": {"size": 11},
+                "entrywidth": 0.33, "entrywidthmode": "fraction"},
         yaxis={"title": {"text": "Incidents"}}, uirevision="timeline",
-        xaxis={"type": "category" if granularity == "week" else "date"},
+        xaxis={"type": "date"},
     )
     return fig
 

@@ -57,3 +57,9 @@ def test_breakdown_sorted_and_labelled():
                             {"it.threat": "Threats"}, "Incidents")
     assert list(fig.data[0].y) == ["Threats", "it.other"]
     assert list(fig.data[0].customdata) == ["it.threat", "it.other"]
+
+
+def test_period_labels_become_dates():
+    assert figures.period_start("2016", "year") == "2016-01-01"
+    assert figures.period_start("2016-03", "month") == "2016-03-01"
+    assert figures.period_start("2016-W09", "week") == "2016-02-29"
