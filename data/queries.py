@@ -37,6 +37,17 @@ def _public_select(columns):
     )
 
 
+def _row_columns() -> list:
+    return [incidents.c.id, *(incidents.c[c] for c in _ROW_COLUMNS), sources.c.slug.label("source")]
+
+
+def _link_columns(table) -> list:
+    columns = [table.c.incident_id, table.c.code]
+    if "is_primary" in table.c:
+        columns.append(table.c.is_primary)
+    return columns
+
+
 def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every publicly visible incident, projected, plus its code links.
 
@@ -48,15 +59,12 @@ def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFr
         Per kind (``bias``, ``indicator``, ``type``): columns ``incident_id``, ``code`` and,
         where the kind has one, ``is_primary``.
     """
-    cols = [incidents.c.id] + [incidents.c[c] for c in _ROW_COLUMNS]
-    stmt = _public_select([*cols, sources.c.slug.label("source")]).order_by(incidents.c.id)
+    stmt = _public_select(_row_columns()).order_by(incidents.c.id)
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=_FRAME_COLUMNS)
         links = {}
         for kind, table in CODE_TABLES.items():
-            link_cols = [table.c.incident_id, table.c.code]
-            if "is_primary" in table.c:
-                link_cols.append(table.c.is_primary)
+            link_cols = _link_columns(table)
             link_stmt = (
                 select(*link_cols)
                 .join(incidents, incidents.c.id == table.c.incident_id)
@@ -93,17 +101,13 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) ->
     columns = [*PUBLIC_COLUMNS, *CODE_COLUMNS.values(), *PRIMARY_COLUMNS.values()]
     if not ids:
         return pd.DataFrame(columns=columns)
-    cols = [incidents.c.id] + [incidents.c[c] for c in _ROW_COLUMNS]
-    stmt = _public_select([*cols, sources.c.slug.label("source")]).where(incidents.c.id.in_(ids))
+    stmt = _public_select(_row_columns()).where(incidents.c.id.in_(ids))
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=_FRAME_COLUMNS)
         codes = {}
         for kind, table in CODE_TABLES.items():
-            link_cols = [table.c.incident_id, table.c.code]
-            if "is_primary" in table.c:
-                link_cols.append(table.c.is_primary)
-            rows = conn.execute(select(*link_cols).where(table.c.incident_id.in_(ids))).fetchall()
-            codes[kind] = rows
+            link_stmt = select(*_link_columns(table)).where(table.c.incident_id.in_(ids))
+            codes[kind] = conn.execute(link_stmt).fetchall()
     order = {code: i for kind in CODE_PARAMS for i, code in enumerate(taxonomy.codes(kind))}
     frame = frame.set_index("id").reindex([i for i in ids if i in set(frame["id"])])
     for kind, rows in codes.items():
