@@ -150,6 +150,11 @@ class Snapshot:
         """True when any selected record is synthetic demo data."""
         return bool(np.any(self.is_demo & mask))
 
+    @property
+    def has_demo(self) -> bool:
+        """True when any public record is synthetic demo data."""
+        return bool(self.is_demo.any())
+
     def by_country(self, mask: np.ndarray) -> pd.Series:
         """Incidents per member state (all 27, zeros included), indexed by ISO alpha-2."""
         counts = np.bincount(self.country[mask], minlength=256)[: len(self.countries)]

@@ -144,6 +144,8 @@ def sync_url_and_controls(search, start, end, countries, bias, indicator, types,
                 list(flt.indicator), list(flt.type), state.metric, state.granularity)
     state = _state_from_controls(start, end, countries, bias, indicator, types, metric,
                                  granularity)
+    # The bias scope is written out explicitly, so the same query gives the same counts in
+    # the page, the API and downloads (which apply only the filters they are given).
     if trigger == ids.MAP and click:
         iso = click["points"][0].get("location")
         chosen = set(state.filter.country)
@@ -188,7 +190,7 @@ def render(search):
     notice = ("Some filters in the link were not understood and were left out: "
               + "; ".join(str(p) for p in problems)) if problems else ""
     download = "/api/v1/incidents?" + flt.to_query_string() + "&format=csv"
-    demo_hidden = not snapshot.contains_demo(mask)
+    demo_hidden = not snapshot.has_demo  # the page shows demo data, even when filtered away
     return (patch, timeline_fig, note, types_fig, summary, notice, notice_hidden, total > 0,
             download, demo_hidden)
 
