@@ -12,6 +12,8 @@ import sys
 
 from data.db import StoreError
 from data.settings import SETTINGS_HELP, Settings, SettingsError
+from ingest import cli as ingest_cli
+from ingest.errors import USER_ERRORS
 
 log = logging.getLogger("incidentmap")
 
@@ -120,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     db.set_defaults(func=_cmd_db)
     settings = sub.add_parser("settings", help="list the settings and what they do")
     settings.set_defaults(func=_cmd_settings)
+    ingest_cli.register(sub)
     return top
 
 
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return args.func(args, settings)
-    except (StoreError, SettingsError) as exc:
+    except (StoreError, SettingsError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2
 

@@ -86,7 +86,14 @@ ingest_runs = Table(
     Column("rows_read", Integer, nullable=False, default=0),
     Column("rows_loaded", Integer, nullable=False, default=0),
     Column("rows_rejected", Integer, nullable=False, default=0),
-    Column("status", String(16), nullable=False, default="running"),
+    Column("rows_merged", Integer, nullable=False, default=0,
+           comment="rows already in the store (same source record id)"),
+    Column("rows_linked", Integer, nullable=False, default=0,
+           comment="loaded rows linked to a likely duplicate for review"),
+    Column("policy", String(16), nullable=False, default="member"),
+    Column("options", JSON, comment="source, mapping and flags the run used"),
+    Column("status", String(16), nullable=False, default="running",
+           comment="running | done | failed | undone"),
 )
 
 incidents = Table(
@@ -124,6 +131,7 @@ incidents = Table(
     Column("narrative", Text, comment="restricted: never public"),
     Column("narrative_lang", String(16)),
     Column("raw_labels", JSON, comment="labels as received, with the match method"),
+    Column("quality_notes", JSON, comment="ingest warnings kept with the record"),
     Column("taxonomy_version", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -169,4 +177,44 @@ dataset_state = Table(
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False, default=0, comment="bumped by every write"),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+label_mappings = Table(
+    "label_mappings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("label_key", String(300), nullable=False, comment="normalised label"),
+    Column("codes", JSON, nullable=False),
+    Column("example", String(300), nullable=False, comment="a raw label as received"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "label_key", name="uq_label_mappings_kind_key"),
+)
+
+label_issues = Table(
+    "label_issues",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("raw_label", String(300), nullable=False),
+    Column("label_key", String(300), nullable=False),
+    Column("status", String(16), nullable=False, default="pending",
+           comment="pending | mapped"),
+    Index("ix_label_issues_key", "kind", "label_key", "status"),
+)
+
+duplicate_links = Table(
+    "duplicate_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("other_id", ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="pending",
+           comment="pending | confirmed | rejected"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("incident_id", "other_id", name="uq_duplicate_links_pair"),
+    CheckConstraint("incident_id <> other_id", name="distinct_pair"),
 )

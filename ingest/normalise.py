@@ -1,0 +1,180 @@
+"""One code path from a raw record (file row or web form) to a normalised incident.
+
+:func:`normalise_batch` turns raw rows into incident values, code links and issues: dates to
+an interval with its precision, country to ISO alpha-2, labels to taxonomy codes (raw labels
+kept with their match method), and — for the whole batch at once — places to a point,
+member state and NUTS regions (:mod:`ingest.locate`). Nothing is guessed: what cannot be
+read becomes an :class:`~ingest.report.Issue` with a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from data.taxonomy import KINDS, Taxonomy
+from ingest.countries import parse_country
+from ingest.dates import DateInterval, DateProblem, parse_date
+from ingest.labels import LabelMatcher, codes_of
+from ingest.locate import locate
+from ingest.report import Issue, issue
+from ingest.sources.base import RawRow
+
+COUNTRY_HINTS = {
+    "missing": "give the country of the incident (name or ISO code) in a country column, or "
+               "a default country in the mapping file",
+    "unknown": "use an EU member state's name or ISO code (e.g. DE, Germany, Deutschland)",
+    "out_of_scope": "this product maps the 27 EU member states; the row is kept in the "
+                    "rejects file",
+}
+
+
+@dataclass
+class Context:
+    """Everything normalisation needs for one run (build once, reuse for every batch)."""
+
+    taxonomy: Taxonomy
+    policy: str
+    date_order: str = "DMY"
+    defaults: dict[str, str] = field(default_factory=dict)
+    matchers: dict[str, LabelMatcher] = field(default_factory=dict)
+    today: dt.date | None = None
+    summary_from_narrative: bool = False
+    point_precision: str = "exact"
+    classification: str = "unclear"
+    locator: object = None  # ingest.locate.Locator, or None: no points are placed
+
+
+@dataclass
+class Normalised:
+    """The outcome for one raw row; ``values`` is None when the row is rejected."""
+
+    raw: RawRow
+    values: dict | None
+    codes: dict[str, list[str]]
+    raw_labels: dict
+    issues: list[Issue]
+    unrecognised: list[tuple[str, str]]
+
+    @property
+    def rejected(self) -> bool:
+        """True when an issue keeps this row out of the store."""
+        return self.values is None
+
+
+def _dates(fields: dict, row: int, ctx: Context) -> tuple[DateInterval | None, list[Issue]]:
+    try:
+        start = parse_date(fields.get("date"), order=ctx.date_order, today=ctx.today)
+        if fields.get("date_end"):
+            end = parse_date(fields["date_end"], order=ctx.date_order, today=ctx.today)
+            if end.end < start.start:
+                return None, [issue("date_impossible", row, "date_end", fields["date_end"],
+                                    "the end date is before the start date")]
+            span = (end.end - start.start).days
+            precision = "day" if span == 0 else "week" if span <= 6 else (
+                "month" if (start.start.year, start.start.month) == (end.end.year,
+                                                                     end.end.month)
+                else "year")
+            start = DateInterval(start.start, end.end, precision)
+        return start, []
+    except DateProblem as problem:
+        name = "date_end" if fields.get("date_end") and problem.value == fields["date_end"] \
+            else "date"
+        return None, [issue(problem.code, row, name, problem.value, problem.hint)]
+
+
+def _labels(fields: dict, row: int, ctx: Context):
+    codes: dict[str, list[str]] = {}
+    raw_labels: dict[str, list[dict]] = {}
+    issues: list[Issue] = []
+    unrecognised: list[tuple[str, str]] = []
+    for kind in KINDS:
+        text = fields.get(kind)
+        if not text:
+            codes[kind] = []
+            continue
+        matches = ctx.matchers[kind].match(text)
+        codes[kind] = codes_of(matches)
+        raw_labels[kind] = [{"label": m.raw, "codes": list(m.codes), "method": m.method}
+                            for m in matches]
+        for found in matches:
+            if not found.recognised:
+                unrecognised.append((kind, found.raw))
+                issues.append(issue(
+                    "label_unrecognised", row, kind, found.raw,
+                    f"no {kind} code matches this label; it is kept as received. Map it "
+                    f"with: incidentmap labels map {kind} \"{found.raw}\" CODE"))
+    if not codes["bias"]:
+        issues.append(issue("bias_missing", row, "bias", fields.get("bias", ""),
+                            "no bias motivation recognised; the record is kept without one"))
+    if not codes["type"]:
+        issues.append(issue("type_missing", row, "type", fields.get("type", ""),
+                            "no incident type recognised; the record is kept without one"))
+    return codes, raw_labels, issues, unrecognised
+
+
+def _texts(fields: dict, ctx: Context) -> tuple[str | None, str | None]:
+    summary = fields.get("summary")
+    narrative = fields.get("narrative")
+    if ctx.policy == "open":
+        if not summary and ctx.summary_from_narrative:
+            summary = narrative
+        return summary, narrative
+    # member records: nothing is public until a moderator reviews a summary
+    parts = [p for p in (summary, narrative) if p]
+    return None, "\n\n".join(parts) if parts else None
+
+
+def normalise_row(raw: RawRow, ctx: Context) -> Normalised:
+    """Normalise everything about one row except its location (see :func:`normalise_batch`)."""
+    fields = {**ctx.defaults, **raw.fields}
+    if "_error" in fields:
+        problem = issue("row_malformed", raw.row, "row", fields["_error"],
+                        "check quoting and delimiters around this line")
+        return Normalised(raw, None, {}, {}, [problem], [])
+    interval, issues = _dates(fields, raw.row, ctx)
+    country = parse_country(fields.get("country"), ctx.taxonomy)
+    iso2 = country.iso2
+    if country.reason and not (country.reason == "missing" and fields.get("lat")):
+        detail = f" ({country.detail})" if country.detail else ""
+        issues.append(issue(f"country_{country.reason}", raw.row, "country",
+                            str(fields.get("country", "")) + detail,
+                            COUNTRY_HINTS[country.reason]))
+    codes, raw_labels, label_issues, unrecognised = _labels(fields, raw.row, ctx)
+    issues.extend(label_issues)
+    if any(p.rejects for p in issues):
+        return Normalised(raw, None, codes, raw_labels, issues, unrecognised)
+    summary, narrative = _texts(fields, ctx)
+    values = {
+        "date_start": interval.start,
+        "date_end": interval.end,
+        "date_precision": interval.precision,
+        "country": iso2,
+        "place_name": fields.get("place"),
+        "public_summary": summary,
+        "narrative": narrative,
+        "classification": ctx.classification,
+        "policy": ctx.policy,
+        "status": "published" if ctx.policy == "open" else "submitted",
+        "is_online": False,
+        "location_type": "unknown",
+    }
+    return Normalised(raw, values, codes, raw_labels, issues, unrecognised)
+
+
+def normalise_batch(rows: list[RawRow], ctx: Context) -> list[Normalised]:
+    """Normalise a batch of raw rows; locations are assigned for the batch in one pass.
+
+    Parameters
+    ----------
+    rows : list of RawRow
+    ctx : Context
+
+    Returns
+    -------
+    list of Normalised
+        One per row, in order.
+    """
+    results = [normalise_row(raw, ctx) for raw in rows]
+    locate(results, ctx)
+    return results

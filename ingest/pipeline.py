@@ -1,0 +1,207 @@
+"""One ingest run: read -> normalise -> validate -> store, in one transaction.
+
+Totals always reconcile (read = loaded + already stored + rejected). A failed run leaves
+the store as it was; ``dry_run`` rolls everything back; re-running the same file adds
+nothing, because each row has a stable source record id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, select, update
+
+from data.db import bump_version
+from data.schema import incidents, ingest_runs, label_mappings
+from data.taxonomy import KINDS, Taxonomy, load_taxonomy
+from ingest.dedupe import link_likely_duplicates
+from ingest.fetch import fetch, is_url
+from ingest.labels import LabelMatcher
+from ingest.locate import Locator
+from ingest.mapping import Mapping, load_mapping
+from ingest.normalise import Context, normalise_batch
+from ingest.report import IngestReport
+from ingest.sources import get_source
+from ingest.sources.base import Dataset, RawRow, ReadOptions, Source
+from ingest.store import (
+    ensure_source,
+    existing_ids,
+    finish_run,
+    insert_records,
+    record_ids,
+    start_run,
+)
+
+BATCH = 5000
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run after everything was checked."""
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _dataset(source: Source, options: ReadOptions, path: Path) -> Dataset:
+    if options.dataset:
+        return options.dataset
+    if source.dataset:
+        return source.dataset
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:60] or source.name
+    return Dataset(slug=slug, name=f"{path.name} ({source.name} import)")
+
+
+def steward_mappings(engine: Engine) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Label mappings stewards added, per kind: normalised label -> codes."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {kind: {} for kind in KINDS}
+    with engine.connect() as conn:
+        for kind, key, codes in conn.execute(select(
+                label_mappings.c.kind, label_mappings.c.label_key, label_mappings.c.codes)):
+            out.setdefault(kind, {})[key] = tuple(codes)
+    return out
+
+
+def build_context(engine: Engine, source: Source, mapping: Mapping | None, policy: str,
+                  taxonomy: Taxonomy, boundaries, today: dt.date | None) -> Context:
+    """Normalisation context for a run of ``source`` with its mapping and overrides."""
+    options = mapping.options if mapping else ReadOptions()
+    stewards = steward_mappings(engine)
+    matchers = {}
+    for kind in KINDS:
+        crosswalk = {**source.crosswalk.get(kind, {}),
+                     **{k: tuple(v) for k, v in options.labels.get(kind, {}).items()}}
+        matchers[kind] = LabelMatcher(taxonomy, kind, stewards.get(kind), crosswalk)
+    return Context(
+        taxonomy=taxonomy, policy=policy,
+        date_order=options.date_order or source.date_order,
+        defaults={**source.defaults, **options.defaults}, matchers=matchers, today=today,
+        summary_from_narrative=source.summary_from_narrative,
+        point_precision=(mapping.point_precision if mapping and mapping.point_precision
+                         else source.point_precision),
+        classification=source.classification,
+        locator=Locator(boundaries) if boundaries is not None else None,
+    )
+
+
+def run_ingest(engine: Engine, source_name: str, location: str, *,
+               mapping_path: Path | None = None, policy: str | None = None,
+               dry_run: bool = False, boundaries=None, today: dt.date | None = None,
+               progress: Callable[[int], None] | None = None,
+               batch_size: int = BATCH) -> IngestReport:
+    """Ingest one file or URL; see the module docstring for the guarantees.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    source_name : str
+        A registered source (``csv``, ``odihr``, ...).
+    location : str
+        Local path or http(s) URL.
+    mapping_path : Path, optional
+        ``--mapping`` YAML file.
+    policy : {"open", "member"}, optional
+        Overrides the source's publication policy.
+    dry_run : bool
+        Check everything, write nothing.
+    boundaries : geo.assign.Boundaries, optional
+        Polygons for placing points; None stores points without assigning regions.
+    today : datetime.date, optional
+        For rejecting future dates (tests pin it).
+    progress : callable, optional
+        Called with the number of rows read so far.
+
+    Returns
+    -------
+    IngestReport
+    """
+    taxonomy = load_taxonomy()
+    source = get_source(source_name)
+    mapping = load_mapping(mapping_path, taxonomy) if mapping_path else None
+    options = mapping.options if mapping else ReadOptions()
+    chosen = policy or (mapping.policy if mapping and mapping.policy else source.policy)
+    ctx = build_context(engine, source, mapping, chosen, taxonomy, boundaries, today)
+    with tempfile.TemporaryDirectory(prefix="incidentmap-ingest-") as tmp:
+        path = fetch(location, Path(tmp)) if is_url(location) else Path(location)
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {location}")
+        report = IngestReport(source=source.name, location=location, dry_run=dry_run)
+        dataset = _dataset(source, options, path)
+        rows = source.read(path, options)
+        try:
+            with engine.begin() as conn:
+                source_id = ensure_source(conn, dataset, chosen)
+                run_options = {"source": source.name, "mapping": str(mapping_path or ""),
+                               "dataset": dataset.slug, "dry_run": dry_run}
+                report.run_id = start_run(conn, source_id, location, chosen, run_options)
+                _load(conn, rows, ctx, report, source_id, taxonomy.version, batch_size,
+                      progress)
+                report.linked = link_likely_duplicates(conn, report.run_id)
+                finish_run(conn, report.run_id, report)
+                if report.loaded:
+                    bump_version(conn)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    return report
+
+
+def _load(conn, rows, ctx, report, source_id, taxonomy_version, batch_size, progress):
+    seen: Counter = Counter()
+    for batch in _batches(rows, batch_size):
+        results = normalise_batch(batch, ctx)
+        ids = record_ids(batch, seen)
+        report.read += len(batch)
+        accepted, accepted_ids = [], []
+        present = existing_ids(conn, source_id, [i for i, r in zip(ids, results, strict=True)
+                                                 if not r.rejected])
+        for result, record_id in zip(results, ids, strict=True):
+            report.issues.extend(result.issues)
+            if result.rejected:
+                report.rejected += 1
+                report.rejected_rows.append((result.raw.row, result.raw.original,
+                                             result.issues))
+            elif record_id in present:
+                report.merged += 1
+            else:
+                accepted.append(result)
+                accepted_ids.append(record_id)
+        insert_records(conn, accepted, accepted_ids, source_id, report.run_id,
+                       taxonomy_version)
+        report.loaded += len(accepted)
+        report.loaded_by_country.update(r.values["country"] for r in accepted)
+        if progress:
+            progress(report.read)
+
+
+def undo_run(engine: Engine, run_id: int) -> int:
+    """Remove exactly the incidents one run added; returns how many.
+
+    Raises
+    ------
+    LookupError
+        When the run does not exist or was already undone.
+    """
+    with engine.begin() as conn:
+        status = conn.execute(select(ingest_runs.c.status).where(ingest_runs.c.id == run_id)
+                              ).scalar()
+        if status is None:
+            raise LookupError(f"there is no ingest run {run_id}")
+        if status == "undone":
+            raise LookupError(f"ingest run {run_id} was already undone")
+        removed = conn.execute(delete(incidents).where(incidents.c.ingest_run_id == run_id))
+        conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
+                     .values(status="undone"))
+        bump_version(conn)
+    return int(removed.rowcount)
+
+
+

@@ -1,0 +1,76 @@
+"""Reviewing unrecognised labels: list them, map them, re-normalise affected records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, and_, func, insert, select, update
+
+from data.db import bump_version
+from data.schema import CODE_TABLES, label_issues, label_mappings
+from data.taxonomy import load_taxonomy, normalise_label
+
+
+def pending_labels(engine: Engine) -> list[tuple[str, str, int]]:
+    """Unrecognised labels waiting for a steward: (kind, example label, records), most first."""
+    stmt = (select(label_issues.c.kind, func.min(label_issues.c.raw_label), func.count())
+            .where(label_issues.c.status == "pending")
+            .group_by(label_issues.c.kind, label_issues.c.label_key)
+            .order_by(func.count().desc(), label_issues.c.kind, label_issues.c.label_key))
+    with engine.connect() as conn:
+        return [(k, label, int(n)) for k, label, n in conn.execute(stmt)]
+
+
+def map_label(engine: Engine, kind: str, label: str, codes: list[str]) -> int:
+    """Store a steward's mapping and add its codes to every record carrying the label.
+
+    Future ingests use the mapping too. Returns the number of records updated.
+
+    Raises
+    ------
+    ValueError
+        Unknown codes (the message lists the allowed ones).
+    """
+    taxonomy = load_taxonomy()
+    allowed = taxonomy.codes(kind)
+    unknown = [c for c in codes if c not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {kind} codes {unknown}; allowed: {', '.join(allowed)}")
+    key = normalise_label(label)
+    table = CODE_TABLES[kind]
+    with engine.begin() as conn:
+        existing = conn.execute(select(label_mappings.c.id).where(and_(
+            label_mappings.c.kind == kind, label_mappings.c.label_key == key))).scalar()
+        if existing:
+            conn.execute(update(label_mappings).where(label_mappings.c.id == existing)
+                         .values(codes=list(codes)))
+        else:
+            conn.execute(insert(label_mappings).values(
+                kind=kind, label_key=key, codes=list(codes), example=label[:300],
+                created_at=dt.datetime.now(dt.UTC)))
+        affected = sorted(set(conn.execute(select(label_issues.c.incident_id).where(and_(
+            label_issues.c.kind == kind, label_issues.c.label_key == key,
+            label_issues.c.status == "pending"))).scalars()))
+        for incident_id in affected:
+            _add_codes(conn, table, incident_id, codes)
+        conn.execute(update(label_issues).where(and_(
+            label_issues.c.kind == kind, label_issues.c.label_key == key))
+            .values(status="mapped"))
+        if affected:
+            bump_version(conn)
+    return len(affected)
+
+
+def _add_codes(conn, table, incident_id: int, codes: list[str]) -> None:
+    """Link ``codes`` to one incident; the first becomes primary if it has none yet."""
+    has_primary = "is_primary" in table.c
+    columns = [table.c.code, table.c.is_primary] if has_primary else [table.c.code]
+    present = conn.execute(select(*columns).where(table.c.incident_id == incident_id)).all()
+    have = {row[0] for row in present}
+    needs_primary = has_primary and not any(row[1] for row in present)
+    for code in (c for c in codes if c not in have):
+        row = {"incident_id": incident_id, "code": code}
+        if has_primary:
+            row["is_primary"] = needs_primary
+            needs_primary = False
+        conn.execute(insert(table).values(**row))

@@ -1,0 +1,34 @@
+"""Turning any table (CSV, XLSX, properties of GeoJSON/KML features) into raw rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ingest.fields import map_headers
+from ingest.sources.base import RawRow, ReadOptions
+
+
+def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],
+             options: ReadOptions) -> Iterator[RawRow]:
+    """Map each row's columns to canonical fields (recognised headers or the mapping file).
+
+    Parameters
+    ----------
+    headers : list of str
+    rows : iterable of (row number, {header: text})
+    options : ReadOptions
+
+    Yields
+    ------
+    RawRow
+    """
+    mapping = map_headers(headers, options.columns)
+    for number, row in rows:
+        fields = {}
+        for header, field_name in mapping.items():
+            value = row.get(header, "")
+            if value is not None and str(value).strip():
+                fields[field_name] = str(value).strip()
+        if "_error" in row:
+            fields["_error"] = row["_error"]
+        yield RawRow(number, fields, {k: "" if v is None else str(v) for k, v in row.items()})
