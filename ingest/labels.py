@@ -60,6 +60,7 @@ class LabelMatcher:
         self.crosswalk = {normalise_label(k): tuple(v) for k, v in (crosswalk or {}).items()}
         self._index = taxonomy.synonym_index(kind)
         self._cache: dict[str, tuple[LabelMatch, ...]] = {}
+        self._codes: dict[str, list[str]] = {}
 
     def _whole(self, text: str) -> LabelMatch | None:
         key = normalise_label(text)
@@ -119,6 +120,17 @@ class LabelMatcher:
         if len(self._cache) < 50_000:
             self._cache[text] = result
         return result
+
+    def codes(self, raw: str | None) -> tuple[tuple[LabelMatch, ...], list[str]]:
+        """Matches of one cell and their distinct codes (both cached)."""
+        matches = self.match(raw)
+        text = "" if raw is None else str(raw).strip()
+        codes = self._codes.get(text)
+        if codes is None:
+            codes = codes_of(matches)
+            if len(self._codes) < 50_000:
+                self._codes[text] = codes
+        return matches, list(codes)
 
 
 def codes_of(matches: tuple[LabelMatch, ...]) -> list[str]:

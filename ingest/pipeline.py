@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -143,7 +144,9 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                 report.run_id = start_run(conn, source_id, location, chosen, run_options)
                 _load(conn, rows, ctx, report, source_id, taxonomy.version, batch_size,
                       progress)
+                started = time.perf_counter()
                 report.linked = link_likely_duplicates(conn, report.run_id)
+                report.stage_seconds["dedupe"] += time.perf_counter() - started
                 finish_run(conn, report.run_id, report)
                 if report.loaded:
                     bump_version(conn)
@@ -156,11 +159,20 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
 
 def _load(conn, rows, ctx, report, source_id, taxonomy_version, batch_size, progress):
     seen: Counter = Counter()
-    for batch in _batches(rows, batch_size):
-        results = normalise_batch(batch, ctx)
+    clock = report.stage_seconds
+    batches = _batches(rows, batch_size)
+    while True:
+        started = time.perf_counter()
+        batch = next(batches, None)
+        clock["read"] += time.perf_counter() - started
+        if batch is None:
+            break
+        started = time.perf_counter()
+        results = normalise_batch(batch, ctx, clock)
         ids = record_ids(batch, seen)
         report.read += len(batch)
         accepted, accepted_ids = [], []
+        clock["normalise"] += time.perf_counter() - started
         present = existing_ids(conn, source_id, [i for i, r in zip(ids, results, strict=True)
                                                  if not r.rejected])
         for result, record_id in zip(results, ids, strict=True):
@@ -174,8 +186,10 @@ def _load(conn, rows, ctx, report, source_id, taxonomy_version, batch_size, prog
             else:
                 accepted.append(result)
                 accepted_ids.append(record_id)
+        started = time.perf_counter()
         insert_records(conn, accepted, accepted_ids, source_id, report.run_id,
                        taxonomy_version)
+        clock["store"] += time.perf_counter() - started
         report.loaded += len(accepted)
         report.loaded_by_country.update(r.values["country"] for r in accepted)
         if progress:

@@ -89,6 +89,7 @@ class IngestReport:
     issues: list[Issue] = field(default_factory=list)
     rejected_rows: list[tuple[int, dict, list[Issue]]] = field(default_factory=list)
     loaded_by_country: Counter = field(default_factory=Counter)
+    stage_seconds: Counter = field(default_factory=Counter)
 
     @property
     def reconciles(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -12,11 +13,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import insert, select, update
 
+from data.db import bulk_insert, insert_with_ids
 from data.schema import CODE_TABLES, incidents, ingest_runs, label_issues, sources
 from data.taxonomy import normalise_label
 from ingest.sources.base import Dataset, RawRow
-
-PUBLIC_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 def record_ids(rows: Iterable[RawRow], seen: Counter) -> list[str]:
@@ -81,7 +81,8 @@ def existing_ids(conn, source_id: int, candidates: list[str]) -> set[str]:
 
 
 def _public_id() -> str:
-    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(12))
+    """16 random base32 characters (80 bits): opaque, not derivable, not sequential."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
 def insert_records(conn, results: list, ids: list[str], source_id: int, run_id: int,
@@ -100,9 +101,7 @@ def insert_records(conn, results: list, ids: list[str], source_id: int, run_id: 
             "raw_labels": result.raw_labels or None, "quality_notes": notes,
             "taxonomy_version": taxonomy_version, "created_at": now, "updated_at": now,
         })
-    returned = conn.execute(
-        insert(incidents).returning(incidents.c.id, sort_by_parameter_order=True), rows)
-    new_ids = [int(r[0]) for r in returned]
+    new_ids = insert_with_ids(conn, incidents, rows)
     for kind, table in CODE_TABLES.items():
         links = []
         for incident_id, result in zip(new_ids, results, strict=True):
@@ -112,7 +111,7 @@ def insert_records(conn, results: list, ids: list[str], source_id: int, run_id: 
                     link["is_primary"] = position == 0
                 links.append(link)
         if links:
-            conn.execute(insert(table), links)
+            bulk_insert(conn, table, links)
     pending = [
         {"incident_id": incident_id, "kind": kind, "raw_label": label[:300],
          "label_key": normalise_label(label)[:300], "status": "pending"}
@@ -120,5 +119,5 @@ def insert_records(conn, results: list, ids: list[str], source_id: int, run_id: 
         for kind, label in result.unrecognised
     ]
     if pending:
-        conn.execute(insert(label_issues), pending)
+        bulk_insert(conn, label_issues, pending)
     return new_ids

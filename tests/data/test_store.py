@@ -173,3 +173,21 @@ def _snapshot(engine):
     if key not in _SNAPSHOTS:
         _SNAPSHOTS[key] = build(engine, TAX)
     return _SNAPSHOTS[key]
+
+
+def test_upgrade_keeps_rows_written_by_the_previous_schema(engine):
+    from sqlalchemy import text
+
+    db.downgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sources (id, slug, name, kind, policy, licence, "
+                          "attribution, url) VALUES (1, 'old', 'Old', 'dataset', 'open', '', "
+                          "'', '')"))
+        conn.execute(text("INSERT INTO ingest_runs (id, source_id, started_at, location, "
+                          "rows_read, rows_loaded, rows_rejected, status) VALUES (1, 1, "
+                          "'2020-01-01 00:00:00', 'x.csv', 3, 2, 1, 'done')"))
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT rows_merged, rows_linked, policy FROM ingest_runs"
+                                )).one()
+    assert tuple(row) == (0, 0, "member")
