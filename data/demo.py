@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import bump_version
+from data.db import bulk_insert, bump_version
 from data.reference_tables import population
 from data.schema import CODE_TABLES, incidents, sources
 from data.taxonomy import Taxonomy, load_taxonomy
@@ -251,7 +251,7 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
         records = records.astype(object).where(records.notna(), None)
         dicts = records.to_dict("records")
         for offset in range(0, rows, BATCH):
-            conn.execute(insert(incidents), dicts[offset: offset + BATCH])
+            bulk_insert(conn, incidents, dicts[offset: offset + BATCH])
             if progress:
                 progress(min(offset + BATCH, rows), rows)
         for kind, table in CODE_TABLES.items():
@@ -259,6 +259,6 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
             columns = ["incident_id", "code"] + (["is_primary"] if "is_primary" in table.c else [])
             link_rows = link[columns].astype(object).to_dict("records")
             for offset in range(0, len(link_rows), BATCH * 4):
-                conn.execute(insert(table), link_rows[offset: offset + BATCH * 4])
+                bulk_insert(conn, table, link_rows[offset: offset + BATCH * 4])
         bump_version(conn)
     return rows
