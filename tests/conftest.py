@@ -18,6 +18,14 @@ POSTGRES_URL = os.environ.get(
     "INCIDENTMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: NUTS 1 codes of the German Länder, with the spellings of ARVIG's ``state`` column.
+LAENDER = {
+    "DE1": "Baden-Württemberg", "DE2": "Bayern", "DE3": "Berlin", "DE4": "Brandenburg",
+    "DE5": "Bremen", "DE6": "Hamburg", "DE7": "Hessen", "DE8": "Mecklenburg-Vorpommern",
+    "DE9": "Niedersachsen", "DEA": "Nordrhein-Westfalen", "DEB": "Rheinland-Pfalz",
+    "DEC": "Saarland", "DED": "Sachsen", "DEE": "Sachsen-Anhalt", "DEF": "Schleswig-Holstein",
+    "DEG": "Thüringen",
+}
 
 
 @pytest.fixture(scope="session")

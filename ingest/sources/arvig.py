@@ -10,11 +10,8 @@ types through the crosswalk below. The Land is authoritative for the NUTS 1 regi
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ingest.sources.base import Dataset, ReadOptions, Source
-from ingest.sources.table import raw_rows
-from ingest.tables import read_text_table
+from ingest.sources.base import Dataset, Source
+from ingest.sources.table import text_table_reader
 
 COLUMNS = {
     "date": "date",
@@ -43,10 +40,7 @@ CROSSWALK = {
 }
 
 
-def read(path: Path, options: ReadOptions):
-    """Yield raw rows of the ARVIG CSV (``arvig.csv``, converted losslessly from the .rda)."""
-    headers, rows = read_text_table(path)
-    yield from raw_rows(headers, rows, ReadOptions(columns={**COLUMNS, **options.columns}))
+read = text_table_reader(COLUMNS)
 
 
 SOURCE = Source(

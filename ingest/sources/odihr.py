@@ -9,11 +9,8 @@ statistics: each is its own incident, so rows are never merged (ids count occurr
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ingest.sources.base import Dataset, ReadOptions, Source
-from ingest.sources.table import raw_rows
-from ingest.tables import read_text_table
+from ingest.sources.base import Dataset, Source
+from ingest.sources.table import text_table_reader
 
 COLUMNS = {
     "date": "Date",
@@ -25,11 +22,7 @@ COLUMNS = {
 }
 
 
-def read(path: Path, options: ReadOptions):
-    """Yield raw rows of the ODIHR export (its own columns; a mapping file may add more)."""
-    headers, rows = read_text_table(path)
-    columns = {**COLUMNS, **options.columns}
-    yield from raw_rows(headers, rows, ReadOptions(columns=columns))
+read = text_table_reader(COLUMNS)
 
 
 SOURCE = Source(

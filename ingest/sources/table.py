@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from ingest.fields import map_headers
 from ingest.sources.base import RawRow, ReadOptions
+from ingest.tables import read_text_table
 
 
 def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],
@@ -32,3 +33,19 @@ def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],
         if "_error" in row:
             fields["_error"] = row["_error"]
         yield RawRow(number, fields, {k: "" if v is None else str(v) for k, v in row.items()})
+
+
+def text_table_reader(columns: dict[str, str]):
+    """A reader for a delimited text file with known columns (a mapping file may add more).
+
+    Parameters
+    ----------
+    columns : dict
+        Canonical field -> column header of the source's own format.
+    """
+    def read(path, options: ReadOptions):
+        headers, rows = read_text_table(path)
+        yield from raw_rows(headers, rows, ReadOptions(columns={**columns, **options.columns}))
+
+    read.__doc__ = "Yield raw rows of the source's delimited text file."
+    return read

@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO))  # the repository is not installed in every enviro
 
 from geo import assign, nuts  # noqa: E402
 from geo.boundaries import load_eu27  # noqa: E402
+from tests.conftest import LAENDER  # noqa: E402
 
 NUTS_DIR = Path(__file__).resolve().parents[2].parent / "shared/data/geo/nuts2024"
 ARVIG_CSV = REPO.parent / "shared" / "data" / "incidents" / "arvig" / "arvig.csv"
@@ -38,14 +39,6 @@ ZURICH = (8.541, 47.377)
 GENEVA = (6.143, 46.204)  # about 3 km from France: non-member land, so never "nearest"
 ATLANTIC = (-30.0, 45.0)
 GUBEN = (14.695565, 51.951486)  # ARVIG's Guben (DE); in Poland's polygon at 1:20 million
-# NUTS 1 codes of the German Länder, with the spellings used in ARVIG's ``state`` column
-LAENDER = {
-    "DE1": "Baden-Württemberg", "DE2": "Bayern", "DE3": "Berlin", "DE4": "Brandenburg",
-    "DE5": "Bremen", "DE6": "Hamburg", "DE7": "Hessen", "DE8": "Mecklenburg-Vorpommern",
-    "DE9": "Niedersachsen", "DEA": "Nordrhein-Westfalen", "DEB": "Rheinland-Pfalz",
-    "DEC": "Saarland", "DED": "Sachsen", "DEE": "Sachsen-Anhalt", "DEF": "Schleswig-Holstein",
-    "DEG": "Thüringen",
-}
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,11 @@ from ingest.pipeline import run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import ReadOptions
 from ingest.store import record_ids
+from tests.conftest import LAENDER
 from tests.ingest.conftest import TODAY
 
 TAX = load_taxonomy()
-LAND_NUTS1 = {
-    "Baden-Württemberg": "DE1", "Bayern": "DE2", "Berlin": "DE3", "Brandenburg": "DE4",
-    "Bremen": "DE5", "Hamburg": "DE6", "Hessen": "DE7", "Mecklenburg-Vorpommern": "DE8",
-    "Niedersachsen": "DE9", "Nordrhein-Westfalen": "DEA", "Rheinland-Pfalz": "DEB",
-    "Saarland": "DEC", "Sachsen": "DED", "Sachsen-Anhalt": "DEE", "Schleswig-Holstein": "DEF",
-    "Thüringen": "DEG",
-}
+LAND_NUTS1 = {land: code for code, land in LAENDER.items()}
 
 
 def test_odihr_every_eu_row_loaded_under_its_country(engine, odihr_path):
