@@ -73,6 +73,13 @@ class Snapshot:
         self.country = frame["country"].map(country_index).fillna(255).to_numpy(np.uint8)
         self.start = _days(frame["date_start"])
         self.end = _days(frame["date_end"])
+        start_days = self.start.astype("datetime64[D]")
+        self.periods = {  # period number of each record's start, per granularity
+            "year": start_days.astype("datetime64[Y]").astype(np.int32),
+            "month": start_days.astype("datetime64[M]").astype(np.int32),
+            # Monday-based weeks (1970-01-01 was a Thursday)
+            "week": ((self.start.astype(np.int64) + 3) // 7).astype(np.int32),
+        }
         precision_index = {p: i for i, p in enumerate(DATE_PRECISIONS)}
         self.precision = frame["date_precision"].map(precision_index).to_numpy(np.uint8)
         self.source, self.sources = _categories(frame["source"])
@@ -96,6 +103,20 @@ class Snapshot:
                 flag = link["is_primary"].to_numpy(bool)
                 primary[rows[flag]] = code_idx[flag]
             self.links[kind] = CodeLinks(rows, code_idx, bits, primary)
+        self._index_timelines()
+
+    def _index_timelines(self) -> None:
+        """Precompute, per granularity, which records it can place and their bincount keys."""
+        width = len(self.taxonomy.codes("bias")) + 1
+        primary = np.minimum(self.links["bias"].primary, width - 1).astype(np.int64)
+        limits = {"year": _YEAR, "month": _MONTH, "week": _WEEK}
+        self._placeable, self._timeline_keys, self._first_period = {}, {}, {}
+        for granularity, periods in self.periods.items():
+            first = int(periods.min()) if periods.size else 0
+            self._first_period[granularity] = first
+            self._placeable[granularity] = self.precision <= limits[granularity]
+            self._timeline_keys[granularity] = (periods.astype(np.int64) - first) * width \
+                + primary
 
     # -- filtering -------------------------------------------------------------------------
     def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:
@@ -196,24 +217,25 @@ class Snapshot:
         records known to the day or week; yearly views every record. Records the view cannot
         place are counted in ``unplaced``, never spread over periods.
         """
-        limit = {"year": _YEAR, "month": _MONTH, "week": _WEEK}[granularity]
-        placeable = mask & (self.precision <= limit)
+        placeable = mask & self._placeable[granularity]
         unplaced = int(np.count_nonzero(mask) - np.count_nonzero(placeable))
-        days = self.start[placeable].astype("datetime64[D]")
-        if granularity == "year":
-            period = days.astype("datetime64[Y]")
-        elif granularity == "month":
-            period = days.astype("datetime64[M]")
-        else:
-            weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-            period = days - weekday.astype("timedelta64[D]")
-        primary = self.links["bias"].primary[placeable]
         codes = self.taxonomy.codes("bias")
+        width = len(codes) + 1  # the last column counts records without a primary motivation
+        columns = ["period", "bias", "count"]
+        keys = self._timeline_keys[granularity][placeable]
+        if keys.size == 0:
+            return Timeline(pd.DataFrame(columns=columns), unplaced, granularity)
+        grid = np.bincount(keys)
+        cells = np.flatnonzero(grid)
+        first = self._first_period[granularity]
         labels = np.array([*codes, "unknown"], dtype=object)
-        frame = pd.DataFrame({"period": period, "bias": labels[np.minimum(primary, len(codes))]})
-        counts = frame.groupby(["period", "bias"], observed=True).size().rename("count")
-        counts = counts.reset_index()
-        counts["period"] = [_period_label(p, granularity) for p in counts["period"]]
+        rows = cells // width
+        names = {p: _period_label(first + int(p), granularity) for p in np.unique(rows)}
+        counts = pd.DataFrame({
+            "period": [names[p] for p in rows],
+            "bias": labels[cells % width],
+            "count": grid[cells],
+        })
         return Timeline(counts, unplaced, granularity)
 
     def select_ids(self, mask: np.ndarray) -> np.ndarray:
@@ -223,13 +245,14 @@ class Snapshot:
         return self.ids[positions[order]]
 
 
-def _period_label(value, granularity: str) -> str:
-    stamp = pd.Timestamp(value)
+def _period_label(index: int, granularity: str) -> str:
+    """Label of a period number: years, months or Monday-based weeks since 1970."""
     if granularity == "year":
-        return f"{stamp.year:04d}"
+        return f"{1970 + index:04d}"
     if granularity == "month":
-        return f"{stamp.year:04d}-{stamp.month:02d}"
-    iso = stamp.isocalendar()
+        return f"{1970 + index // 12:04d}-{index % 12 + 1:02d}"
+    monday = EPOCH + dt.timedelta(days=index * 7 - 3)
+    iso = monday.isocalendar()
     return f"{iso.year:04d}-W{iso.week:02d}"
 
 
