@@ -155,6 +155,25 @@ def bulk_insert(conn, table, rows: list[dict]) -> None:
     conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", values)
 
 
+def fetch_tuples(conn, stmt) -> list[tuple]:
+    """All rows of a SELECT as plain tuples, straight from the driver.
+
+    No per-value type processing happens (SQLite dates come back as ISO text): this is for
+    large analytic reads that convert whole columns afterwards.
+    """
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    sql = compiled.string
+    positions = compiled.positiontup
+    args = tuple(params[name] for name in positions) if positions else params
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def insert_with_ids(conn, table, rows: list[dict]) -> list[int]:
     """Insert ``rows`` into ``table`` in one batch and return their new ids, in order.
 

@@ -67,14 +67,23 @@ def public_scope() -> ColumnElement[bool]:
     return incidents.c.status == PUBLIC_STATUS
 
 
+def is_public(frame: pd.DataFrame) -> pd.Series:
+    """Mask of the rows of ``frame`` that any public output may draw from.
+
+    The in-memory twin of :func:`public_scope`; ``frame`` needs a ``status`` column.
+    """
+    return frame["status"] == PUBLIC_STATUS
+
+
 def project_public(frame: pd.DataFrame) -> pd.DataFrame:
     """Apply the publication policy of each record to a frame of incident rows.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Rows with at least the columns of :data:`PUBLIC_COLUMNS`; ``date_start`` and
-        ``date_end`` as ``datetime64`` or ``date`` values. Extra columns are dropped.
+        Incident rows with ``policy``, ``date_start``, ``date_end``, ``date_precision`` and
+        ``geo_precision``, and any other public columns; columns that are not public are
+        dropped.
 
     Returns
     -------
@@ -94,7 +103,8 @@ def project_public(frame: pd.DataFrame) -> pd.DataFrame:
         finer = ~out["date_precision"].isin(_MONTH_OR_COARSER).to_numpy()
         out.loc[member & finer, "date_precision"] = "month"
         for column in ("nuts1", "nuts2", "nuts3", "lat", "lon", "place_name"):
-            out.loc[member, column] = None
+            if column in out:
+                out.loc[member, column] = None
         geo_known = ~out["geo_precision"].isin(("unknown",)).to_numpy()
         out.loc[member & geo_known, "geo_precision"] = "country"
     return out
