@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ingest.sources.base import ReadOptions, Source
-from ingest.sources.table import raw_rows
+from ingest.sources.table import records_to_rows
 from ingest.tables import TableError
 
 
@@ -41,19 +41,17 @@ def read(path: Path, options: ReadOptions):
         features = [data]
     if not isinstance(features, list):
         raise TableError(f"{path.name}: expected a GeoJSON FeatureCollection with features")
-    rows = []
-    headers: list[str] = []
-    for number, feature in enumerate(features, start=1):
-        props = dict((feature or {}).get("properties") or {})
-        if feature and feature.get("id") is not None and "id" not in props:
-            props["id"] = feature["id"]
-        point = _point((feature or {}).get("geometry"))
-        if point:
-            props["longitude"], props["latitude"] = point
-        row = {str(k): "" if v is None else str(v) for k, v in props.items()}
-        headers.extend(k for k in row if k not in headers)
-        rows.append((number, row))
-    yield from raw_rows(headers, rows, options)
+    yield from records_to_rows((_properties(f or {}) for f in features), options)
+
+
+def _properties(feature: dict) -> dict:
+    props = dict(feature.get("properties") or {})
+    if feature.get("id") is not None and "id" not in props:
+        props["id"] = feature["id"]
+    point = _point(feature.get("geometry"))
+    if point:
+        props["longitude"], props["latitude"] = point
+    return props
 
 
 SOURCE = Source(

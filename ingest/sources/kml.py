@@ -7,7 +7,7 @@ from pathlib import Path
 from defusedxml import ElementTree as ET
 
 from ingest.sources.base import ReadOptions, Source
-from ingest.sources.table import raw_rows
+from ingest.sources.table import records_to_rows
 from ingest.tables import TableError
 
 
@@ -16,7 +16,7 @@ def _local(tag: str) -> str:
 
 
 def _placemark_row(placemark) -> dict[str, str]:
-    row: dict[str, str] = {}
+    row: dict[str, str] = {"id": placemark.get("id")} if placemark.get("id") else {}
     for child in placemark.iter():
         name = _local(child.tag)
         if name in ("name", "description") and child.text:
@@ -43,15 +43,8 @@ def read(path: Path, options: ReadOptions):
         root = ET.parse(path).getroot()
     except (ET.ParseError, ValueError) as exc:  # defusedxml raises ValueError subclasses
         raise TableError(f"{path.name} is not valid KML/XML: {exc}") from exc
-    rows, headers = [], []
     placemarks = [el for el in root.iter() if _local(el.tag) == "Placemark"]
-    for number, placemark in enumerate(placemarks, start=1):
-        row = _placemark_row(placemark)
-        if placemark.get("id") and "id" not in row:
-            row["id"] = placemark.get("id")
-        headers.extend(k for k in row if k not in headers)
-        rows.append((number, row))
-    yield from raw_rows(headers, rows, options)
+    yield from records_to_rows((_placemark_row(p) for p in placemarks), options)
 
 
 SOURCE = Source(

@@ -35,6 +35,20 @@ def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],
         yield RawRow(number, fields, {k: "" if v is None else str(v) for k, v in row.items()})
 
 
+def records_to_rows(records: Iterable[dict], options: ReadOptions) -> Iterator[RawRow]:
+    """Raw rows from records that each carry their own keys (features, placemarks).
+
+    The headers are the union of the keys, in order of first appearance; records are
+    numbered from 1.
+    """
+    rows, headers = [], []
+    for number, record in enumerate(records, start=1):
+        row = {str(k): "" if v is None else str(v) for k, v in record.items()}
+        headers.extend(k for k in row if k not in headers)
+        rows.append((number, row))
+    yield from raw_rows(headers, rows, options)
+
+
 def text_table_reader(columns: dict[str, str]):
     """A reader for a delimited text file with known columns (a mapping file may add more).
 
