@@ -14,6 +14,9 @@ from geo.boundaries import context_geojson_path, eu27_geojson_path
 
 TITLE = "incidentmap: anti-migrant hate incidents in the EU-27"
 PAGES = {"/": overview}
+#: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
+COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
+              "application/json", "application/geo+json", "image/svg+xml"]
 
 
 def _not_found(pathname: str) -> html.Div:
@@ -70,6 +73,7 @@ def create_app(context: AppContext) -> dash.Dash:
     """
     server = flask.Flask("incidentmap")
     server.json.sort_keys = False
+    server.config["COMPRESS_MIMETYPES"] = COMPRESSED
     server.config["SECRET_KEY"] = context.settings.secret_key or None
     attach(server, context)
     app = dash.Dash(

@@ -107,6 +107,14 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
+def analyze(conn) -> None:
+    """Refresh the query planner's statistics after a large load (both backends).
+
+    Without them SQLite scans a whole index for ``id IN (...)`` look-ups of public rows.
+    """
+    conn.exec_driver_sql("ANALYZE")
+
+
 def data_version(engine: Engine) -> int:
     """Current data version; every write to incidents bumps it (cache key for analytics)."""
     with engine.connect() as conn:

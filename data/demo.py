@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import bulk_insert, bump_version
+from data.db import analyze, bulk_insert, bump_version
 from data.reference_tables import population
 from data.schema import CODE_TABLES, incidents, sources
 from data.taxonomy import Taxonomy, load_taxonomy
@@ -261,4 +261,5 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
             for offset in range(0, len(link_rows), BATCH * 4):
                 bulk_insert(conn, table, link_rows[offset: offset + BATCH * 4])
         bump_version(conn)
+        analyze(conn)
     return rows

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
 
-from data.db import bump_version
+from data.db import analyze, bump_version
 from data.schema import incidents, ingest_runs, label_mappings
 from data.taxonomy import KINDS, Taxonomy, load_taxonomy
 from ingest.dedupe import link_likely_duplicates
@@ -40,6 +40,7 @@ from ingest.store import (
 )
 
 BATCH = 5000
+ANALYZE_AFTER = 10_000  # rows; refresh planner statistics after large loads
 
 
 class _DryRun(Exception):
@@ -150,6 +151,8 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                 finish_run(conn, report.run_id, report)
                 if report.loaded:
                     bump_version(conn)
+                    if report.loaded >= ANALYZE_AFTER:
+                        analyze(conn)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

@@ -163,10 +163,9 @@ def sync_url_and_controls(search, start, end, countries, bias, indicator, types,
 def render(search):
     """Render every view from the URL: map values, timeline, breakdown, notices."""
     context = current()
-    sources = context.snapshot().sources
-    state, problems = parse_search(search, context.taxonomy, sources)
-    flt = state.filter.with_default_bias(context.settings.default_bias_scope)
     snapshot = context.snapshot()
+    state, problems = parse_search(search, context.taxonomy, snapshot.sources)
+    flt = state.filter.with_default_bias(context.settings.default_bias_scope)
     mask = snapshot.mask(flt)
     total = snapshot.count(mask)
     names = context.country_names()
