@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, func, insert, select
 
 from data.schema import duplicate_links, incident_types, incidents
 
@@ -98,16 +98,21 @@ def link_likely_duplicates(conn, run_id: int) -> int:
     int
         How many of the run's records got at least one link.
     """
-    new = _frame(conn, incidents.c.ingest_run_id == run_id)
-    if new.empty:
+    mine = incidents.c.ingest_run_id == run_id
+    first, last = conn.execute(select(func.min(incidents.c.date_start),
+                                      func.max(incidents.c.date_end)).where(mine)).one()
+    if first is None:
         return 0
-    first = min(new["date_start"]) - dt.timedelta(days=DAY_SLACK)
-    last = max(new["date_end"]) + dt.timedelta(days=DAY_SLACK)
-    others = _frame(conn, and_(incidents.c.source_id.not_in(new["source_id"].unique().tolist()),
-                               incidents.c.country.in_(new["country"].unique().tolist()),
-                               incidents.c.date_end >= first, incidents.c.date_start <= last))
-    if others.empty:
+    source_ids = list(conn.execute(select(incidents.c.source_id).where(mine).distinct())
+                      .scalars())
+    countries = list(conn.execute(select(incidents.c.country).where(mine).distinct()).scalars())
+    others = _frame(conn, and_(incidents.c.source_id.not_in(source_ids),
+                               incidents.c.country.in_(countries),
+                               incidents.c.date_end >= first - dt.timedelta(days=DAY_SLACK),
+                               incidents.c.date_start <= last + dt.timedelta(days=DAY_SLACK)))
+    if others.empty:  # nothing from other sources to compare with: no need to load the run
         return 0
+    new = _frame(conn, mine)
     now = dt.datetime.now(dt.UTC)
     links = []
     pools = {country: _arrays(frame) for country, frame in others.groupby("country")}

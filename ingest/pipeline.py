@@ -96,7 +96,7 @@ def build_context(engine: Engine, source: Source, mapping: Mapping | None, polic
 def run_ingest(engine: Engine, source_name: str, location: str, *,
                mapping_path: Path | None = None, policy: str | None = None,
                dry_run: bool = False, boundaries=None, today: dt.date | None = None,
-               progress: Callable[[int], None] | None = None,
+               progress: Callable[[int, int | None], None] | None = None,
                batch_size: int = BATCH) -> IngestReport:
     """Ingest one file or URL; see the module docstring for the guarantees.
 
@@ -118,7 +118,8 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
     today : datetime.date, optional
         For rejecting future dates (tests pin it).
     progress : callable, optional
-        Called with the number of rows read so far.
+        Called as ``progress(rows_read, rows_expected)`` after each batch; the expected
+        count is estimated from the file's lines for text files, else None.
 
     Returns
     -------
@@ -137,6 +138,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
         report = IngestReport(source=source.name, location=location, dry_run=dry_run)
         dataset = _dataset(source, options, path)
         rows = source.read(path, options)
+        expected = estimate_rows(path)
         try:
             with engine.begin() as conn:
                 source_id = ensure_source(conn, dataset, chosen)
@@ -144,7 +146,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                                "dataset": dataset.slug, "dry_run": dry_run}
                 report.run_id = start_run(conn, source_id, location, chosen, run_options)
                 _load(conn, rows, ctx, report, source_id, taxonomy.version, batch_size,
-                      progress)
+                      progress and (lambda done: progress(done, expected)))
                 started = time.perf_counter()
                 report.linked = link_likely_duplicates(conn, report.run_id)
                 report.stage_seconds["dedupe"] += time.perf_counter() - started
@@ -160,6 +162,17 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
     return report
 
 
+def estimate_rows(path: Path) -> int | None:
+    """Rows a delimited text file holds, from its line count (None for other formats)."""
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
+
+
 def _load(conn, rows, ctx, report, source_id, taxonomy_version, batch_size, progress):
     seen: Counter = Counter()
     clock = report.stage_seconds
@@ -173,27 +186,24 @@ def _load(conn, rows, ctx, report, source_id, taxonomy_version, batch_size, prog
         started = time.perf_counter()
         results = normalise_batch(batch, ctx, clock)
         ids = record_ids(batch, seen)
-        report.read += len(batch)
-        accepted, accepted_ids = [], []
         clock["normalise"] += time.perf_counter() - started
+        accepted, accepted_ids = [], []
         present = existing_ids(conn, source_id, [i for i, r in zip(ids, results, strict=True)
                                                  if not r.rejected])
         for result, record_id in zip(results, ids, strict=True):
-            report.issues.extend(result.issues)
             if result.rejected:
-                report.rejected += 1
-                report.rejected_rows.append((result.raw.row, result.raw.original,
-                                             result.issues))
+                outcome = "rejected"
             elif record_id in present:
-                report.merged += 1
+                outcome = "merged"
             else:
+                outcome = "loaded"
                 accepted.append(result)
                 accepted_ids.append(record_id)
+            report.add(result.raw.row, result.raw.original, result.issues, outcome)
         started = time.perf_counter()
         insert_records(conn, accepted, accepted_ids, source_id, report.run_id,
                        taxonomy_version)
         clock["store"] += time.perf_counter() - started
-        report.loaded += len(accepted)
         report.loaded_by_country.update(r.values["country"] for r in accepted)
         if progress:
             progress(report.read)

@@ -45,9 +45,14 @@ class Progress:
             text += f" | {int(left // 60)}:{int(left % 60):02d} left"
         return text
 
-    def update(self, done: int) -> None:
-        """Record ``done`` rows; redraw at most ten times a second."""
+    def update(self, done: int, total: int | None = None) -> None:
+        """Record ``done`` rows and, when known, the expected total.
+
+        The line is redrawn at most ten times a second.
+        """
         self.done = done
+        if total:
+            self.total = max(total, done)
         now = time.monotonic()
         if self.enabled and now - self._last >= 0.1:
             self._last = now

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
+import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 #: Issue codes and whether a row carrying one is rejected (True) or kept with a note.
@@ -73,9 +75,19 @@ def issue(code: str, row: int, field_name: str, value, hint: str) -> Issue:
     return Issue(code, row, field_name, text[:200], hint)
 
 
+#: Issues kept in memory as examples; every issue is also spooled to a temporary file.
+KEPT_ISSUES = 10_000
+
+
 @dataclass
 class IngestReport:
-    """Totals and issues of one ingest run. ``read == loaded + merged + rejected`` always."""
+    """Totals and issues of one ingest run. ``read == loaded + merged + rejected`` always.
+
+    Memory stays bounded whatever the file's size: counts are kept per code, the first
+    :data:`KEPT_ISSUES` issues are kept as examples (``issues``), and every issue and
+    rejected row is spooled to a temporary file for :meth:`write_issues` and
+    :meth:`write_rejects`.
+    """
 
     source: str
     location: str
@@ -87,9 +99,42 @@ class IngestReport:
     rejected: int = 0
     linked: int = 0
     issues: list[Issue] = field(default_factory=list)
-    rejected_rows: list[tuple[int, dict, list[Issue]]] = field(default_factory=list)
+    rejections: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
     loaded_by_country: Counter = field(default_factory=Counter)
     stage_seconds: Counter = field(default_factory=Counter)
+    _spool: object = field(default=None, repr=False)
+
+    def _write(self, record: dict) -> None:
+        if self._spool is None:
+            # lives as long as the report; the OS removes it when it is closed or collected
+            self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._spool.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def add(self, row: int, original: dict, problems: list[Issue], outcome: str) -> None:
+        """Account for one row: ``outcome`` is ``loaded``, ``merged`` or ``rejected``."""
+        self.read += 1
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        room = KEPT_ISSUES - len(self.issues)
+        if room > 0:
+            self.issues.extend(problems[:room])
+        if outcome == "rejected":
+            first = next((p for p in problems if p.rejects), None)
+            self.rejections[first.code if first else "unknown"] += 1
+        else:
+            self.notes.update(p.code for p in problems if not p.rejects)
+        if problems:
+            self._write({"row": row, "outcome": outcome, "original": original,
+                         "issues": [list(astuple(p)) for p in problems]})
+
+    def _spooled(self):
+        if self._spool is None:
+            return
+        self._spool.seek(0)
+        for line in self._spool:
+            record = json.loads(line)
+            record["issues"] = [Issue(*values) for values in record["issues"]]
+            yield record
 
     @property
     def reconciles(self) -> bool:
@@ -98,16 +143,11 @@ class IngestReport:
 
     def rejected_by_reason(self) -> Counter:
         """Rejected rows per first rejecting issue code."""
-        counts: Counter = Counter()
-        for _, _, problems in self.rejected_rows:
-            first = next((p for p in problems if p.rejects), None)
-            counts[first.code if first else "unknown"] += 1
-        return counts
+        return Counter(self.rejections)
 
     def warnings_by_code(self) -> Counter:
         """Notes kept with loaded records (issues that did not reject a row), per code."""
-        rejected = {row for row, _, _ in self.rejected_rows}
-        return Counter(p.code for p in self.issues if not p.rejects and p.row not in rejected)
+        return Counter(self.notes)
 
     def summary(self) -> str:
         """The CLI's summary: read / loaded / merged / rejected by reason / notes."""
@@ -122,27 +162,30 @@ class IngestReport:
                          f"{self.run_id})")
         if self.linked:
             lines.append(f"  {self.linked:,} loaded rows linked to likely duplicates for review")
-        for code, count in sorted(self.rejected_by_reason().items()):
+        for code, count in sorted(self.rejections.items()):
             lines.append(f"  rejected {count:,}: {code}")
-        for code, count in sorted(self.warnings_by_code().items()):
+        for code, count in sorted(self.notes.items()):
             lines.append(f"  note {count:,}: {code}")
         return "\n".join(lines)
 
     def write_rejects(self, path: Path) -> None:
-        """Write rejected rows with their reasons to a CSV file (UTF-8)."""
+        """Write rejected rows, as read, with their reasons to a CSV file (UTF-8)."""
         columns: list[str] = []
-        for _, raw, _ in self.rejected_rows:
-            columns.extend(k for k in raw if k not in columns)
+        for record in self._spooled():
+            if record["outcome"] == "rejected":
+                columns.extend(k for k in record["original"] if k not in columns)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["row", "reject_codes", "reject_reasons", *columns])
-            for row, raw, problems in self.rejected_rows:
-                rejecting = [p for p in problems if p.rejects]
+            for record in self._spooled():
+                if record["outcome"] != "rejected":
+                    continue
+                rejecting = [p for p in record["issues"] if p.rejects]
                 writer.writerow([
-                    row,
+                    record["row"],
                     ";".join(p.code for p in rejecting),
                     " | ".join(p.as_text() for p in rejecting),
-                    *(raw.get(c, "") for c in columns),
+                    *(record["original"].get(c, "") for c in columns),
                 ])
 
     def write_issues(self, path: Path) -> None:
@@ -150,6 +193,7 @@ class IngestReport:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["row", "code", "rejects", "field", "value", "hint"])
-            for problem in self.issues:
-                writer.writerow([problem.row, problem.code, problem.rejects, problem.field,
-                                 problem.value, problem.hint])
+            for record in self._spooled():
+                for problem in record["issues"]:
+                    writer.writerow([problem.row, problem.code, problem.rejects,
+                                     problem.field, problem.value, problem.hint])

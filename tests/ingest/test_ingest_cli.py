@@ -77,4 +77,4 @@ def test_progress_is_shown_on_a_terminal(tmp_path):
     os.close(primary)
     seen = "".join(chunks)
     assert proc.returncode == 0
-    assert "rows/s" in seen and "12,000 rows" in seen
+    assert "rows/s" in seen and "12,000/12,000 rows (100%)" in seen and "left" in seen

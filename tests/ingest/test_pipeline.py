@@ -81,7 +81,7 @@ def test_failed_run_leaves_the_store_as_it_was(engine, csv_file, tmp_path):
     bigger = write_csv(tmp_path / "other.csv",
                        [dict(r, id=f"b{i}", date="2019-01-01") for i, r in enumerate(ROWS * 3)])
 
-    def interrupt(done):
+    def interrupt(done, expected):
         raise RuntimeError(f"killed after {done} rows")
 
     with pytest.raises(RuntimeError, match="killed after 2 rows"):
@@ -188,3 +188,25 @@ def test_likely_duplicates_across_sources_are_linked_not_merged(engine, tmp_path
     with engine.connect() as conn:
         link = conn.execute(select(duplicate_links)).one()
     assert link.score >= 0.6 and "km apart" in link.reasons and link.status == "pending"
+
+
+def test_issues_are_counted_and_spooled_not_hoarded(engine, tmp_path, monkeypatch):
+    from ingest import report as report_module
+
+    monkeypatch.setattr(report_module, "KEPT_ISSUES", 5)
+    rows = [{"id": str(i), "date": "2019-01-01", "country": "AT", "bias": "Mondphobie",
+             "type": "threat"} for i in range(40)]
+    rows += [{"id": f"r{i}", "date": "1800-01-01", "country": "AT"} for i in range(10)]
+    report = run_ingest(engine, "csv", str(write_csv(tmp_path / "many.csv", rows)),
+                        today=TODAY)
+    assert len(report.issues) == 5  # examples only
+    assert report.warnings_by_code()["label_unrecognised"] == 40
+    assert report.rejected_by_reason() == {"date_too_old": 10}
+    notes, rejects = tmp_path / "notes.csv", tmp_path / "rejects.csv"
+    report.write_issues(notes)
+    report.write_rejects(rejects)
+    with notes.open(encoding="utf-8") as handle:
+        # loaded rows: unrecognised label + no bias; rejected rows: too old + no bias + no type
+        assert sum(1 for _ in csv.DictReader(handle)) == 40 * 2 + 10 * 3
+    with rejects.open(encoding="utf-8") as handle:
+        assert [r["id"] for r in csv.DictReader(handle)] == [f"r{i}" for i in range(10)]

