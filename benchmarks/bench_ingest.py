@@ -90,6 +90,10 @@ def main() -> int:
         f"- **Total {total:.1f} s, {report.read / total:,.0f} rows/s**; peak RSS "
         f"{peak_mb:,.0f} MB (ru_maxrss of the whole process, boundaries and libraries included)",
         "",
+        "Stages: read (parsing the file), normalise (labels, dates, countries, and locate),",
+        "locate (points to member state and NUTS, part of normalise), store (writing the",
+        "records and their links), dedupe (linking likely duplicates across sources).",
+        "",
         "| stage | seconds | rows/s |",
         "| --- | --- | --- |",
     ]
