@@ -146,7 +146,6 @@ incidents = Table(
     CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
     Index("ix_incidents_status_date", "status", "date_start"),
     Index("ix_incidents_country", "country"),
-    Index("ix_incidents_source", "source_id"),
 )
 
 

@@ -61,6 +61,7 @@ class LabelMatcher:
         self._index = taxonomy.synonym_index(kind)
         self._cache: dict[str, tuple[LabelMatch, ...]] = {}
         self._codes: dict[str, list[str]] = {}
+        self._described: dict[str, list[dict]] = {}
 
     def _whole(self, text: str) -> LabelMatch | None:
         key = normalise_label(text)
@@ -131,6 +132,17 @@ class LabelMatcher:
             if len(self._codes) < 50_000:
                 self._codes[text] = codes
         return matches, list(codes)
+
+    def described(self, raw: str | None) -> list[dict]:
+        """The matches of one cell as stored in ``raw_labels`` (cached; do not mutate)."""
+        text = "" if raw is None else str(raw).strip()
+        found = self._described.get(text)
+        if found is None:
+            found = [{"label": m.raw, "codes": list(m.codes), "method": m.method}
+                     for m in self.match(text)]
+            if len(self._described) < 50_000:
+                self._described[text] = found
+        return found
 
 
 def codes_of(matches: tuple[LabelMatch, ...]) -> list[str]:

@@ -120,8 +120,7 @@ def _labels(fields: dict, row: int, ctx: Context):
             codes[kind] = []
             continue
         matches, codes[kind] = ctx.matchers[kind].codes(text)
-        raw_labels[kind] = [{"label": m.raw, "codes": list(m.codes), "method": m.method}
-                            for m in matches]
+        raw_labels[kind] = ctx.matchers[kind].described(text)
         for found in matches:
             if not found.recognised:
                 unrecognised.append((kind, found.raw))

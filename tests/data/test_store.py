@@ -191,3 +191,13 @@ def test_upgrade_keeps_rows_written_by_the_previous_schema(engine):
         row = conn.execute(text("SELECT rows_merged, rows_linked, policy FROM ingest_runs"
                                 )).one()
     assert tuple(row) == (0, 0, "member")
+
+
+def test_migrations_match_the_table_definitions(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from data.schema import metadata
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
