@@ -29,10 +29,11 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from ingest.month_names import fold, month_number, month_table
 
 __all__ = ["DATE_ORDERS", "PRECISIONS", "PROBLEM_CODES", "DateInterval", "DateProblem",
            "month_number", "parse_date"]
@@ -52,40 +53,9 @@ _EXCEL_HINT = ("a bare number is not a date; if it is an Excel serial date (days
                "source uses Excel serial dates (excel_serial=True)")
 _YEAR_HINT = "write the year with four digits, e.g. 03/04/2016 or 5 March 2016"
 
-# Month names and abbreviations as written, one string per month; the languages appear in
-# this order: en fr de it es pt nl pl el sv da cs ro hu (a spelling shared with an earlier
-# language is not repeated). Case and accents are folded when the lookup table is built.
-_MONTH_SPELLINGS = (
-    "january jan janvier janv januar jänner jän gennaio gen enero ene janeiro januari styczeń "
-    "stycznia sty Ιανουάριος Ιανουαρίου Ιαν leden ledna ianuarie ian január",
-    "february feb febr février févr fév februar feber febbraio febrero fevereiro fev februari "
-    "luty lutego lut Φεβρουάριος Φεβρουαρίου Φεβ únor února februarie február",
-    "march mar mars märz mär mrz marzo março maart mrt marzec marca Μάρτιος Μαρτίου Μαρ "
-    "marts březen března martie március márc",
-    "april apr avril avr aprile abril abr kwiecień kwietnia kwi Απρίλιος Απριλίου Απρ duben "
-    "dubna aprilie április ápr",
-    "may mai maggio mag mayo maio mei maj maja Μάιος Μαΐου Μάη Μαΐ květen května május máj",
-    "june jun juin juni giugno giu junio junho czerwiec czerwca cze Ιούνιος Ιουνίου Ιούν "
-    "červen června iunie iun június jún",
-    "july jul juillet juil juli luglio lug julio julho lipiec lipca lip Ιούλιος Ιουλίου Ιούλ "
-    "červenec července iulie iul július júl",
-    "august aug août agosto ago augustus sierpień sierpnia sie Αύγουστος Αυγούστου Αυγ "
-    "augusti srpen srpna augusztus",
-    "september sep sept septembre settembre set septiembre setiembre setembro wrzesień "
-    "września wrz Σεπτέμβριος Σεπτεμβρίου Σεπ Σεπτ září septembrie szeptember szept",
-    "october oct octobre oktober okt ottobre ott octubre outubro out październik października "
-    "paź Οκτώβριος Οκτωβρίου Οκτ říjen října octombrie október",
-    "november nov novembre noviembre novembro listopad listopada lis Νοέμβριος Νοεμβρίου Νοέ "
-    "Νοεμ listopadu noiembrie noi",
-    "december dec décembre déc dezember dez dicembre dic diciembre dezembro grudzień grudnia "
-    "gru Δεκέμβριος Δεκεμβρίου Δεκ prosinec prosince decembrie",
-)
 # Words allowed around a month-name date: articles and prepositions ("le 5 mars", "5 de
 # marzo de 2016", "the 5th of March", "am 5. März") and Polish "r." (roku, "in the year").
 _FILLERS = frozenset({"le", "du", "the", "of", "on", "de", "del", "den", "am", "il", "el", "r"})
-# Letters that NFKD does not decompose (as in data.taxonomy.normalise_label).
-_FOLD = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe"})
-
 _TIME = (r"(?:[T ](?:[01][0-9]|2[0-4]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?"
          r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?")
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
@@ -146,39 +116,6 @@ def _bad(code: str, detail: str, hint: str) -> DateProblem:
     return DateProblem(code, "", hint, detail)
 
 
-def _fold(text: str) -> str:
-    """Casefold and drop accents: ``"MÄRZ"`` -> ``"marz"``, ``"Μαρτίου"`` -> ``"μαρτιου"``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD)
-
-
-@functools.cache
-def _month_table() -> dict[str, int]:
-    """Build the lookup table: folded month name or abbreviation -> month number."""
-    table: dict[str, int] = {}
-    for number, spellings in enumerate(_MONTH_SPELLINGS, start=1):
-        for word in spellings.split():
-            if table.setdefault(_fold(word), number) != number:
-                raise RuntimeError(f"month spelling {word!r} stands for two months")
-    return table
-
-
-def month_number(name: str) -> int | None:
-    """Return the month (1-12) that a month name or abbreviation stands for, or ``None``.
-
-    Parameters
-    ----------
-    name : str
-        A name in a supported language, any case, accents optional, trailing dot allowed.
-
-    Examples
-    --------
-    >>> month_number("März"), month_number("Μαρτίου"), month_number("kwi."), month_number("x")
-    (3, 3, 4, None)
-    """
-    return _month_table().get(_fold(name.strip().removesuffix(".")))
-
-
 def _day(year: int, month: int, day: int) -> datetime.date:
     """``datetime.date`` or a ``date_impossible`` problem."""
     try:
@@ -231,7 +168,7 @@ def _name_date(text: str, context: DateInterval | None = None) -> DateInterval:
     ``context`` is the end of an interval: ``March`` in ``March – May 2016`` takes its year,
     ``5`` in ``5–7 March 2016`` (when the end is a day) its month and year.
     """
-    folded = _fold(text)
+    folded = fold(text)
     leftover = re.sub(_TOKEN, " ", folded)
     if not all(c.isspace() or c in ".,-/" for c in leftover):
         raise _bad("date_unparseable", "not a recognised date form", _FORMS_HINT)
@@ -242,7 +179,7 @@ def _name_date(text: str, context: DateInterval | None = None) -> DateInterval:
             kinds += {1: "D", 2: "D", 4: "Y"}.get(len(digits.group()), "?")
             values.append(int(digits.group()) if len(digits.group()) <= 4 else 0)
         elif token not in _FILLERS:
-            number = _month_table().get(token)
+            number = month_table().get(token)
             kinds += "?" if number is None else "M"
             values.append(number or 0)
     bad = "?" in kinds or kinds.count("M") > 1 or kinds.count("Y") > 1
@@ -316,10 +253,31 @@ def _interval(first: str, last: str, order: str, excel_serial: bool) -> DateInte
     if end.end < start.start:
         detail = f"the interval ends ({end.end}) before it starts ({start.start})"
         raise _bad("date_impossible", detail, "put the earlier date first; write both years")
-    lo, hi = start.start, end.end
-    days, same_month = (hi - lo).days, (lo.year, lo.month) == (hi.year, hi.month)
-    precision = "day" if not days else "week" if days < 7 else "month" if same_month else "year"
-    return DateInterval(lo, hi, precision)
+    return span(start.start, end.end)
+
+
+def span(lo: datetime.date, hi: datetime.date) -> DateInterval:
+    """The interval ``lo``..``hi`` with the finest precision whose one period contains it.
+
+    ``day`` for one day, ``week`` within one Monday-to-Sunday week, ``month`` within one
+    calendar month, ``year`` within one calendar year; an interval spanning two calendar
+    years fits no period and is refused, so no view places it in the wrong one.
+
+    Raises
+    ------
+    DateProblem
+        ``date_ambiguous`` for intervals across calendar years.
+    """
+    if lo == hi:
+        return DateInterval(lo, hi, "day")
+    if lo - datetime.timedelta(days=lo.weekday()) == hi - datetime.timedelta(days=hi.weekday()):
+        return DateInterval(lo, hi, "week")
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return DateInterval(lo, hi, "month")
+    if lo.year == hi.year:
+        return DateInterval(lo, hi, "year")
+    raise _bad("date_ambiguous", f"the interval {lo}..{hi} spans more than one calendar year",
+               "split it into one record per year, or give the year the incident happened")
 
 
 def parse_date(text: str | None, *, order: str = "DMY", today: datetime.date | None = None,

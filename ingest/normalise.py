@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from data.taxonomy import KINDS, Taxonomy
 from ingest.countries import parse_country
-from ingest.dates import DateInterval, DateProblem, parse_date
+from ingest.dates import DateInterval, DateProblem, parse_date, span
 from ingest.labels import LabelMatcher
 from ingest.locate import locate
 from ingest.report import Issue, issue
@@ -96,12 +96,7 @@ def _dates(fields: dict, row: int, ctx: Context) -> tuple[DateInterval | None, l
             if end.end < start.start:
                 return None, [issue("date_impossible", row, "date_end", fields["date_end"],
                                     "the end date is before the start date")]
-            span = (end.end - start.start).days
-            precision = "day" if span == 0 else "week" if span <= 6 else (
-                "month" if (start.start.year, start.start.month) == (end.end.year,
-                                                                     end.end.month)
-                else "year")
-            start = DateInterval(start.start, end.end, precision)
+            start = span(start.start, end.end)
         return start, []
     except DateProblem as problem:
         name = "date_end" if fields.get("date_end") and problem.value == fields["date_end"] \
