@@ -94,6 +94,13 @@ def _cmd_settings(_args, _settings: Settings) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The ``incidentmap`` argument parser."""
     settings_lines = "\n".join(f"  INCIDENTMAP_{n}" for n in SETTINGS_HELP)
@@ -113,7 +120,8 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_cmd_serve)
     demo = sub.add_parser("demo", help="load the synthetic demo dataset (replaces earlier "
                           "demo records)")
-    demo.add_argument("--rows", type=int, default=20_000, help="incidents (default 20000)")
+    demo.add_argument("--rows", type=_positive, default=20_000,
+                      help="incidents (default 20000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.set_defaults(func=_cmd_demo)
     db = sub.add_parser("db", help="database schema")

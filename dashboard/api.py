@@ -18,7 +18,7 @@ from dashboard.context import current
 from data.analytics import GROUPS
 from data.export import csv_chunks, geojson_features, json_records
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
-from data.queries import fetch_public_rows, source_slugs
+from data.queries import fetch_public_rows
 from data.vocab import DEMO_NOTICE
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -66,7 +66,8 @@ def _params(extra: tuple[str, ...]) -> dict[str, list[str]]:
 def _filter(params: dict[str, list[str]]) -> IncidentFilter:
     ctx = current()
     try:
-        return from_query(params, ctx.taxonomy, sources=source_slugs(ctx.engine))
+        # only sources with public records exist as far as the public can tell
+        return from_query(params, ctx.taxonomy, sources=ctx.snapshot().sources)
     except FilterError as exc:
         raise ApiError(exc.problems) from exc
 
@@ -82,7 +83,7 @@ def _choice(params: dict, name: str, allowed: tuple[str, ...], default: str | No
 
 def _positive_int(params: dict, name: str, default: int, maximum: int) -> int:
     raw = (params.get(name) or [str(default)])[-1]
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise ApiError([FilterProblem(name, raw, f"must be a whole number from 1 to {maximum}")])
     return int(raw)
 
@@ -90,7 +91,7 @@ def _positive_int(params: dict, name: str, default: int, maximum: int) -> int:
 def _envelope(flt: IncidentFilter, total: int, has_demo: bool) -> dict:
     ctx = current()
     return {
-        "data_version": ctx.snapshot().version,
+        "data_release": ctx.snapshot().fingerprint,
         "notice": DEMO_NOTICE if has_demo else None,
         "filter": flt.to_query(),
         "description": flt.describe(ctx.taxonomy),
@@ -167,6 +168,14 @@ def stats():
         "data": [{"key": str(k), "count": int(v)} for k, v in counts.items()],
     })
     return flask.jsonify(body)
+
+
+@blueprint.route("/<path:unknown>")
+def not_found(unknown: str):
+    """Unknown API paths answer in JSON, not with the dashboard's HTML."""
+    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy"]
+    body = {"error": {"message": f"no API endpoint /api/v1/{unknown}", "endpoints": routes}}
+    return flask.jsonify(body), 404
 
 
 @blueprint.get("/taxonomy")

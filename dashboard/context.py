@@ -8,7 +8,7 @@ import flask
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot, SnapshotCache
-from data.settings import Settings
+from data.settings import Settings, SettingsError
 from data.taxonomy import Taxonomy
 
 EXTENSION_KEY = "incidentmap"
@@ -24,6 +24,10 @@ class AppContext:
     snapshots: SnapshotCache = field(init=False)
 
     def __post_init__(self) -> None:
+        try:
+            self.taxonomy.expand("bias", self.settings.default_bias_scope)
+        except ValueError as exc:
+            raise SettingsError(f"INCIDENTMAP_DEFAULT_BIAS_SCOPE: {exc}") from exc
         self.snapshots = SnapshotCache(self.engine, self.taxonomy)
 
     def snapshot(self) -> Snapshot:

@@ -11,6 +11,7 @@ write bumps the version and the next read rebuilds the snapshot.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from dataclasses import dataclass
 
@@ -104,6 +105,23 @@ class Snapshot:
                 primary[rows[flag]] = code_idx[flag]
             self.links[kind] = CodeLinks(rows, code_idx, bits, primary)
         self._index_timelines()
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        """A short id of the public content: changes when any published value changes.
+
+        Unlike the store's data version it does not move when unpublished records change,
+        so public responses do not reveal activity behind the scenes.
+        """
+        digest = hashlib.sha256()
+        for array in (self.ids, self.country, self.start, self.end, self.precision,
+                      self.source, *(link.bits for link in self.links.values()),
+                      self.links["bias"].primary, self.links["type"].primary,
+                      *(idx for idx, _ in self.nuts.values())):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        for names in (self.sources, *(names for _, names in self.nuts.values())):
+            digest.update("\x1f".join(names).encode())
+        return digest.hexdigest()[:16]
 
     def _index_timelines(self) -> None:
         """Precompute, per granularity, which records it can place and their bincount keys."""
@@ -239,9 +257,15 @@ class Snapshot:
         return Timeline(counts, unplaced, granularity)
 
     def select_ids(self, mask: np.ndarray) -> np.ndarray:
-        """Incident ids of the selected records, newest first (stable for paging)."""
+        """Incident ids of the selected records, newest first (stable for paging).
+
+        Records of the same date are ordered by a scrambled id, not by the order they were
+        stored in, which for member records could hint at which came first within a month.
+        """
         positions = np.flatnonzero(mask)
-        order = np.lexsort((-self.ids[positions], -self.start[positions]))
+        scrambled = (self.ids[positions].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) \
+            >> np.uint64(11)
+        order = np.lexsort((scrambled, -self.start[positions]))
         return self.ids[positions[order]]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import analyze, bulk_insert, bump_version
+from data.db import analyze, bulk_insert, bump_version, insert_with_ids
 from data.reference_tables import population
 from data.schema import CODE_TABLES, incidents, sources
 from data.taxonomy import Taxonomy, load_taxonomy
@@ -237,25 +237,25 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     with engine.begin() as conn:
         source_id = ensure_demo_source(conn)
-        old = select(incidents.c.id).where(incidents.c.source_id == source_id)
+        is_old = (incidents.c.source_id == source_id) & (incidents.c.policy == "demo")
+        old = select(incidents.c.id).where(is_old)
         for table in CODE_TABLES.values():
             conn.execute(delete(table).where(table.c.incident_id.in_(old)))
-        conn.execute(delete(incidents).where(incidents.c.source_id == source_id))
-        first_id = int(conn.execute(select(incidents.c.id).order_by(incidents.c.id.desc())
-                                    .limit(1)).scalar() or 0) + 1
+        conn.execute(delete(incidents).where(is_old))
         records = frame.assign(
-            id=np.arange(first_id, first_id + rows), source_id=source_id, policy="demo",
-            taxonomy_version=tax.version, created_at=now, updated_at=now,
-            raw_labels=None,
+            source_id=source_id, policy="demo", taxonomy_version=tax.version,
+            created_at=now, updated_at=now, raw_labels=None,
         )
         records = records.astype(object).where(records.notna(), None)
         dicts = records.to_dict("records")
+        new_ids = np.empty(rows, dtype=np.int64)
         for offset in range(0, rows, BATCH):
-            bulk_insert(conn, incidents, dicts[offset: offset + BATCH])
+            new_ids[offset: offset + BATCH] = insert_with_ids(conn, incidents,
+                                                              dicts[offset: offset + BATCH])
             if progress:
                 progress(min(offset + BATCH, rows), rows)
         for kind, table in CODE_TABLES.items():
-            link = data[kind].assign(incident_id=data[kind]["row"] + first_id)
+            link = data[kind].assign(incident_id=new_ids[data[kind]["row"].to_numpy()])
             columns = ["incident_id", "code"] + (["is_primary"] if "is_primary" in table.c else [])
             link_rows = link[columns].astype(object).to_dict("records")
             for offset in range(0, len(link_rows), BATCH * 4):

@@ -187,7 +187,7 @@ def parse_query(
     taxonomy : Taxonomy
         Provides the allowed codes and countries.
     sources : iterable of str, optional
-        Known source slugs; when given, other slugs are problems.
+        Known source slugs; when given (even empty), other slugs are problems.
 
     Returns
     -------
@@ -212,14 +212,15 @@ def parse_query(
         )
         values.pop("date_to")
     countries = tuple(c.iso2 for c in taxonomy.countries())
+    known = None if sources is None else tuple(sorted(sources))
     checks = {
         "country": (lambda v: v.upper(), lambda v: v in countries, countries,
                     "not an EU member state's ISO 3166-1 alpha-2 code (Greece is GR)"),
         "region": (lambda v: v.upper(), lambda v: bool(_REGION.match(v)), (),
                    "not a NUTS code (e.g. DE3, DE30, DE300)"),
         "source": (lambda v: v.lower(),
-                   (lambda v: v in known) if (known := set(sources or ())) else _SLUG.match,
-                   tuple(sorted(known)), "unknown source"),
+                   (lambda v: bool(_SLUG.match(v))) if known is None else known.__contains__,
+                   known or (), "unknown source"),
     }
     for kind in CODE_PARAMS:
         allowed = taxonomy.codes(kind)
@@ -229,12 +230,15 @@ def parse_query(
         if raw is None:
             continue
         good: set[str] = set()
-        for value in _values(raw):
+        given = _values(raw)
+        for value in given:
             value = norm(value)
             if ok(value):
                 good.add(value)
             else:
                 problems.append(FilterProblem(name, value, message, tuple(allowed)))
+        if name == "bias" and given and not good:
+            continue  # nothing usable: unspecified (the default scope), not "every motivation"
         values[name] = tuple(sorted(good))
     return IncidentFilter(**values), problems
 

@@ -56,6 +56,10 @@ PUBLIC_CODE_COLUMNS = (
     "primary_incident_type",
 )
 
+#: How member records name their source in public: never the dataset or organisation
+#: (organisations may be at risk; opted-in public names come with organisation accounts).
+MEMBER_SOURCE = "member"
+
 #: Fields no public output may ever contain (tests seed canaries into them).
 RESTRICTED_COLUMNS = ("narrative", "uuid", "source_record_id", "organisation_id", "raw_labels")
 
@@ -107,4 +111,8 @@ def project_public(frame: pd.DataFrame) -> pd.DataFrame:
                 out.loc[member, column] = None
         geo_known = ~out["geo_precision"].isin(("unknown",)).to_numpy()
         out.loc[member & geo_known, "geo_precision"] = "country"
+        if "source" in out:
+            out.loc[member, "source"] = MEMBER_SOURCE
+    if "is_online" in out:
+        out["is_online"] = out["is_online"].astype(bool)
     return out

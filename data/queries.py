@@ -191,9 +191,3 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
         )
     return clauses
 
-
-def source_slugs(engine: Engine) -> tuple[str, ...]:
-    """Slugs of every registered source, sorted."""
-    with engine.connect() as conn:
-        return tuple(sorted(conn.execute(select(sources.c.slug)).scalars()))
-

@@ -131,7 +131,8 @@ SETTINGS_HELP: dict[str, str] = {
     "minimum 3).",
     "DEFAULT_BIAS_SCOPE": "Comma list of bias motivation codes the dashboard opens on. "
     "Default: " + ",".join(DEFAULT_BIAS_SCOPE),
-    "DEMO_ROWS": "Synthetic incidents seeded into an empty embedded store (default 20000).",
+    "DEMO_ROWS": "Synthetic incidents seeded into an empty embedded store (default 20000; 0 "
+    "seeds nothing).",
     "HOST": "Address `incidentmap serve` listens on (default 127.0.0.1).",
     "PORT": "Port `incidentmap serve` listens on (default 8050).",
 }

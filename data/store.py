@@ -48,7 +48,7 @@ def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     engine = make_engine(url)
     if settings.uses_embedded_store:
         upgrade(engine)
-        if seed_demo and incident_count(engine) == 0:
+        if seed_demo and settings.demo_rows > 0 and incident_count(engine) == 0:
             log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)
             load_demo(engine, rows=settings.demo_rows)
     elif not schema_is_current(engine):

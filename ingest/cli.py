@@ -81,6 +81,11 @@ def _cmd_ingest(args, settings) -> int:
             return 2
         print(f"ingest run {args.location} undone: {removed:,} incidents removed")
         return 0
+    for option, path in (("--rejects", args.rejects), ("--notes", args.notes)):
+        if path and (path.is_dir() or not path.parent.is_dir()):
+            print(f"incidentmap: error: {option} {path}: not a file in an existing folder",
+                  file=sys.stderr)
+            return 2
     from ingest.progress import Progress
 
     bar = Progress(None)

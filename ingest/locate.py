@@ -151,8 +151,12 @@ def _place_points(pending: list, locator: Locator | None, ctx,
                   precision: str | None = None) -> None:
     lats = np.array([p[1] for p in pending], dtype=float)
     lons = np.array([p[2] for p in pending], dtype=float)
-    if locator is None:
+    if locator is None:  # no boundaries: points are kept, never used to find a country
         for result, lat, lon in pending:
+            if result.values["country"] is None:
+                _reject(result, "country_missing", "country", "",
+                        "give the country: without boundaries a point cannot name it")
+                continue
             result.values.update(lat=lat, lon=lon,
                                  geo_precision=precision or ctx.point_precision)
         return

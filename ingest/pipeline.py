@@ -57,8 +57,8 @@ def _dataset(source: Source, options: ReadOptions, path: Path) -> Dataset:
         return options.dataset
     if source.dataset:
         return source.dataset
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:60] or source.name
-    return Dataset(slug=slug, name=f"{path.name} ({source.name} import)")
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:50] or "dataset"
+    return Dataset(slug=f"{stem}-{source.name}", name=f"{path.name} ({source.name} import)")
 
 
 def steward_mappings(engine: Engine) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -218,6 +218,8 @@ def undo_run(engine: Engine, run_id: int) -> int:
     LookupError
         When the run does not exist or was already undone.
     """
+    if not 0 < run_id < 2**63:
+        raise LookupError(f"there is no ingest run {run_id}")
     with engine.begin() as conn:
         status = conn.execute(select(ingest_runs.c.status).where(ingest_runs.c.id == run_id)
                               ).scalar()

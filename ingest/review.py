@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, and_, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
 
 from data.db import bump_version
 from data.schema import CODE_TABLES, label_issues, label_mappings
@@ -24,7 +24,9 @@ def pending_labels(engine: Engine) -> list[tuple[str, str, int]]:
 def map_label(engine: Engine, kind: str, label: str, codes: list[str]) -> int:
     """Store a steward's mapping and add its codes to every record carrying the label.
 
-    Future ingests use the mapping too. Returns the number of records updated.
+    Future ingests use the mapping too. Mapping a label again replaces the codes the earlier
+    mapping added (a code the record also has from another label is re-added only if the new
+    mapping names it). Returns the number of records updated.
 
     Raises
     ------
@@ -39,19 +41,22 @@ def map_label(engine: Engine, kind: str, label: str, codes: list[str]) -> int:
     key = normalise_label(label)
     table = CODE_TABLES[kind]
     with engine.begin() as conn:
-        existing = conn.execute(select(label_mappings.c.id).where(and_(
-            label_mappings.c.kind == kind, label_mappings.c.label_key == key))).scalar()
+        existing = conn.execute(select(label_mappings.c.id, label_mappings.c.codes).where(and_(
+            label_mappings.c.kind == kind, label_mappings.c.label_key == key))).first()
+        withdrawn = [c for c in (existing.codes if existing else []) if c not in codes]
         if existing:
-            conn.execute(update(label_mappings).where(label_mappings.c.id == existing)
+            conn.execute(update(label_mappings).where(label_mappings.c.id == existing.id)
                          .values(codes=list(codes)))
         else:
             conn.execute(insert(label_mappings).values(
                 kind=kind, label_key=key, codes=list(codes), example=label[:300],
                 created_at=dt.datetime.now(dt.UTC)))
         affected = sorted(set(conn.execute(select(label_issues.c.incident_id).where(and_(
-            label_issues.c.kind == kind, label_issues.c.label_key == key,
-            label_issues.c.status == "pending"))).scalars()))
+            label_issues.c.kind == kind, label_issues.c.label_key == key))).scalars()))
         for incident_id in affected:
+            if withdrawn:  # a re-mapping replaces what the earlier mapping added
+                conn.execute(delete(table).where(and_(table.c.incident_id == incident_id,
+                                                      table.c.code.in_(withdrawn))))
             _add_codes(conn, table, incident_id, codes)
         conn.execute(update(label_issues).where(and_(
             label_issues.c.kind == kind, label_issues.c.label_key == key))

@@ -40,11 +40,29 @@ def record_ids(rows: Iterable[RawRow], seen: Counter) -> list[str]:
     return ids
 
 
+class SourceConflict(ValueError):
+    """A dataset slug that already names a different kind of source or policy."""
+
+
 def ensure_source(conn, dataset: Dataset, policy: str) -> int:
-    """Find or create the ``sources`` row of ``dataset``; returns its id."""
-    found = conn.execute(select(sources.c.id).where(sources.c.slug == dataset.slug)).scalar()
+    """Find or create the ``sources`` row of ``dataset``; returns its id.
+
+    Raises
+    ------
+    SourceConflict
+        When the slug belongs to a source of another kind or publication policy (records
+        of different provenance must never share a source: re-ingests and ``demo`` replace
+        a source's records).
+    """
+    found = conn.execute(select(sources.c.id, sources.c.kind, sources.c.policy)
+                         .where(sources.c.slug == dataset.slug)).first()
     if found:
-        return int(found)
+        if (found.kind, found.policy) != (dataset.kind, policy):
+            raise SourceConflict(
+                f"a source named {dataset.slug!r} already exists ({found.kind}, policy "
+                f"{found.policy}); give this dataset its own slug in a mapping file "
+                "(dataset: {slug: ..., name: ...}) or use the same --policy as before")
+        return int(found.id)
     return int(conn.execute(insert(sources).values(
         slug=dataset.slug, name=dataset.name, kind=dataset.kind, policy=policy,
         licence=dataset.licence, attribution=dataset.attribution, url=dataset.url,

@@ -110,5 +110,5 @@ def test_first_start_creates_migrates_and_seeds_the_embedded_store(tmp_path):
     assert 350 < first["total"] <= 400  # ~95% of the demo records are published
     assert "SYNTHETIC" in first["notice"]
     second = _serve_and_read_stats(tmp_path)  # not seeded again
-    assert second["data_version"] == first["data_version"]
+    assert second["data_release"] == first["data_release"]
     assert second["total"] == first["total"]

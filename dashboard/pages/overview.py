@@ -119,11 +119,21 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
     ])
 
 
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                         granularity) -> ViewState:
+                         granularity, kept: IncidentFilter) -> ViewState:
+    """The state the controls show; ``kept`` supplies what has no control (region, source)."""
     flt = IncidentFilter(
-        date_from=dt.date.fromisoformat(start[:10]) if start else None,
-        date_to=dt.date.fromisoformat(end[:10]) if end else None,
+        date_from=_date(start),
+        date_to=_date(end),
+        region=kept.region,
+        source=kept.source,
         country=tuple(sorted(countries or ())),
         bias=tuple(sorted(bias or ())),
         indicator=tuple(sorted(indicator or ())),
@@ -142,12 +152,13 @@ def sync_url_and_controls(search, start, end, countries, bias, indicator, types,
         return (no_update, flt.date_from and flt.date_from.isoformat(),
                 flt.date_to and flt.date_to.isoformat(), list(flt.country), list(flt.bias),
                 list(flt.indicator), list(flt.type), state.metric, state.granularity)
+    previous, _ = parse_search(search, context.taxonomy)
     state = _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                                 granularity)
+                                 granularity, previous.filter)
     # The bias scope is written out explicitly, so the same query gives the same counts in
     # the page, the API and downloads (which apply only the filters they are given).
-    if trigger == ids.MAP and click:
-        iso = click["points"][0].get("location")
+    iso = _clicked_country(click) if trigger == ids.MAP else None
+    if iso:
         chosen = set(state.filter.country)
         chosen.symmetric_difference_update({iso})
         state = replace(state, filter=replace(state.filter, country=tuple(sorted(chosen))))
@@ -158,6 +169,14 @@ def sync_url_and_controls(search, start, end, countries, bias, indicator, types,
     if new == (search or ""):
         return (no_update,) * 9
     return (new,) + (no_update,) * 8
+
+
+def _clicked_country(click) -> str | None:
+    try:
+        location = click["points"][0]["location"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return location if isinstance(location, str) and len(location) == 2 else None
 
 
 def render(search):

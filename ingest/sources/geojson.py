@@ -11,7 +11,7 @@ from ingest.tables import TableError
 
 
 def _point(geometry: dict | None) -> tuple[str, str] | None:
-    if not geometry:
+    if not isinstance(geometry, dict):
         return None
     kind = geometry.get("type")
     coords = geometry.get("coordinates")
@@ -37,15 +37,17 @@ def read(path: Path, options: ReadOptions):
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TableError(f"{path.name} is not valid GeoJSON: {exc}") from exc
     features = data.get("features") if isinstance(data, dict) else None
-    if data.get("type") == "Feature":
+    if isinstance(data, dict) and data.get("type") == "Feature":
         features = [data]
     if not isinstance(features, list):
         raise TableError(f"{path.name}: expected a GeoJSON FeatureCollection with features")
-    yield from records_to_rows((_properties(f or {}) for f in features), options)
+    yield from records_to_rows(
+        (_properties(f if isinstance(f, dict) else {}) for f in features), options)
 
 
 def _properties(feature: dict) -> dict:
-    props = dict(feature.get("properties") or {})
+    props = feature.get("properties")
+    props = dict(props) if isinstance(props, dict) else {}
     if feature.get("id") is not None and "id" not in props:
         props["id"] = feature["id"]
     point = _point(feature.get("geometry"))

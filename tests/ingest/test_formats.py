@@ -151,4 +151,4 @@ def test_dataset_row_for_generic_file(store, tmp_path, sample, boundaries):
     run_ingest(store, "csv", str(path), boundaries=boundaries, today=TODAY)
     with store.connect() as conn:
         slug, policy = conn.execute(select(sources.c.slug, sources.c.policy)).one()
-    assert slug == "verein-opferberatung-2016" and policy == "member"
+    assert slug == "verein-opferberatung-2016-csv" and policy == "member"

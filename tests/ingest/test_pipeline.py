@@ -210,3 +210,52 @@ def test_issues_are_counted_and_spooled_not_hoarded(engine, tmp_path, monkeypatc
         assert sum(1 for _ in csv.DictReader(handle)) == 40 * 2 + 10 * 3
     with rejects.open(encoding="utf-8") as handle:
         assert [r["id"] for r in csv.DictReader(handle)] == [f"r{i}" for i in range(10)]
+
+
+def test_mapping_a_label_again_replaces_its_codes(engine, csv_file):
+    from data.schema import incident_bias_motivations
+
+    run_ingest(engine, "csv", str(csv_file), today=TODAY)
+    map_label(engine, "bias", "Mondphobie", ["bm.anti_roma"])
+    assert map_label(engine, "bias", "Mondphobie", ["bm.anti_muslim"]) == 1
+    with engine.connect() as conn:
+        codes = set(conn.execute(select(incident_bias_motivations.c.code).join(
+            incidents, incidents.c.id == incident_bias_motivations.c.incident_id).where(
+            incidents.c.source_record_id == "id:a6")).scalars())
+    assert codes == {"bm.anti_muslim"}
+
+
+def test_a_dataset_never_joins_a_source_of_another_kind(engine, tmp_path):
+    from data.demo import load_demo
+    from ingest.store import SourceConflict
+
+    load_demo(engine, rows=50, seed=1)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("dataset: {slug: demo, name: Not the demo}\n")
+    with pytest.raises(SourceConflict, match="already exists"):
+        run_ingest(engine, "csv", str(write_csv(tmp_path / "x.csv", ROWS)),
+                   mapping_path=mapping, today=TODAY)
+    run_ingest(engine, "csv", str(write_csv(tmp_path / "demo.csv", ROWS[:2])), today=TODAY)
+    load_demo(engine, rows=50, seed=2)  # replaces demo records only
+    assert _count(engine) == 50 + 2
+
+
+def test_points_without_boundaries_need_a_country(engine, tmp_path):
+    rows = [{"date": "2019-01-01", "lat": "48.2", "lon": "16.37", "country": ""},
+            {"date": "2019-01-01", "lat": "48.2", "lon": "16.37", "country": "AT"}]
+    report = run_ingest(engine, "csv", str(write_csv(tmp_path / "p.csv", rows)), today=TODAY)
+    assert (report.loaded, report.rejected_by_reason()) == (1, {"country_missing": 1})
+
+
+@pytest.mark.parametrize("content", ['[{"type": "Feature"}]', '{"type": "FeatureCollection", '
+                                     '"features": [null, 5, {"geometry": [1, 2]}]}'])
+def test_odd_geojson_is_refused_or_reported(engine, tmp_path, content):
+    from ingest.tables import TableError
+
+    path = tmp_path / "odd.geojson"
+    path.write_text(content)
+    try:
+        report = run_ingest(engine, "geojson", str(path), today=TODAY)
+    except TableError:
+        return
+    assert report.reconciles and report.rejected == report.read
