@@ -107,20 +107,6 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-BULK_CACHE_KIB = 512 * 1024
-
-
-def prepare_bulk_load(conn) -> None:
-    """Give a connection about to write many rows a larger page cache (SQLite only).
-
-    The random keys of the unique indexes (uuid, public id) outgrow the default cache at a
-    million rows, and every insert then reads pages from disk. The cache grows only as
-    pages are used.
-    """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-
-
 def analyze(conn) -> None:
     """Refresh the query planner's statistics after a large load (both backends).
 

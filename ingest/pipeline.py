@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
 
-from data.db import analyze, bump_version, prepare_bulk_load
+from data.db import analyze, bump_version
 from data.schema import incidents, ingest_runs, label_mappings
 from data.taxonomy import KINDS, Taxonomy, load_taxonomy
 from ingest.dedupe import link_likely_duplicates
@@ -141,7 +141,6 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
         expected = estimate_rows(path)
         try:
             with engine.begin() as conn:
-                prepare_bulk_load(conn)
                 source_id = ensure_source(conn, dataset, chosen)
                 run_options = {"source": source.name, "mapping": str(mapping_path or ""),
                                "dataset": dataset.slug, "dry_run": dry_run}
