@@ -74,13 +74,15 @@ def _cmd_demo(args, settings: Settings) -> int:
 
 
 def _cmd_db(args, settings: Settings) -> int:
-    from data.db import make_engine, redact, upgrade
+    from data.db import analyze, make_engine, redact, upgrade
     from data.store import schema_is_current
 
     engine = make_engine(settings.effective_database_url)
     url = redact(settings.effective_database_url)
     if args.db_command == "upgrade":
         upgrade(engine)
+        with engine.begin() as conn:
+            analyze(conn)  # fresh planner statistics, e.g. after restoring a dump
         print(f"database {url} is at the current schema")
     else:
         state = "current" if schema_is_current(engine) else "NOT current (run db upgrade)"
