@@ -197,8 +197,8 @@ def render(search):
     patch["data"][1]["colorbar"]["title"]["text"] = values["title"]
     timeline = snapshot.timeline(mask, state.granularity)
     bias_labels = {**context.labels("bias"), "unknown": "Not recorded"}
-    timeline_fig = figures.timeline(timeline.counts, state.granularity, bias_labels,
-                                    context.taxonomy.codes("bias"))
+    timeline_fig = figures.timeline_spec(timeline.counts, state.granularity, bias_labels,
+                                         context.taxonomy.codes("bias"))
     note = _timeline_note(timeline.unplaced, state.granularity)
     types_fig = figures.breakdown(
         snapshot.by_code(mask, "type"), context.labels("type"),
