@@ -254,15 +254,15 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
             add("timeline (aggregate)", clock() - t)
             t = clock()
             labels = {**context.labels("bias"), "unknown": "Not recorded"}
-            figures.timeline(timeline.counts, state.granularity, labels,
+            figures.timeline_spec(timeline.counts, state.granularity, labels,
                              context.taxonomy.codes("bias"))
-            add("figures.timeline (plotly figure)", clock() - t)
+            add("figures.timeline_spec (figure dict)", clock() - t)
             t = clock()
             counts = snapshot.by_code(mask, "type")
             add("by_code(type)", clock() - t)
             t = clock()
-            figures.breakdown(counts, context.labels("type"), "Incidents")
-            add("figures.breakdown (plotly figure)", clock() - t)
+            figures.breakdown_spec(counts, context.labels("type"), "Incidents")
+            add("figures.breakdown_spec (figure dict)", clock() - t)
             t = clock()
             flt.describe(context.taxonomy)
             snapshot.contains_demo(mask)

@@ -115,10 +115,6 @@ def _empty_spec(message: str, height: int) -> dict:
     }}
 
 
-def _empty(message: str, height: int) -> go.Figure:
-    return go.Figure(_empty_spec(message, height))
-
-
 def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
                   order: tuple[str, ...]) -> dict:
     """Stacked bars of incidents per period by primary bias motivation, as a figure dict.
@@ -172,8 +168,10 @@ def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
     return go.Figure(timeline_spec(counts, granularity, labels, order))
 
 
-def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figure:
-    """Horizontal bars per code, largest first; a record with several codes counts for each.
+def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str) -> dict:
+    """Horizontal bars per code, largest first, as a figure dict (see :func:`timeline_spec`).
+
+    A record with several codes counts once for each.
 
     Parameters
     ----------
@@ -186,19 +184,25 @@ def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figur
     """
     shown = counts[counts > 0].sort_values()
     if shown.empty:
-        return _empty("No incidents match these filters.", 320)
-    names = [labels.get(c, c) for c in shown.index]
-    fig = go.Figure(go.Bar(
-        x=shown.to_numpy(), y=names, orientation="h", customdata=list(shown.index),
-        marker={"color": theme.CATEGORICAL[0]}, hovertemplate="%{y}: %{x:,}<extra></extra>",
-        text=[f"{v:,}" for v in shown.to_numpy()], textposition="outside", cliponaxis=False,
-    ))
-    fig.update_layout(
-        height=max(220, 26 * len(shown) + 60), font={"family": theme.FONT},
-        margin={"l": 10, "r": 40, "t": 10, "b": 40},
-        xaxis={"title": {"text": title}}, yaxis={"automargin": True},
-    )
-    return fig
+        return _empty_spec("No incidents match these filters.", 320)
+    values = [int(v) for v in shown.to_numpy()]
+    bar = {
+        "type": "bar", "x": values, "y": [labels.get(c, c) for c in shown.index],
+        "orientation": "h", "customdata": list(shown.index),
+        "marker": {"color": theme.CATEGORICAL[0]}, "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+        "text": [f"{v:,}" for v in values], "textposition": "outside", "cliponaxis": False,
+    }
+    layout = {
+        "height": max(220, 26 * len(shown) + 60), "font": {"family": theme.FONT},
+        "margin": {"l": 10, "r": 40, "t": 10, "b": 40},
+        "xaxis": {"title": {"text": title}}, "yaxis": {"automargin": True},
+    }
+    return {"data": [bar], "layout": layout}
+
+
+def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figure:
+    """:func:`breakdown_spec` as a validated ``plotly.graph_objects.Figure``."""
+    return go.Figure(breakdown_spec(counts, labels, title))
 
 
 def share_unplaced(unplaced: int, total: int) -> float:

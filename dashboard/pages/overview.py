@@ -200,7 +200,7 @@ def render(search):
     timeline_fig = figures.timeline_spec(timeline.counts, state.granularity, bias_labels,
                                          context.taxonomy.codes("bias"))
     note = _timeline_note(timeline.unplaced, state.granularity)
-    types_fig = figures.breakdown(
+    types_fig = figures.breakdown_spec(
         snapshot.by_code(mask, "type"), context.labels("type"),
         "Incidents (an incident with several types counts once for each)")
     summary = f"{total:,} incidents. {flt.describe(context.taxonomy)}"
