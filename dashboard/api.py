@@ -16,7 +16,7 @@ import numpy as np
 
 from dashboard.context import current
 from data.analytics import GROUPS
-from data.export import csv_chunks, geojson_features, json_records
+from data.export import EXPORTERS, geojson_features, json_records
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
 from data.queries import fetch_public_rows
 from data.vocab import DEMO_NOTICE
@@ -147,7 +147,7 @@ def _csv_response(ids: np.ndarray, has_demo: bool) -> flask.Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if has_demo:
         headers["X-Incidentmap-Notice"] = DEMO_NOTICE
-    return flask.Response(flask.stream_with_context(csv_chunks(batches())),
+    return flask.Response(flask.stream_with_context(EXPORTERS["csv"](batches())),
                           mimetype="text/csv; charset=utf-8", headers=headers)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -204,7 +203,3 @@ def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figur
     """:func:`breakdown_spec` as a validated ``plotly.graph_objects.Figure``."""
     return go.Figure(breakdown_spec(counts, labels, title))
 
-
-def share_unplaced(unplaced: int, total: int) -> float:
-    """Share of records a view cannot place (0 when there are none)."""
-    return float(np.divide(unplaced, total)) if total else 0.0

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geo.assign import swapped_would_match
 from geo.gazetteer import lookup
 from ingest.places import RegionIndex, country_of_nuts, nuts_levels
 from ingest.report import issue
@@ -168,19 +169,16 @@ def _place_points(pending: list, locator: Locator | None, ctx,
         stated = values["country"]
         where = row.country
         if where is None or (stated and where != stated):
-            swapped = ""
             if stated:
-                check = locator.boundaries.assign(np.array([lat]), np.array([lon]),
-                                                  tolerance_km=locator.tolerance_km)
-                if check.iloc[0]["country"] == stated:
-                    swapped = " Latitude and longitude look swapped."
-            elif where is None:
-                found_far = f" ({row.distance_km:.0f} km from the nearest member state)"
-                swapped = found_far
+                swapped = swapped_would_match(locator.boundaries, np.array([lon]),
+                                              np.array([lat]), stated)[0]
+                extra = " Latitude and longitude look swapped." if swapped else ""
+            else:
+                extra = f" ({row.distance_km:.0f} km from the nearest member state)"
             found = f"in {where}" if where else "outside every member state"
             _reject(result, "point_contradicts_country" if stated else "country_out_of_scope",
                     "lat/lon", f"{lat}, {lon}",
-                    f"the point lies {found}, but the row says {stated or 'nothing'}.{swapped}"
+                    f"the point lies {found}, but the row says {stated or 'nothing'}.{extra}"
                     " Fix the coordinates or the country.")
             continue
         values["country"] = where
