@@ -51,15 +51,10 @@ def _cmd_serve(args, settings: Settings) -> int:
 
 
 def _cmd_demo(args, settings: Settings) -> int:
-    from data.db import make_engine, upgrade
     from data.demo import load_demo
-    from data.store import schema_is_current
+    from data.store import open_migrated
 
-    engine = make_engine(settings.effective_database_url)
-    if settings.uses_embedded_store:
-        upgrade(engine)
-    if not schema_is_current(engine):
-        raise StoreError("the database is not migrated: run `incidentmap db upgrade` first")
+    engine = open_migrated(settings)
     tty = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:

@@ -22,6 +22,26 @@ def schema_is_current(engine: Engine) -> bool:
         return MigrationContext.configure(conn).get_current_revision() == head
 
 
+def open_migrated(settings: Settings) -> Engine:
+    """Connect for a command that writes: migrate the embedded store, require a migrated one.
+
+    Raises
+    ------
+    StoreError
+        The database cannot be opened, or a configured database is not migrated.
+    """
+    url = settings.effective_database_url
+    engine = make_engine(url)
+    if settings.uses_embedded_store:
+        upgrade(engine)
+    elif not schema_is_current(engine):
+        raise StoreError(
+            f"database {redact(url)} is not migrated to the current schema: "
+            "run `incidentmap db upgrade` first"
+        )
+    return engine
+
+
 def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     """Connect to the configured store and make it ready to serve.
 
@@ -44,16 +64,9 @@ def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     StoreError
         The database cannot be opened, or a configured database is not migrated.
     """
-    url = settings.effective_database_url
-    engine = make_engine(url)
-    if settings.uses_embedded_store:
-        upgrade(engine)
-        if seed_demo and settings.demo_rows > 0 and incident_count(engine) == 0:
-            log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)
-            load_demo(engine, rows=settings.demo_rows)
-    elif not schema_is_current(engine):
-        raise StoreError(
-            f"database {redact(url)} is not migrated to the current schema: "
-            "run `incidentmap db upgrade` first"
-        )
+    engine = open_migrated(settings)
+    if settings.uses_embedded_store and seed_demo and settings.demo_rows > 0 \
+            and incident_count(engine) == 0:
+        log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)
+        load_demo(engine, rows=settings.demo_rows)
     return engine

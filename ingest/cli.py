@@ -48,15 +48,9 @@ def register(sub) -> None:
 
 
 def _engine(settings):
-    from data.db import StoreError, make_engine, upgrade
-    from data.store import schema_is_current
+    from data.store import open_migrated
 
-    engine = make_engine(settings.effective_database_url)
-    if settings.uses_embedded_store:
-        upgrade(engine)
-    if not schema_is_current(engine):
-        raise StoreError("the database is not migrated: run `incidentmap db upgrade` first")
-    return engine
+    return open_migrated(settings)
 
 
 def _boundaries(settings):
