@@ -15,7 +15,7 @@ import flask
 import numpy as np
 
 from dashboard.context import current
-from data.analytics import GROUPS
+from data.analytics import GROUPS, Snapshot
 from data.export import EXPORTERS, geojson_features, json_records
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
 from data.queries import fetch_public_rows
@@ -63,11 +63,10 @@ def _params(extra: tuple[str, ...]) -> dict[str, list[str]]:
     return {key: args.getlist(key) for key in args}
 
 
-def _filter(params: dict[str, list[str]]) -> IncidentFilter:
-    ctx = current()
+def _filter(params: dict[str, list[str]], snapshot: Snapshot) -> IncidentFilter:
     try:
         # only sources with public records exist as far as the public can tell
-        return from_query(params, ctx.taxonomy, sources=ctx.snapshot().sources)
+        return from_query(params, snapshot.taxonomy, sources=snapshot.sources)
     except FilterError as exc:
         raise ApiError(exc.problems) from exc
 
@@ -88,13 +87,12 @@ def _positive_int(params: dict, name: str, default: int, maximum: int) -> int:
     return int(raw)
 
 
-def _envelope(flt: IncidentFilter, total: int, has_demo: bool) -> dict:
-    ctx = current()
+def _envelope(snapshot: Snapshot, flt: IncidentFilter, total: int, has_demo: bool) -> dict:
     return {
-        "data_release": ctx.snapshot().fingerprint,
+        "data_release": snapshot.fingerprint,
         "notice": DEMO_NOTICE if has_demo else None,
         "filter": flt.to_query(),
-        "description": flt.describe(ctx.taxonomy),
+        "description": flt.describe(snapshot.taxonomy),
         "total": total,
     }
 
@@ -103,10 +101,10 @@ def _envelope(flt: IncidentFilter, total: int, has_demo: bool) -> dict:
 def incidents():
     """Incidents matching the filter, in the public projection (paged JSON/GeoJSON or CSV)."""
     params = _params(("format", "page", "per_page"))
-    flt = _filter(params)
-    fmt = _choice(params, "format", ROW_FORMATS, "json")
     ctx = current()
-    snapshot = ctx.snapshot()
+    snapshot = ctx.snapshot()  # one snapshot per request: validation and counts agree
+    flt = _filter(params, snapshot)
+    fmt = _choice(params, "format", ROW_FORMATS, "json")
     mask = snapshot.mask(flt)
     ids = snapshot.select_ids(mask)
     has_demo = snapshot.contains_demo(mask)
@@ -117,7 +115,7 @@ def incidents():
     page = _positive_int(params, "page", 1, max(pages, 1))
     chunk = ids[(page - 1) * per_page: page * per_page]
     rows = fetch_public_rows(ctx.engine, chunk, ctx.taxonomy)
-    body = _envelope(flt, len(ids), has_demo)
+    body = _envelope(snapshot, flt, len(ids), has_demo)
     body.update({"page": page, "per_page": per_page, "pages": pages,
                  "next": _page_url(page + 1) if page < pages else None})
     if fmt == "geojson":
@@ -155,12 +153,12 @@ def _csv_response(ids: np.ndarray, has_demo: bool) -> flask.Response:
 def stats():
     """Counts grouped by one dimension, for the given filter."""
     params = _params(("group_by",))
-    flt = _filter(params)
-    group = _choice(params, "group_by", GROUPS, None)
     snapshot = current().snapshot()
+    flt = _filter(params, snapshot)
+    group = _choice(params, "group_by", GROUPS, None)
     mask = snapshot.mask(flt)
     counts, unplaced = snapshot.by_group(mask, group)
-    body = _envelope(flt, snapshot.count(mask), snapshot.contains_demo(mask))
+    body = _envelope(snapshot, flt, snapshot.count(mask), snapshot.contains_demo(mask))
     body.update({
         "group_by": group,
         "unplaced": unplaced,
