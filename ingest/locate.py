@@ -99,27 +99,30 @@ def locate(results: list, ctx) -> None:
                         "latitude and longitude must be decimal degrees (WGS84), "
                         "latitude -90..90, longitude -180..180")
                 continue
-            pending.append((result, lat, lon))
+            pending.append((result, lat, lon, ctx.point_precision))
         elif values["country"] is None:
             _reject(result, "country_missing", "country", "",
                     "give a country, or coordinates inside a member state")
         else:
-            _place_without_point(result, locator, ctx)
-    if pending:
-        _place_points(pending, locator, ctx)
+            found = _place_without_point(result, locator)
+            if found:
+                pending.append(found)
+    if pending:  # points from the file and from the gazetteer, placed in one pass
+        _place_points(pending, locator)
 
 
-def _place_without_point(result, locator: Locator | None, ctx) -> None:
+def _place_without_point(result, locator: Locator | None) -> tuple | None:
+    """Place a row by its named unit; else return its gazetteer point to place, if any."""
     values = result.values
     code = _region(result, locator) if locator else None
     if code:
         if country_of_nuts(code) != values["country"]:
             _reject(result, "point_contradicts_country", "region", code,
                     f"region {code} is not in {values['country']}")
-            return
+            return None
         _apply_unit(values, code)
         values["nuts_version"] = locator.nuts_version
-        return
+        return None
     place = result.raw.fields.get("place")
     if place and (locator is None or locator.geocode):
         hit = lookup(place, values["country"])
@@ -127,8 +130,9 @@ def _place_without_point(result, locator: Locator | None, ctx) -> None:
             result.issues.append(issue("place_not_found", result.raw.row, "place", place,
                                        "not in the offline gazetteer (towns of 15,000+); the "
                                        "record is placed at country level"))
-            return
-        _place_points([(result, hit.lat, hit.lon)], locator, ctx, precision="municipality")
+            return None
+        return result, hit.lat, hit.lon, "municipality"
+    return None
 
 
 def nearest_region_within(locator: Locator, unit: str, lon: float,
@@ -148,23 +152,24 @@ def nearest_region_within(locator: Locator, unit: str, lon: float,
     return inside["NUTS_ID"].iloc[best], float(distances[best])
 
 
-def _place_points(pending: list, locator: Locator | None, ctx,
-                  precision: str | None = None) -> None:
+def _place_points(pending: list, locator: Locator | None) -> None:
+    """Place ``(result, lat, lon, precision)`` items with one vectorised assignment."""
     lats = np.array([p[1] for p in pending], dtype=float)
     lons = np.array([p[2] for p in pending], dtype=float)
     if locator is None:  # no boundaries: points are kept, never used to find a country
-        for result, lat, lon in pending:
+        for result, lat, lon, precision in pending:
             if result.values["country"] is None:
                 _reject(result, "country_missing", "country", "",
                         "give the country: without boundaries a point cannot name it")
                 continue
             result.values.update(lat=lat, lon=lon,
-                                 geo_precision=precision or ctx.point_precision)
+                                 geo_precision=precision)
         return
-    stated_all = [result.values["country"] or "" for result, _, _ in pending]
+    stated_all = [item[0].values["country"] or "" for item in pending]
     assigned = locator.boundaries.assign(lons, lats, tolerance_km=locator.tolerance_km,
                                          stated_iso2=stated_all)
-    for (result, lat, lon), row in zip(pending, assigned.itertuples(index=False), strict=True):
+    rows = assigned.itertuples(index=False)
+    for (result, lat, lon, precision), row in zip(pending, rows, strict=True):
         values = result.values
         stated = values["country"]
         where = row.country
@@ -182,7 +187,7 @@ def _place_points(pending: list, locator: Locator | None, ctx,
                     " Fix the coordinates or the country.")
             continue
         values["country"] = where
-        values.update(lat=lat, lon=lon, geo_precision=precision or ctx.point_precision)
+        values.update(lat=lat, lon=lon, geo_precision=precision)
         if row.method == "nearest":
             result.issues.append(issue(
                 "point_nearest_polygon", result.raw.row, "lat/lon", f"{lat}, {lon}",
