@@ -38,6 +38,18 @@ class LabelMatch:
         return bool(self.codes)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """Everything one raw cell gives.
+
+    Its matches, their distinct codes, and the ``raw_labels`` entry stored with the record.
+    """
+
+    matches: tuple[LabelMatch, ...]
+    codes: tuple[str, ...]
+    described: list[dict]
+
+
 class LabelMatcher:
     """Matches raw labels of one kind; build once per run and reuse (it caches results).
 
@@ -59,9 +71,7 @@ class LabelMatcher:
         self.steward = {normalise_label(k): tuple(v) for k, v in (steward or {}).items()}
         self.crosswalk = {normalise_label(k): tuple(v) for k, v in (crosswalk or {}).items()}
         self._index = taxonomy.synonym_index(kind)
-        self._cache: dict[str, tuple[LabelMatch, ...]] = {}
-        self._codes: dict[str, list[str]] = {}
-        self._described: dict[str, list[dict]] = {}
+        self._cells: dict[str, Cell] = {}
 
     def _whole(self, text: str) -> LabelMatch | None:
         key = normalise_label(text)
@@ -91,58 +101,44 @@ class LabelMatcher:
                     taken[start:start + size] = [True] * size
         return LabelMatch(text, tuple(codes), "phrase") if codes else None
 
-    def match(self, raw: str | None) -> tuple[LabelMatch, ...]:
-        """Match one raw cell; returns one result per recognised or unrecognised part.
+    def _match(self, text: str) -> tuple[LabelMatch, ...]:
+        whole = self._whole(text)
+        if whole:
+            return (whole,)
+        parts = [p for p in _SPLIT.split(text) if p.strip()]
+        matches = []
+        for part in parts if len(parts) > 1 else [text]:
+            found = self._whole(part) or self._phrases(part)
+            matches.append(found or LabelMatch(part, (), "unrecognised"))
+        return tuple(matches)
+
+    def cell(self, raw: str | None) -> Cell:
+        """Match one raw cell (cached per distinct text: files repeat their labels).
 
         Parameters
         ----------
         raw : str or None
-            The cell as received; empty cells give no results.
+            The cell as received; an empty cell gives no matches.
 
         Returns
         -------
-        tuple of LabelMatch
+        Cell
+            Shared between rows with the same text: do not mutate.
         """
         text = "" if raw is None else str(raw).strip()
-        if not text:
-            return ()
-        if text in self._cache:
-            return self._cache[text]
-        whole = self._whole(text)
-        if whole:
-            result: tuple[LabelMatch, ...] = (whole,)
-        else:
-            parts = [p for p in _SPLIT.split(text) if p.strip()]
-            matches = []
-            for part in parts if len(parts) > 1 else [text]:
-                found = self._whole(part) or self._phrases(part)
-                matches.append(found or LabelMatch(part, (), "unrecognised"))
-            result = tuple(matches)
-        if len(self._cache) < 50_000:
-            self._cache[text] = result
-        return result
-
-    def codes(self, raw: str | None) -> tuple[tuple[LabelMatch, ...], list[str]]:
-        """Matches of one cell and their distinct codes (both cached)."""
-        matches = self.match(raw)
-        text = "" if raw is None else str(raw).strip()
-        codes = self._codes.get(text)
-        if codes is None:
-            codes = codes_of(matches)
-            if len(self._codes) < 50_000:
-                self._codes[text] = codes
-        return matches, list(codes)
-
-    def described(self, raw: str | None) -> list[dict]:
-        """The matches of one cell as stored in ``raw_labels`` (cached; do not mutate)."""
-        text = "" if raw is None else str(raw).strip()
-        found = self._described.get(text)
+        found = self._cells.get(text)
         if found is None:
-            found = [{"label": m.raw, "codes": list(m.codes), "method": m.method}
-                     for m in self.match(text)]
-            if len(self._described) < 50_000:
-                self._described[text] = found
+            matches = self._match(text) if text else ()
+            found = Cell(matches, tuple(codes_of(matches)),
+                         [{"label": m.raw, "codes": list(m.codes), "method": m.method}
+                          for m in matches])
+            if len(self._cells) < 50_000:
+                self._cells[text] = found
         return found
+
+    def match(self, raw: str | None) -> tuple[LabelMatch, ...]:
+        """One result per recognised or unrecognised part of a raw cell."""
+        return self.cell(raw).matches
 
 
 def codes_of(matches: tuple[LabelMatch, ...]) -> list[str]:

@@ -114,9 +114,10 @@ def _labels(fields: dict, row: int, ctx: Context):
         if not text:
             codes[kind] = []
             continue
-        matches, codes[kind] = ctx.matchers[kind].codes(text)
-        raw_labels[kind] = ctx.matchers[kind].described(text)
-        for found in matches:
+        cell = ctx.matchers[kind].cell(text)
+        codes[kind] = list(cell.codes)
+        raw_labels[kind] = cell.described
+        for found in cell.matches:
             if not found.recognised:
                 unrecognised.append((kind, found.raw))
                 issues.append(issue(
