@@ -74,13 +74,6 @@ class Snapshot:
         self.country = frame["country"].map(country_index).fillna(255).to_numpy(np.uint8)
         self.start = _days(frame["date_start"])
         self.end = _days(frame["date_end"])
-        start_days = self.start.astype("datetime64[D]")
-        self.periods = {  # period number of each record's start, per granularity
-            "year": start_days.astype("datetime64[Y]").astype(np.int32),
-            "month": start_days.astype("datetime64[M]").astype(np.int32),
-            # Monday-based weeks (1970-01-01 was a Thursday)
-            "week": ((self.start.astype(np.int64) + 3) // 7).astype(np.int32),
-        }
         precision_index = {p: i for i, p in enumerate(DATE_PRECISIONS)}
         self.precision = frame["date_precision"].map(precision_index).to_numpy(np.uint8)
         self.source, self.sources = _categories(frame["source"])
@@ -128,13 +121,18 @@ class Snapshot:
         width = len(self.taxonomy.codes("bias")) + 1
         primary = np.minimum(self.links["bias"].primary, width - 1).astype(np.int64)
         limits = {"year": _YEAR, "month": _MONTH, "week": _WEEK}
+        start_days = self.start.astype("datetime64[D]")
+        periods_of = {  # period number of each record's start, per granularity
+            "year": start_days.astype("datetime64[Y]").astype(np.int64),
+            "month": start_days.astype("datetime64[M]").astype(np.int64),
+            "week": (self.start.astype(np.int64) + 3) // 7,  # 1970-01-01 was a Thursday
+        }
         self._placeable, self._timeline_keys, self._first_period = {}, {}, {}
-        for granularity, periods in self.periods.items():
+        for granularity, periods in periods_of.items():
             first = int(periods.min()) if periods.size else 0
             self._first_period[granularity] = first
             self._placeable[granularity] = self.precision <= limits[granularity]
-            self._timeline_keys[granularity] = (periods.astype(np.int64) - first) * width \
-                + primary
+            self._timeline_keys[granularity] = (periods - first) * width + primary
 
     # -- filtering -------------------------------------------------------------------------
     def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:

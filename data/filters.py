@@ -16,7 +16,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from data.taxonomy import Taxonomy
@@ -87,7 +87,7 @@ class IncidentFilter:
         """Return this filter with ``scope`` as bias when bias is unspecified."""
         if self.bias is not None:
             return self
-        return _replace(self, bias=tuple(sorted(set(scope))))
+        return replace(self, bias=tuple(sorted(set(scope))))
 
     def to_query(self) -> dict[str, str]:
         """Query parameters (comma lists) that :func:`from_query` turns back into this filter.
@@ -140,12 +140,6 @@ class IncidentFilter:
         if not parts:
             return "All incidents."
         return "Incidents " + ", ".join(parts) + "."
-
-
-def _replace(flt: IncidentFilter, **changes) -> IncidentFilter:
-    from dataclasses import replace
-
-    return replace(flt, **changes)
 
 
 def _values(raw: str | list[str] | tuple[str, ...]) -> list[str]:
