@@ -9,11 +9,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+
+from data import accounts_cli
 from data.db import StoreError
+from data.export import cli as export_cli
+from data.failures import classify, driver_errors
 from data.settings import SETTINGS_HELP, Settings, SettingsError
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
+from ingest.progress import Progress
 
 log = logging.getLogger("incidentmap")
 
@@ -61,7 +68,11 @@ def _cmd_demo(args, settings: Settings) -> int:
         if tty:
             print(f"\r  {done:,}/{total:,} incidents", end="", file=sys.stderr, flush=True)
 
-    rows = load_demo(engine, rows=args.rows, seed=args.seed, progress=progress)
+    from geo.nuts import usable_nuts_dir
+
+    nuts_dir = usable_nuts_dir(settings.nuts_folder)  # gives the records NUTS regions
+    rows = load_demo(engine, rows=args.rows, seed=args.seed, progress=progress,
+                     nuts_dir=nuts_dir)
     if tty:
         print(file=sys.stderr)
     print(f"loaded {rows:,} synthetic demo incidents (seed {args.seed}) into source 'demo'")
@@ -82,6 +93,24 @@ def _cmd_db(args, settings: Settings) -> int:
     else:
         state = "current" if schema_is_current(engine) else "NOT current (run db upgrade)"
         print(f"database {url}: schema {state}")
+    return 0
+
+
+def _cmd_geo(args, settings: Settings) -> int:
+    from geo.fetch_nuts import ATTRIBUTION, FetchNutsError, fetch_nuts
+
+    target = args.dir or settings.nuts_folder
+    url = args.url or settings.nuts_url
+    print(f"downloading NUTS 2024 boundaries ({args.scale}) from {url} into {target}")
+    try:
+        fetch_nuts(target, url, scale=args.scale, progress=lambda f: print(
+            f"  {f.name}: {f.regions:,} regions, {f.size / 1e6:.1f} MB", flush=True))
+    except FetchNutsError as exc:
+        print(f"incidentmap: error: {exc}", file=sys.stderr)
+        return 2
+    if args.dir is not None and args.dir != settings.nuts_folder:
+        print(f"set INCIDENTMAP_NUTS_DIR={target} so that the app uses them")
+    print(f"done ({ATTRIBUTION}); restart the dashboard to offer regional maps")
     return 0
 
 
@@ -125,9 +154,21 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("db_command", choices=("upgrade", "current"),
                     help="upgrade: apply migrations; current: report the schema state")
     db.set_defaults(func=_cmd_db)
+    geo = sub.add_parser("geo", help="boundary files")
+    geo_sub = geo.add_subparsers(dest="geo_command", required=True, metavar="GEO_COMMAND")
+    fetch = geo_sub.add_parser("fetch-nuts", help="download the GISCO NUTS 2024 regions "
+                               "(levels 1-3) for regional maps and for placing points")
+    fetch.add_argument("--url", help="base URL of the files (default INCIDENTMAP_NUTS_URL)")
+    fetch.add_argument("--dir", type=Path, help="folder to fill (default INCIDENTMAP_NUTS_DIR, "
+                       "else INSTANCE_DIR/nuts2024)")
+    fetch.add_argument("--scale", default="20M", choices=("01M", "03M", "10M", "20M", "60M"),
+                       help="GISCO scale (default 20M)")
+    fetch.set_defaults(func=_cmd_geo)
     settings = sub.add_parser("settings", help="list the settings and what they do")
     settings.set_defaults(func=_cmd_settings)
     ingest_cli.register(sub)
+    accounts_cli.register(sub)
+    export_cli.register(sub, progress=Progress)
     return top
 
 
@@ -142,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, SettingsError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2
+    except (DBAPIError, DisconnectionError, *driver_errors()) as exc:
+        failure = classify(exc)
+        if failure is None:
+            raise
+        print(f"incidentmap: error: {failure}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ import time
 
 from bench_server import DashClient, decoded, fetch
 
-#: Bundles dcc loads lazily for Graph, Dropdown and DatePickerRange (plotly.js among them).
+#: Bundles dcc loads lazily for Graph, Dropdown, DatePickerRange and Slider (plotly.js among
+#: them).
 ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js",
                 "/_dash-component-suites/dash/dcc/async-dropdown.js",
                 "/_dash-component-suites/dash/dcc/async-datepicker.js",
+                "/_dash-component-suites/dash/dcc/async-slider.js",
                 "/_dash-component-suites/plotly/package_data/plotly.min.js")
 #: The geometries the map fetches; the first is the one the brief limits.
 GEOMETRY = ("/geo/eu27.geojson", "/geo/context.geojson")

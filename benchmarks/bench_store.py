@@ -17,7 +17,7 @@ from bench_common import log, proc_status, reset_peak_rss
 from bench_machine import git_revision
 
 
-def ensure_store(path: Path, rows: int, seed: int) -> dict:
+def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None) -> dict:
     """Reuse ``path`` when it holds ``rows`` incidents; otherwise generate it (timed).
 
     A reused file is migrated to the current schema first when migrations were added since
@@ -32,6 +32,9 @@ def ensure_store(path: Path, rows: int, seed: int) -> dict:
         Synthetic incidents it must hold.
     seed : int
         Seed of ``data.demo.load_demo`` when the file is generated.
+    nuts_dir : Path, optional
+        NUTS 2024 files: the generated records get NUTS regions (a store generated without
+        them has none; use another path for each).
 
     Returns
     -------
@@ -84,7 +87,7 @@ def ensure_store(path: Path, rows: int, seed: int) -> dict:
     rss0 = proc_status()["VmRSS"]
     reset_peak_rss()
     t0 = time.perf_counter()
-    load_demo(engine, rows=rows, seed=seed, progress=progress)
+    load_demo(engine, rows=rows, seed=seed, progress=progress, nuts_dir=nuts_dir)
     t1 = time.perf_counter()
     peak = proc_status()["VmHWM"]
     with engine.begin() as conn:

@@ -6,26 +6,31 @@ the same records; the API applies only the filters it is given.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import flask
-import numpy as np
 
+from dashboard import http_cache
 from dashboard.context import current
 from data.analytics import GROUPS, Snapshot
-from data.export import EXPORTERS, geojson_features, json_records
+from data.export import EXPORTERS, FORMATS, filename, select, stream
+from data.export.json_rows import geojson_features, json_records
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
 from data.queries import fetch_public_rows
+from data.releases import NAME_PATTERN, ReleaseError, get_release, list_releases, release_file
 from data.vocab import DEMO_NOTICE
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+http_cache.register(blueprint)  # ETag / If-None-Match on every route
 
-ROW_FORMATS = ("json", "geojson", "csv")
+#: ``format=`` values of /incidents: paged JSON, and every download format (DESIGN §3).
+ROW_FORMATS = ("json", *FORMATS)
+#: Formats always answered as one streamed file; GeoJSON is paged unless ``per_page=all``.
+FILE_FORMATS = tuple(f for f in FORMATS if f != "geojson")
+#: Frozen release files never change: clients may cache them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
 MAX_PER_PAGE = 1000
-STREAM_BATCH = 5000
 MULTI_COUNT_NOTE = (
     "An incident with several codes of this kind counts once for each, so the counts can add "
     "up to more than the total number of incidents."
@@ -105,11 +110,11 @@ def incidents():
     snapshot = ctx.snapshot()  # one snapshot per request: validation and counts agree
     flt = _filter(params, snapshot)
     fmt = _choice(params, "format", ROW_FORMATS, "json")
+    if fmt in FILE_FORMATS or (fmt == "geojson" and params.get("per_page", [""])[-1] == "all"):
+        return _file_response(fmt, snapshot, flt)
     mask = snapshot.mask(flt)
     ids = snapshot.select_ids(mask)
     has_demo = snapshot.contains_demo(mask)
-    if fmt == "csv":
-        return _csv_response(ids, has_demo)
     per_page = _positive_int(params, "per_page", 100, MAX_PER_PAGE)
     pages = max(1, math.ceil(len(ids) / per_page))
     page = _positive_int(params, "page", 1, max(pages, 1))
@@ -131,22 +136,59 @@ def _page_url(page: int) -> str:
     return flask.request.base_url + "?" + urlencode(args, doseq=True, safe=",")
 
 
-def _csv_response(ids: np.ndarray, has_demo: bool) -> flask.Response:
+def _file_response(fmt: str, snapshot: Snapshot, flt: IncidentFilter) -> flask.Response:
+    """The whole selection as one streamed download (no file is held in memory)."""
     ctx = current()
-    engine, taxonomy = ctx.engine, ctx.taxonomy
-
-    def batches() -> Iterator:
-        yield fetch_public_rows(engine, ids[:0], taxonomy)  # header even when empty
-        for offset in range(0, len(ids), STREAM_BATCH):
-            yield fetch_public_rows(engine, ids[offset: offset + STREAM_BATCH], taxonomy)
-
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    name = f"incidentmap-{'synthetic-demo-' if has_demo else ''}{stamp}.csv"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if has_demo:
+    selection = select(ctx.engine, snapshot, flt)
+    info = selection.info
+    headers = {"Content-Disposition": f'attachment; filename="{filename(fmt, info)}"',
+               "X-Incidentmap-Data-Release": info.data_release,
+               "X-Incidentmap-Total": str(info.total)}
+    if info.has_demo:
         headers["X-Incidentmap-Notice"] = DEMO_NOTICE
-    return flask.Response(flask.stream_with_context(EXPORTERS["csv"](batches())),
-                          mimetype="text/csv; charset=utf-8", headers=headers)
+    chunks = stream(fmt, ctx.engine, ctx.taxonomy, selection)
+    return flask.Response(flask.stream_with_context(chunks),
+                          content_type=EXPORTERS[fmt].media_type, headers=headers)
+
+
+@blueprint.get("/releases")
+def releases():
+    """Frozen releases, oldest first, with the URL of each file."""
+    _params(())
+    ctx = current()
+    items = []
+    for rel in list_releases(ctx.engine):
+        item = rel.as_dict()
+        for fmt, entry in item["files"].items():
+            entry["url"] = flask.url_for("api_v1.release", name=rel.name, format=fmt)
+        items.append(item)
+    body = {"data_release": ctx.snapshot().fingerprint, "releases": items}
+    return flask.jsonify(body)
+
+
+@blueprint.get("/releases/<name>")
+def release(name: str):
+    """The file of a frozen release, byte for byte as frozen (``format=`` picks the file)."""
+    params = _params(("format",))
+    ctx = current()
+    found = get_release(ctx.engine, name) if NAME_PATTERN.match(name) else None
+    if found is None:
+        known = [r.name for r in list_releases(ctx.engine)]
+        body = {"error": {"message": f"no release named {name!r}", "releases": known}}
+        return flask.jsonify(body), 404
+    fmt = _choice(params, "format", tuple(found.files), "datapackage")
+    try:
+        path = release_file(ctx.settings.instance_dir, found, fmt)
+    except ReleaseError as exc:
+        return flask.jsonify({"error": {"message": str(exc)}}), 404
+    response = flask.send_file(path, mimetype=EXPORTERS[fmt].media_type, as_attachment=True,
+                               download_name=path.name, conditional=True,
+                               etag=found.files[fmt]["sha256"])
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["X-Incidentmap-Data-Release"] = found.data_release
+    if found.synthetic:
+        response.headers["X-Incidentmap-Notice"] = DEMO_NOTICE
+    return response
 
 
 @blueprint.get("/stats")
@@ -171,7 +213,7 @@ def stats():
 @blueprint.route("/<path:unknown>")
 def not_found(unknown: str):
     """Unknown API paths answer in JSON, not with the dashboard's HTML."""
-    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy"]
+    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy", "/api/v1/releases"]
     body = {"error": {"message": f"no API endpoint /api/v1/{unknown}", "endpoints": routes}}
     return flask.jsonify(body), 404
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import dash
 import flask
 from dash import Input, Output, State, dcc, html
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import ids
+from dashboard import failures, ids, regions, sessions
+from dashboard.account_views import blueprint as account_blueprint
 from dashboard.api import blueprint as api_blueprint
 from dashboard.context import AppContext, attach, current
-from dashboard.pages import overview
+from dashboard.nav import nav
+from dashboard.nav import register as register_nav
+from dashboard.pages import about, incident_detail, incidents, overview
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
 TITLE = "incidentmap: anti-migrant hate incidents in the EU-27"
-PAGES = {"/": overview}
+PAGES = {"/": overview, "/incidents": incidents, "/about": about}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
@@ -32,6 +36,7 @@ def _shell() -> html.Div:
             html.H1(html.A("incidentmap", href="/")),
             html.P("Anti-migrant hate incidents recorded across the 27 EU member states",
                    className="tagline"),
+            nav(),
         ], className="site-header"),
         html.Div(id=ids.PAGE),
     ], className="shell")
@@ -40,6 +45,10 @@ def _shell() -> html.Div:
 def route(pathname: str, search: str | None):
     """Return the layout of the page at ``pathname``, set up from the query ``search``."""
     page = PAGES.get(pathname or "/")
+    public_id = incident_detail.public_id_of(pathname)
+    if page is None and public_id is not None:
+        found = incident_detail.layout(current(), public_id)
+        return incident_detail.not_found(public_id) if found is None else found
     if page is None:
         return _not_found(pathname)
     return page.layout(current(), search)
@@ -51,8 +60,8 @@ def _register_geometry(server: flask.Flask) -> None:
     @server.get("/geo/<name>")
     def geometry(name: str):
         path = files.get(name)
-        if path is None:
-            flask.abort(404)
+        if path is None:  # a member state's regions (drill-down), or 404
+            return regions.send_geometry(current().settings, name)
         response = flask.send_file(path, mimetype="application/geo+json", conditional=True,
                                    max_age=86400)
         return response
@@ -74,8 +83,14 @@ def create_app(context: AppContext) -> dash.Dash:
     server = flask.Flask("incidentmap")
     server.json.sort_keys = False
     server.config["COMPRESS_MIMETYPES"] = COMPRESSED
-    server.config["SECRET_KEY"] = context.settings.secret_key or None
+    settings = context.settings
+    sessions.configure(server, sessions.secret_key(settings.secret_key, settings.instance_dir),
+                       settings.secure_cookies)
+    if settings.proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
+                                   x_proto=settings.proxies)
     attach(server, context)
+    failures.register(server)
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None,
@@ -85,6 +100,9 @@ def create_app(context: AppContext) -> dash.Dash:
                  State(ids.SHELL_URL, "search"))(route)
     for page in PAGES.values():
         page.register(app)
+    incident_detail.register(app)
+    register_nav(app)
     server.register_blueprint(api_blueprint)
+    server.register_blueprint(account_blueprint)
     _register_geometry(server)
     return app

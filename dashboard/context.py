@@ -31,8 +31,16 @@ class AppContext:
         self.snapshots = SnapshotCache(self.engine, self.taxonomy)
 
     def snapshot(self) -> Snapshot:
-        """The public snapshot for the current data version."""
-        return self.snapshots.get()
+        """The public snapshot for the current data version, one per request.
+
+        Within a request every caller (hooks such as ETags, then the handler) gets the same
+        snapshot, so counts, validation and tags agree and the version is asked once.
+        """
+        if not flask.has_request_context():
+            return self.snapshots.get()
+        if "incidentmap_snapshot" not in flask.g:
+            flask.g.incidentmap_snapshot = self.snapshots.get()
+        return flask.g.incidentmap_snapshot
 
     def country_names(self, lang: str = "en") -> dict[str, str]:
         """Display name per ISO alpha-2 code."""

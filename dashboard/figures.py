@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,6 +17,9 @@ from dashboard import theme
 MAP_CENTER = {"lat": 53.0, "lon": 14.0}
 MAP_ZOOM = 2.4
 METRICS = {"count": "Incidents", "per_million": "Incidents per million residents"}
+LEVEL_NAMES = {"nuts1": "NUTS 1", "nuts2": "NUTS 2", "nuts3": "NUTS 3"}
+#: Bars sit in the middle of their period, so a brush over bars covers whole periods.
+PERIODS = {"year": "M12", "month": "M1", "week": 7 * 24 * 3600 * 1000}
 
 
 def metric_values(counts: pd.Series, metric: str, population: dict[str, int]) -> pd.Series:
@@ -62,8 +66,53 @@ def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int]
     }
 
 
+def region_values(counts: pd.Series, codes: tuple[str, ...], names: tuple[str, ...],
+                  level: str) -> dict:
+    """The regional map's values: one per region of a member state at one NUTS level.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Incidents per NUTS code (codes of other states or levels are ignored).
+    codes, names : tuple of str
+        The state's regions at ``level`` (the geometry's feature ids) and their names.
+    level : {"nuts1", "nuts2", "nuts3"}
+
+    Returns
+    -------
+    dict
+        ``locations``, ``z``, ``text``, ``zmax``, ``title`` (as :func:`choropleth_values`)
+        and ``shown``: the incidents these regions hold.
+    """
+    z = counts.reindex(list(codes), fill_value=0).astype(float)
+    text = [f"<b>{name}</b> ({code})<br>{int(v):,} incidents"
+            for code, name, v in zip(codes, names, z, strict=True)]
+    top = float(z.max()) if len(z) else 0.0
+    return {"locations": list(codes), "z": [float(v) for v in z], "text": text,
+            "zmax": top if top > 0 else 1.0, "title": f"Incidents per {LEVEL_NAMES[level]} region",
+            "shown": int(z.sum())}
+
+
+def backdrop_values(names: dict[str, str], drilled: str) -> dict:
+    """Grey member states around a drilled-into one: clickable, without values.
+
+    Parameters
+    ----------
+    names : dict
+        Display name per ISO alpha-2 code of the member states.
+    drilled : str
+        The state whose regions are shown (left out).
+    """
+    others = [iso for iso in names if iso != drilled]
+    return {"locations": others, "z": [0.0] * len(others),
+            "text": [f"<b>{names[iso]}</b><br>click to see its regions" for iso in others]}
+
+
 def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> go.Figure:
     """Member-state choropleth on a tile-free base map (renders offline).
+
+    The third trace holds a member state's regions when the map is drilled down; on the
+    EU-27 map it is empty (its values are patched in, see ``dashboard.map_view``).
 
     Parameters
     ----------
@@ -87,7 +136,14 @@ def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> g
         colorbar={"title": {"text": values["title"], "side": "right"}, "thickness": 12},
         name="incidents",
     )
-    fig = go.Figure([context, eu])
+    regions = go.Choroplethmap(
+        geojson=eu_geojson_url, featureidkey="id", locations=[], z=[], text=[],
+        hovertemplate="%{text}<extra></extra>", zmin=0, zmax=1, colorscale=theme.SEQUENTIAL,
+        reversescale=theme.REVERSED_SEQUENTIAL, showscale=False,
+        marker={"line": {"color": theme.BORDER, "width": 0.6}, "opacity": 0.95},
+        colorbar={"title": {"text": "", "side": "right"}, "thickness": 12}, name="regions",
+    )
+    fig = go.Figure([context, eu, regions])
     fig.update_layout(
         map={"style": "white-bg", "center": MAP_CENTER, "zoom": MAP_ZOOM},
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520, font={"family": theme.FONT},
@@ -115,11 +171,13 @@ def _empty_spec(message: str, height: int) -> dict:
 
 
 def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
-                  order: tuple[str, ...]) -> dict:
+                  order: tuple[str, ...], revision: str = "timeline") -> dict:
     """Stacked bars of incidents per period by primary bias motivation, as a figure dict.
 
     A plain dict (what ``dcc.Graph`` receives) skips plotly's validation, which costs more
     than the aggregation at a million records; :func:`timeline` wraps it in a Figure.
+    Dragging across the bars selects whole periods (``dragmode="select"``, bars centred in
+    their period): the page turns the selection into a date filter.
 
     Parameters
     ----------
@@ -131,22 +189,30 @@ def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str]
     order : tuple of str
         Bias codes in legend order (taxonomy order); a code keeps its colour whatever the
         filter.
+    revision : str
+        ``uirevision``: a new value drops the reader's selection and zoom (e.g. when the
+        date filter changes).
     """
     if counts.empty:
         return _empty_spec("No incidents match these filters.", 300)
-    pivot = counts.pivot_table(index="period", columns="bias", values="count", aggfunc="sum",
-                               fill_value=0).sort_index()
-    x = [period_start(p, granularity) for p in pivot.index]
+    # A dense period x motivation grid with numpy (pandas' pivot_table costs milliseconds).
+    rows, periods = pd.factorize(counts["period"].to_numpy(), sort=True)
+    cols, codes = pd.factorize(counts["bias"].to_numpy())
+    grid = np.zeros((len(periods), len(codes)), dtype=np.int64)
+    np.add.at(grid, (rows, cols), counts["count"].to_numpy(np.int64))
+    column = {code: j for j, code in enumerate(codes)}
+    x = [period_start(p, granularity) for p in periods]
     traces = []
     for i, code in enumerate((*order, "unknown")):
-        if code not in pivot.columns:
+        if code not in column:
             continue
         label = labels.get(code, code)
         traces.append({
-            "type": "bar", "x": x, "y": pivot[code].tolist(), "name": label,
+            "type": "bar", "x": x, "y": grid[:, column[code]].tolist(), "name": label,
             "marker": {"color": theme.CATEGORICAL[i % len(theme.CATEGORICAL)],
                        "line": {"width": 0}},
             "hovertemplate": f"{label}: %{{y:,}}<extra>%{{x}}</extra>",
+            "xperiod": PERIODS[granularity], "xperiodalignment": "middle",
         })
     layout = {
         "barmode": "stack", "height": 420, "bargap": 0.05, "font": {"family": theme.FONT},
@@ -155,8 +221,8 @@ def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str]
                              "side": "top"},
                    "orientation": "h", "y": -0.18, "yanchor": "top", "font": {"size": 11},
                    "entrywidth": 0.33, "entrywidthmode": "fraction"},
-        "yaxis": {"title": {"text": "Incidents"}}, "uirevision": "timeline",
-        "xaxis": {"type": "date"},
+        "yaxis": {"title": {"text": "Incidents"}, "fixedrange": True}, "uirevision": revision,
+        "xaxis": {"type": "date"}, "dragmode": "select", "selectdirection": "h",
     }
     return {"data": traces, "layout": layout}
 
@@ -167,10 +233,27 @@ def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
     return go.Figure(timeline_spec(counts, granularity, labels, order))
 
 
-def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str) -> dict:
+def month_marker(month_start: str | None) -> list[dict]:
+    """Timeline ``layout.shapes`` marking the month the map plays (none for ``None``)."""
+    if month_start is None:
+        return []
+    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": month_start,
+             "x1": period_end(month_start), "y0": 0, "y1": 1, "line": {"width": 0},
+             "fillcolor": "rgba(0, 0, 0, 0.12)", "layer": "below"}]
+
+
+def period_end(month_start: str) -> str:
+    """ISO date of the first day of the month after ``month_start`` (``YYYY-MM-01``)."""
+    year, month = int(month_start[:4]), int(month_start[5:7])
+    return dt.date(year + month // 12, month % 12 + 1, 1).isoformat()
+
+
+def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str,
+                   selected: tuple[str, ...] = ()) -> dict:
     """Horizontal bars per code, largest first, as a figure dict (see :func:`timeline_spec`).
 
-    A record with several codes counts once for each.
+    A record with several codes counts once for each. Each bar carries its code
+    (``customdata``), so a click on it can filter by that code.
 
     Parameters
     ----------
@@ -180,6 +263,8 @@ def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str) -> dic
         Display label per code.
     title : str
         Axis title, e.g. "Incidents (an incident with several types counts once for each)".
+    selected : tuple of str
+        Codes the filter holds: their bars are drawn in a darker colour.
     """
     shown = counts[counts > 0].sort_values()
     if shown.empty:
@@ -188,13 +273,16 @@ def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str) -> dic
     bar = {
         "type": "bar", "x": values, "y": [labels.get(c, c) for c in shown.index],
         "orientation": "h", "customdata": list(shown.index),
-        "marker": {"color": theme.CATEGORICAL[0]}, "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+        "marker": {"color": [theme.SELECTED if c in selected else theme.CATEGORICAL[0]
+                             for c in shown.index]},
+        "hovertemplate": "%{y}: %{x:,}<extra>click to filter</extra>",
         "text": [f"{v:,}" for v in values], "textposition": "outside", "cliponaxis": False,
     }
     layout = {
         "height": max(220, 26 * len(shown) + 60), "font": {"family": theme.FONT},
         "margin": {"l": 10, "r": 40, "t": 10, "b": 40},
-        "xaxis": {"title": {"text": title}}, "yaxis": {"automargin": True},
+        "xaxis": {"title": {"text": title}, "fixedrange": True},
+        "yaxis": {"automargin": True, "fixedrange": True}, "dragmode": False,
     }
     return {"data": [bar], "layout": layout}
 

@@ -15,4 +15,6 @@ NO_DATA = "#e6e6e6"
 CONTEXT_FILL = "#f2f2f2"
 CONTEXT_LINE = "#bdbdbd"
 BORDER = "#ffffff"
+#: Bars of the codes a filter holds (darker than the first categorical colour).
+SELECTED = "#003f66"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"

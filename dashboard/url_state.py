@@ -1,4 +1,9 @@
-"""The page's state as a URL query: the shared filter names plus two view settings."""
+"""The page's state as a URL query: the shared filter names plus three view settings.
+
+``metric`` (count or per million residents), ``granularity`` of the timeline and ``level``
+of the map: ``country`` (the EU-27 map) or ``nuts1``/``nuts2``/``nuts3``, the regions of the
+one member state in ``country`` (the drill-down).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,28 @@ from data.taxonomy import Taxonomy
 
 METRICS = ("count", "per_million")
 GRANULARITIES = ("month", "week", "year")
+LEVELS = ("country", "nuts1", "nuts2", "nuts3")
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """What the overview page shows: a filter, a map metric and a timeline granularity."""
+    """What the overview page shows: a filter, a map metric, a timeline granularity, a level.
+
+    A ``level`` other than ``country`` shows the regions of the filter's one member state;
+    with no or several member states it means nothing (see :attr:`drilled_country`).
+    """
 
     filter: IncidentFilter
     metric: str = "count"
     granularity: str = "month"
+    level: str = "country"
+
+    @property
+    def drilled_country(self) -> str | None:
+        """The member state whose regions the map shows, or None for the EU-27 map."""
+        if self.level != "country" and len(self.filter.country) == 1:
+            return self.filter.country[0]
+        return None
 
     def to_search(self) -> str:
         """The URL query (with ``?``, or empty) that reproduces this state."""
@@ -27,6 +45,8 @@ class ViewState:
             query["metric"] = self.metric
         if self.granularity != "month":
             query["granularity"] = self.granularity
+        if self.level != "country":
+            query["level"] = self.level
         return "?" + urlencode(query, safe=",") if query else ""
 
 
@@ -49,7 +69,8 @@ def parse_search(search: str | None, taxonomy: Taxonomy,
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
     flt, problems = parse_query(params, taxonomy, sources=sources)
     view = {}
-    for name, allowed in (("metric", METRICS), ("granularity", GRANULARITIES)):
+    for name, allowed in (("metric", METRICS), ("granularity", GRANULARITIES),
+                          ("level", LEVELS)):
         values = params.get(name)
         if not values:
             continue

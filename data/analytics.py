@@ -42,12 +42,18 @@ def _categories(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
 
 @dataclass
 class CodeLinks:
-    """Record-to-code links of one kind, as parallel arrays (position in snapshot, code)."""
+    """Record-to-code links of one kind, as parallel arrays (position in snapshot, code).
+
+    Where the kind has a primary code, ``extra_rows``/``extra_codes`` are the links other than
+    each record's primary one (a minority), so counting needs no pass over every link.
+    """
 
     rows: np.ndarray
     codes: np.ndarray
     bits: np.ndarray
     primary: np.ndarray | None
+    extra_rows: np.ndarray | None = None
+    extra_codes: np.ndarray | None = None
 
 
 @dataclass
@@ -66,6 +72,7 @@ class Snapshot:
                  version: int = 0):
         self.version = version
         self.taxonomy = taxonomy
+        self.last_change = str(frame.attrs.get("last_change", ""))
         self.size = len(frame)
         self.ids = frame["id"].to_numpy(np.int64)
         position = pd.Series(np.arange(self.size, dtype=np.int32), index=self.ids)
@@ -91,12 +98,14 @@ class Snapshot:
             code_idx = link["code"].map(index).to_numpy(np.uint8)
             bits = np.zeros(self.size, dtype=np.uint64)
             np.bitwise_or.at(bits, rows, np.left_shift(np.uint64(1), code_idx.astype(np.uint64)))
-            primary = None
+            primary = rest = None
             if "is_primary" in link:
                 primary = np.full(self.size, 255, dtype=np.uint8)
                 flag = link["is_primary"].to_numpy(bool)
                 primary[rows[flag]] = code_idx[flag]
-            self.links[kind] = CodeLinks(rows, code_idx, bits, primary)
+                rest = ~(flag & (primary[rows] == code_idx))
+            self.links[kind] = CodeLinks(rows, code_idx, bits, primary, *(
+                (None, None) if rest is None else (rows[rest], code_idx[rest])))
         self._index_timelines()
         self.fingerprint = self._fingerprint()
 
@@ -114,6 +123,7 @@ class Snapshot:
             digest.update(np.ascontiguousarray(array).tobytes())
         for names in (self.sources, *(names for _, names in self.nuts.values())):
             digest.update("\x1f".join(names).encode())
+        digest.update(self.last_change.encode())  # edits of fields the arrays do not hold
         return digest.hexdigest()[:16]
 
     def _index_timelines(self) -> None:
@@ -128,6 +138,10 @@ class Snapshot:
             "week": (self.start.astype(np.int64) + 3) // 7,  # 1970-01-01 was a Thursday
         }
         self._placeable, self._timeline_keys, self._first_period = {}, {}, {}
+        #: Month number (months since 1970-01) of each record's start, and whether the
+        #: record is known to that month (day, week or month precision): for playback.
+        self.month = periods_of["month"].astype(np.int32)
+        self.month_known = self.precision <= _MONTH
         for granularity, periods in periods_of.items():
             first = int(periods.min()) if periods.size else 0
             self._first_period[granularity] = first
@@ -200,10 +214,13 @@ class Snapshot:
     def by_code(self, mask: np.ndarray, kind: str) -> pd.Series:
         """Incidents per code of ``kind``; a record with several codes counts once for each."""
         link = self.links[kind]
-        selected = link.codes[mask[link.rows]]
         codes = self.taxonomy.codes(kind)
-        counts = np.bincount(selected, minlength=len(codes))[: len(codes)]
-        return pd.Series(counts, index=list(codes), name="count")
+        if link.primary is None:
+            counts = np.bincount(link.codes[mask[link.rows]], minlength=len(codes))
+        else:  # primary codes (one array read) plus the few other links
+            counts = np.bincount(link.primary[mask], minlength=256)[: len(codes)] + np.bincount(
+                link.extra_codes[mask[link.extra_rows]], minlength=len(codes))[: len(codes)]
+        return pd.Series(counts[: len(codes)], index=list(codes), name="count")
 
     def by_group(self, mask: np.ndarray, group: str) -> tuple[pd.Series, int]:
         """Counts for the API's ``group_by`` values; returns (counts, records not placeable)."""

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Collection, Mapping, Sequence
+from itertools import repeat
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from data.failures import first_line
 from data.schema import dataset_state, incidents
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -84,8 +99,7 @@ def make_engine(url: str) -> Engine:
         with engine.connect():
             pass
     except (OperationalError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise StoreError(f"cannot open database {redact(url)}: {reason}") from exc
+        raise StoreError(f"cannot open database {redact(url)}: {first_line(exc)}") from exc
     return engine
 
 
@@ -133,34 +147,108 @@ def bump_version(conn) -> int:
     return int(conn.execute(select(dataset_state.c.version)).scalar())
 
 
-def bulk_insert(conn, table, rows: list[dict]) -> None:
-    """Insert many rows of ``table`` in one driver-level batch.
+def _default_of(column):
+    """The column's Python-side scalar default, or None."""
+    default = column.default
+    return default.arg if default is not None and not callable(default.arg) else None
 
-    Values go through the same type processors SQLAlchemy applies (dates, JSON, booleans),
-    but once per column instead of once per row and statement, which makes large loads
+
+def json_text(value) -> str | None:
+    """``value`` as the text a JSON column stores (None stays NULL); see ``serialised``."""
+    return None if value is None else json.dumps(value)
+
+
+#: Column types whose values repeat a lot in a load and whose bind processors are costly
+#: enough to be worth remembering per distinct value (dates, times, flags).
+MEMO_TYPES = (Date, DateTime, Boolean)
+
+
+def _processed(values: Sequence, processor, memo: bool) -> Sequence:
+    """``values`` through a bind processor; with ``memo`` each distinct value is processed once."""
+    if processor is None:
+        return values
+    if not memo:
+        return [processor(v) for v in values]
+    done: dict = {}
+    out = []
+    append = out.append
+    for value in values:
+        try:
+            append(done[value])
+        except KeyError:
+            done[value] = converted = processor(value)
+            append(converted)
+    return out
+
+
+def insert_columns(conn, table, columns: Mapping[str, Sequence],
+                   constants: Mapping[str, object] | None = None,
+                   serialised: Collection[str] = ()) -> int:
+    """Insert rows given column by column, in one driver-level batch.
+
+    Values go through the type processors SQLAlchemy would apply (dates, JSON, booleans),
+    once per distinct value instead of once per row and statement, which makes large loads
     several times faster than ``conn.execute(insert(table), rows)`` on SQLite.
-    Columns missing from a row take the column's Python-side default.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.Connection
+        Inside the caller's transaction.
+    table : sqlalchemy.Table
+    columns : mapping of str to sequence
+        Column name -> values, all of one length (the number of rows).
+    constants : mapping of str to object, optional
+        Column name -> one value shared by every row (processed once).
+    serialised : collection of str, optional
+        Columns whose values are already in the database's form (e.g. JSON text made with
+        :func:`json_text`): no bind processor runs on them.
+
+    Returns
+    -------
+    int
+        Number of rows inserted. Table columns given in neither mapping take their
+        Python-side scalar default (or NULL).
+    """
+    constants = dict(constants or {})
+    count = len(next(iter(columns.values()))) if columns else 0
+    if not count:
+        return 0
+    dialect = conn.dialect
+    names, by_column = [], []
+    for column in table.columns:
+        if column.name in columns:
+            values = columns[column.name]
+        elif column.name in constants or column.default is not None:
+            values = None
+        else:
+            continue
+        processor = None if column.name in serialised else \
+            column.type.dialect_impl(dialect).bind_processor(dialect)
+        if values is None:
+            value = constants.get(column.name, _default_of(column))
+            values = repeat(processor(value) if processor else value, count)
+        else:
+            values = _processed(values, processor, isinstance(column.type, MEMO_TYPES))
+        names.append(dialect.identifier_preparer.quote(column.name))
+        by_column.append(values)
+    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(names))
+    target = dialect.identifier_preparer.format_table(table)
+    conn.exec_driver_sql(f"INSERT INTO {target} ({', '.join(names)}) VALUES ({marks})",
+                         list(zip(*by_column, strict=True)))
+    return count
+
+
+def bulk_insert(conn, table, rows: list[dict]) -> None:
+    """Insert many rows of ``table`` given as dicts (see :func:`insert_columns`).
+
+    Columns missing from a row take the column's Python-side scalar default.
     """
     if not rows:
         return
-    dialect = conn.dialect
-    columns = [c for c in table.columns if c.name in rows[0] or c.default is not None]
-    processors = []
-    for column in columns:
-        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        default = column.default.arg if column.default is not None and \
-            not callable(column.default.arg) else None
-        processors.append((column.name, processor, default))
-    by_column = []
-    for name, processor, default in processors:
-        raw = [row.get(name, default) for row in rows]
-        by_column.append([processor(v) for v in raw] if processor else raw)
-    values = list(zip(*by_column, strict=True))
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    marks = ", ".join(["?"] * len(columns)) if dialect.paramstyle == "qmark" else \
-        ", ".join(["%s"] * len(columns))
-    target = dialect.identifier_preparer.format_table(table)
-    conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", values)
+    names = {name for row in rows for name in row}
+    insert_columns(conn, table, {
+        column.name: [row.get(column.name, _default_of(column)) for row in rows]
+        for column in table.columns if column.name in names})
 
 
 def fetch_tuples(conn, stmt) -> list[tuple]:
@@ -182,23 +270,28 @@ def fetch_tuples(conn, stmt) -> list[tuple]:
         cursor.close()
 
 
-def insert_with_ids(conn, table, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` into ``table`` in one batch and return their new ids, in order.
+def insert_with_ids(conn, table, columns: Mapping[str, Sequence],
+                    constants: Mapping[str, object] | None = None,
+                    serialised: Collection[str] = ()) -> list[int]:
+    """Insert rows given column-wise (see :func:`insert_columns`); returns their new ids.
 
-    SQLite cannot return generated ids of a multi-row insert in a guaranteed order, so ids are
-    allocated from the table's maximum inside the caller's write transaction (SQLite has one
-    writer at a time); PostgreSQL uses ``INSERT ... RETURNING`` with ordered results.
+    The ids are allocated first, then written with the rows: SQLite takes them from the
+    table's maximum inside the caller's write transaction (SQLite has one writer at a time);
+    PostgreSQL draws them from the column's sequence, so concurrent writers never collide.
     """
-    if not rows:
+    count = len(next(iter(columns.values()))) if columns else 0
+    if not count:
         return []
     if conn.dialect.name == "sqlite":
         first = int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar()) + 1
-        ids = list(range(first, first + len(rows)))
-        bulk_insert(conn, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-        return ids
-    returned = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                            rows)
-    return [int(r[0]) for r in returned]
+        ids = list(range(first, first + count))
+    else:
+        sequence = conn.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%s, 'id')", (table.name,)).scalar()
+        ids = sorted(int(r[0]) for r in conn.exec_driver_sql(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, count)))
+    insert_columns(conn, table, {**columns, "id": ids}, constants, serialised)
+    return ids
 
 
 def incident_count(engine: Engine) -> int:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import analyze, bulk_insert, bump_version, insert_with_ids
+from data.db import analyze, bump_version, insert_columns, insert_with_ids
 from data.reference_tables import population
 from data.schema import CODE_TABLES, incidents, sources
 from data.taxonomy import Taxonomy, load_taxonomy
@@ -215,7 +216,8 @@ def ensure_demo_source(conn) -> int:
 
 
 def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
-              progress: Callable[[int, int], None] | None = None) -> int:
+              progress: Callable[[int, int], None] | None = None,
+              nuts_dir: Path | None = None) -> int:
     """Replace the demo source's records with a freshly generated set, in one transaction.
 
     Parameters
@@ -225,6 +227,9 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
         Passed to :func:`generate`.
     progress : callable, optional
         Called as ``progress(done, total)`` after each batch.
+    nuts_dir : pathlib.Path, optional
+        Folder with GISCO NUTS 2024 files: the records get NUTS regions
+        (:func:`data.demo_regions.place_in_regions`). Without it they have none.
 
     Returns
     -------
@@ -234,6 +239,10 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
     tax = load_taxonomy()
     data = generate(rows, seed, tax)
     frame = data["incidents"]
+    if nuts_dir is not None:
+        from data.demo_regions import place_in_regions
+
+        frame = place_in_regions(frame, nuts_dir, seed)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     with engine.begin() as conn:
         source_id = ensure_demo_source(conn)
@@ -242,24 +251,22 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
         for table in CODE_TABLES.values():
             conn.execute(delete(table).where(table.c.incident_id.in_(old)))
         conn.execute(delete(incidents).where(is_old))
-        records = frame.assign(
-            source_id=source_id, policy="demo", taxonomy_version=tax.version,
-            created_at=now, updated_at=now, raw_labels=None,
-        )
-        records = records.astype(object).where(records.notna(), None)
-        dicts = records.to_dict("records")
+        records = frame.astype(object).where(frame.notna(), None)
+        columns = {name: records[name].tolist() for name in records.columns}
+        constants = {"source_id": source_id, "policy": "demo", "taxonomy_version": tax.version,
+                     "created_at": now, "updated_at": now, "raw_labels": None}
         new_ids = np.empty(rows, dtype=np.int64)
         for offset in range(0, rows, BATCH):
-            new_ids[offset: offset + BATCH] = insert_with_ids(conn, incidents,
-                                                              dicts[offset: offset + BATCH])
+            part = {name: values[offset: offset + BATCH] for name, values in columns.items()}
+            new_ids[offset: offset + BATCH] = insert_with_ids(conn, incidents, part, constants)
             if progress:
                 progress(min(offset + BATCH, rows), rows)
         for kind, table in CODE_TABLES.items():
             link = data[kind].assign(incident_id=new_ids[data[kind]["row"].to_numpy()])
-            columns = ["incident_id", "code"] + (["is_primary"] if "is_primary" in table.c else [])
-            link_rows = link[columns].astype(object).to_dict("records")
-            for offset in range(0, len(link_rows), BATCH * 4):
-                bulk_insert(conn, table, link_rows[offset: offset + BATCH * 4])
+            names = ["incident_id", "code"] + (["is_primary"] if "is_primary" in table.c else [])
+            for offset in range(0, len(link), BATCH * 4):
+                part = link.iloc[offset: offset + BATCH * 4]
+                insert_columns(conn, table, {n: part[n].astype(object).tolist() for n in names})
         bump_version(conn)
         analyze(conn)
     return rows

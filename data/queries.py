@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, or_, select
 from data.db import fetch_tuples
 from data.filters import CODE_PARAMS, IncidentFilter
 from data.privacy import PUBLIC_COLUMNS, is_public, project_public, public_scope
-from data.schema import CODE_TABLES, incidents, sources
+from data.schema import CODE_TABLES, incidents, organisations, sources
 from data.taxonomy import Taxonomy
 
 _ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
@@ -89,9 +89,14 @@ def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFr
             # all links, then keep the public ones: far cheaper than joining per row
             every = _frame_of(fetch_tuples(conn, select(*link_cols)), names)
             links[kind] = every[every["incident_id"].isin(frame["id"])]
+        # every edit of a record sets updated_at: the newest one names the public content's
+        # last change (summaries, places, points...) for the snapshot's fingerprint
+        last_change = conn.execute(select(func.max(incidents.c.updated_at))
+                                   .where(public_scope())).scalar()
     ids = frame["id"].to_numpy()
     projected = project_public(frame)
     projected.insert(0, "id", ids)
+    projected.attrs["last_change"] = str(last_change or "")
     return projected, links
 
 
@@ -191,3 +196,77 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
         )
     return clauses
 
+
+
+def fetch_public_incident(engine: Engine, public_id: str,
+                          taxonomy: Taxonomy) -> tuple[dict, dict] | None:
+    """One public incident by its public id, projected, with the public view of its source.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    public_id : str
+        The record's public id.
+    taxonomy : Taxonomy
+        Orders the record's codes (primary first, then taxonomy order).
+
+    Returns
+    -------
+    (dict, dict) or None
+        The row (the columns of :func:`fetch_public_rows`) and its source: ``policy``,
+        ``name``, ``licence``, ``attribution``, ``url`` and, for member records, ``country``
+        of the organisation when known. A member record's source is never named (``name`` is
+        None): organisations are not identified in public. None when no published record has
+        this id, so an unpublished record cannot be told from a missing one.
+    """
+    if not isinstance(public_id, str) or not public_id or len(public_id) > 64:
+        return None
+    stmt = (_public_select([incidents.c.id, incidents.c.policy, incidents.c.organisation_id,
+                            sources.c.name, sources.c.licence, sources.c.attribution,
+                            sources.c.url])
+            .where(incidents.c.public_id == public_id))
+    with engine.connect() as conn:
+        found = conn.execute(stmt).first()
+        if found is None:
+            return None
+        org_country = None
+        if found.policy == "member" and found.organisation_id is not None:
+            org_country = conn.execute(select(organisations.c.country).where(
+                organisations.c.id == found.organisation_id)).scalar()
+    rows = fetch_public_rows(engine, [found.id], taxonomy)
+    if rows.empty:
+        return None
+    if found.policy == "member":
+        source = {"policy": "member", "name": None, "licence": "", "attribution": "",
+                  "url": "", "country": org_country}
+    else:
+        source = {"policy": found.policy, "name": found.name, "licence": found.licence,
+                  "attribution": found.attribution, "url": found.url, "country": None}
+    return rows.iloc[0].to_dict(), source
+
+
+def public_datasets(engine: Engine, slugs: Sequence[str]) -> pd.DataFrame:
+    """Name, licence, attribution and link of the openly published sources among ``slugs``.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    slugs : sequence of str
+        Slugs of sources with public records (``Snapshot.sources``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``slug``, ``name``, ``kind``, ``policy``, ``licence``, ``attribution``,
+        ``url``, sorted by name. Member organisations' sources are never listed.
+    """
+    columns = [sources.c.slug, sources.c.name, sources.c.kind, sources.c.policy,
+               sources.c.licence, sources.c.attribution, sources.c.url]
+    names = [c.name for c in columns]
+    wanted = [s for s in slugs if s]
+    if not wanted:
+        return pd.DataFrame(columns=names)
+    stmt = (select(*columns).where(sources.c.slug.in_(wanted), sources.c.policy != "member")
+            .order_by(sources.c.name, sources.c.slug))
+    with engine.connect() as conn:
+        return pd.DataFrame([tuple(r) for r in conn.execute(stmt)], columns=names)

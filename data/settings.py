@@ -16,6 +16,8 @@ PREFIX = "INCIDENTMAP_"
 #: children: anti-migrant, anti-refugee, Afrophobia, other ethnic) plus anti-Muslim and
 #: anti-Roma bias. DESIGN §5.
 DEFAULT_BIAS_SCOPE = ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma")
+#: Eurostat GISCO's distribution folder of the NUTS GeoJSON files (``incidentmap geo fetch-nuts``).
+GISCO_NUTS_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
 
 
 class SettingsError(ValueError):
@@ -38,9 +40,18 @@ class Settings:
     instance_dir : pathlib.Path
         Folder for the embedded SQLite file, frozen releases and downloaded boundaries.
     nuts_dir : pathlib.Path or None
-        Folder holding GISCO NUTS 2024 GeoJSON files; ``None`` means country level only.
+        Folder holding GISCO NUTS 2024 GeoJSON files; ``None`` means the folder that
+        ``incidentmap geo fetch-nuts`` fills (see :attr:`nuts_folder`).
+    nuts_url : str
+        Base URL that ``incidentmap geo fetch-nuts`` downloads the NUTS files from.
     secret_key : str
-        Key for signing session cookies (required in production).
+        Key for signing session cookies (required in production; without it a key is kept
+        in ``instance_dir/secret_key``).
+    secure_cookies : bool
+        Send the session cookie only over HTTPS (set it behind a TLS proxy).
+    proxies : int
+        Reverse proxies in front of the app whose ``X-Forwarded-For``/``-Proto`` headers are
+        trusted (0: none; the client address is then the socket's).
     min_cell : int
         Small-cell threshold for member records (never below 3).
     default_bias_scope : tuple of str
@@ -54,7 +65,10 @@ class Settings:
     database_url: str = ""
     instance_dir: Path = field(default_factory=_default_instance_dir)
     nuts_dir: Path | None = None
+    nuts_url: str = GISCO_NUTS_URL
     secret_key: str = ""
+    secure_cookies: bool = False
+    proxies: int = 0
     min_cell: int = 5
     default_bias_scope: tuple[str, ...] = DEFAULT_BIAS_SCOPE
     demo_rows: int = 20_000
@@ -72,6 +86,15 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.instance_dir / 'incidentmap.sqlite'}"
+
+    @property
+    def nuts_folder(self) -> Path:
+        """Where NUTS files are looked for: ``nuts_dir``, else ``instance_dir / "nuts2024"``.
+
+        The second is where ``incidentmap geo fetch-nuts`` puts them; without usable files
+        there the product works at country level.
+        """
+        return self.nuts_dir if self.nuts_dir is not None else self.instance_dir / "nuts2024"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -104,12 +127,23 @@ class Settings:
         return settings
 
 
+def _flag(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{PREFIX}{name.upper()}={raw!r}: use true or false")
+
+
 def _parse(name: str, raw: str) -> object:
     try:
-        if name in ("min_cell", "demo_rows", "port"):
+        if name in ("min_cell", "demo_rows", "port", "proxies"):
             return int(raw)
         if name in ("instance_dir", "nuts_dir"):
             return Path(raw).expanduser()
+        if name == "secure_cookies":
+            return _flag(name, raw)
         if name == "default_bias_scope":
             return tuple(code.strip() for code in raw.split(",") if code.strip())
     except ValueError as exc:
@@ -124,9 +158,18 @@ SETTINGS_HELP: dict[str, str] = {
     "demo data on first start.",
     "INSTANCE_DIR": "Folder for the embedded SQLite file and other local state. Default: "
     "./instance",
-    "NUTS_DIR": "Folder with GISCO NUTS 2024 GeoJSON files for regional maps. Default: none "
-    "(country level only).",
-    "SECRET_KEY": "Secret for signing session cookies. Required for production.",
+    "NUTS_DIR": "Folder with GISCO NUTS 2024 GeoJSON files for regional maps. Default: "
+    "INSTANCE_DIR/nuts2024, where `incidentmap geo fetch-nuts` puts them; without files there, "
+    "country level only.",
+    "NUTS_URL": "Base URL `incidentmap geo fetch-nuts` downloads the NUTS files from. Default: "
+    + GISCO_NUTS_URL,
+    "SECRET_KEY": "Secret for signing session cookies. Required for production (default: a "
+    "random key kept in INSTANCE_DIR/secret_key).",
+    "SECURE_COOKIES": "true behind HTTPS: the session cookie is only sent over TLS (default "
+    "false).",
+    "PROXIES": "Number of reverse proxies in front of the app whose X-Forwarded-For and "
+    "X-Forwarded-Proto headers are trusted (default 0). Set it behind nginx, or every client "
+    "looks like the proxy to the login rate limit.",
     "MIN_CELL": "Small-cell threshold for member records in public outputs (default 5, "
     "minimum 3).",
     "DEFAULT_BIAS_SCOPE": "Comma list of bias motivation codes the dashboard opens on. "

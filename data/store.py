@@ -68,5 +68,7 @@ def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     if settings.uses_embedded_store and seed_demo and settings.demo_rows > 0 \
             and incident_count(engine) == 0:
         log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)
-        load_demo(engine, rows=settings.demo_rows)
+        from geo.nuts import usable_nuts_dir
+
+        load_demo(engine, rows=settings.demo_rows, nuts_dir=usable_nuts_dir(settings.nuts_folder))
     return engine

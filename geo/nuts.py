@@ -32,6 +32,7 @@ __all__ = [
     "find_nuts_files",
     "iso_to_eurostat",
     "load_nuts",
+    "usable_nuts_dir",
 ]
 
 NUTS_VERSION = "2024"
@@ -155,6 +156,27 @@ def find_nuts_files(nuts_dir: Path) -> dict[int, Path]:
     raise NutsError(
         f"no usable NUTS {NUTS_VERSION} files in {folder}{detail}; expected {_expected_names()}"
     )
+
+
+def usable_nuts_dir(nuts_dir: Path | None) -> Path | None:
+    """Return ``nuts_dir`` when it holds usable NUTS files (:func:`find_nuts_files`), else None.
+
+    Parameters
+    ----------
+    nuts_dir : pathlib.Path or None
+        Folder to check (a missing folder is fine: the answer is None).
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
+    if nuts_dir is None:
+        return None
+    try:
+        find_nuts_files(Path(nuts_dir))
+    except NutsError:
+        return None
+    return Path(nuts_dir)
 
 
 def load_nuts(

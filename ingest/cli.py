@@ -54,9 +54,17 @@ def _engine(settings):
 
 
 def _boundaries(settings):
-    from geo.assign import load_boundaries
+    """Boundaries for placing points, at the finest level the machine has.
 
-    return load_boundaries(settings.nuts_dir)
+    INCIDENTMAP_NUTS_DIR when set (its problems are errors), else the files ``incidentmap geo
+    fetch-nuts`` put in the instance folder, else country level only.
+    """
+    from geo.assign import load_boundaries
+    from geo.nuts import usable_nuts_dir
+
+    if settings.nuts_dir is not None:
+        return load_boundaries(settings.nuts_dir)
+    return load_boundaries(usable_nuts_dir(settings.nuts_folder))
 
 
 def _cmd_ingest(args, settings) -> int:

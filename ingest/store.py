@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
 import secrets
-import uuid
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 from sqlalchemy import insert, select, update
 
-from data.db import bulk_insert, insert_with_ids
+from data.db import bulk_insert, insert_columns, insert_with_ids
 from data.schema import CODE_TABLES, incidents, ingest_runs, label_issues, sources
 from data.taxonomy import normalise_label
 from ingest.sources.base import Dataset, RawRow
@@ -98,43 +97,73 @@ def existing_ids(conn, source_id: int, candidates: list[str]) -> set[str]:
     return found
 
 
-def _public_id() -> str:
-    """16 random base32 characters (80 bits): opaque, not derivable, not sequential."""
-    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+BASE32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
 
 
-def insert_records(conn, results: list, ids: list[str], source_id: int, run_id: int,
-                   taxonomy_version: str) -> list[int]:
-    """Insert accepted records with their code links and label issues; returns new ids."""
-    if not results:
+def _public_ids(count: int) -> list[str]:
+    """16 random base32 characters (80 bits) each: opaque, not derivable, not sequential.
+
+    Each random byte keeps its low 5 bits (256 is a multiple of 32, so every character is
+    uniform); the same alphabet as RFC 4648 base32, lower case.
+    """
+    symbols = np.frombuffer(secrets.token_bytes(16 * count), dtype=np.uint8) & 31
+    text = BASE32[symbols].tobytes().decode("ascii")
+    return [text[i:i + 16] for i in range(0, 16 * count, 16)]
+
+
+def _uuids(count: int) -> list[str]:
+    """Random (version 4, RFC 4122 variant) UUIDs as text."""
+    raw = np.frombuffer(secrets.token_bytes(16 * count), dtype=np.uint8).reshape(count, 16)
+    raw = raw.copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    text = raw.tobytes().hex()
+    return [f"{text[i:i + 8]}-{text[i + 8:i + 12]}-{text[i + 12:i + 16]}-"
+            f"{text[i + 16:i + 20]}-{text[i + 20:i + 32]}" for i in range(0, 32 * count, 32)]
+
+
+def insert_prepared(conn, batch, keep: list[int], source_id: int, run_id: int,
+                    taxonomy_version: str) -> list[int]:
+    """Insert some accepted records of a prepared batch, with code links and label issues.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.Connection
+        Inside the run's transaction.
+    batch : ingest.prepare.PreparedBatch
+    keep : list of int
+        Indexes into ``batch.accepted`` of the records to insert (those not stored yet).
+    source_id, run_id : int
+    taxonomy_version : str
+
+    Returns
+    -------
+    list of int
+        The new incident ids, in the order of ``keep``.
+    """
+    if not keep:
         return []
     now = dt.datetime.now(dt.UTC)
-    rows = []
-    for result, record_id in zip(results, ids, strict=True):
-        notes = [{"code": p.code, "field": p.field, "value": p.value, "hint": p.hint}
-                 for p in result.issues] or None
-        rows.append({
-            **result.values, "uuid": str(uuid.uuid4()), "public_id": _public_id(),
-            "source_id": source_id, "source_record_id": record_id, "ingest_run_id": run_id,
-            "raw_labels": result.raw_labels or None, "quality_notes": notes,
-            "taxonomy_version": taxonomy_version, "created_at": now, "updated_at": now,
-        })
-    new_ids = insert_with_ids(conn, incidents, rows)
+    everything = len(keep) == len(batch.accepted)
+    columns = batch.columns if everything else \
+        {name: [values[i] for i in keep] for name, values in batch.columns.items()}
+    columns = {**columns, "uuid": _uuids(len(keep)), "public_id": _public_ids(len(keep))}
+    new_ids = insert_with_ids(conn, incidents, columns, {
+        "source_id": source_id, "ingest_run_id": run_id, "taxonomy_version": taxonomy_version,
+        "created_at": now, "updated_at": now}, serialised=("raw_labels", "quality_notes"))
+    id_of = dict(zip(keep, new_ids, strict=True))
     for kind, table in CODE_TABLES.items():
-        links = []
-        for incident_id, result in zip(new_ids, results, strict=True):
-            for position, code in enumerate(result.codes.get(kind, [])):
-                link = {"incident_id": incident_id, "code": code}
-                if "is_primary" in table.c:
-                    link["is_primary"] = position == 0
-                links.append(link)
+        links = [link for link in batch.links.get(kind, ()) if link[0] in id_of]
         if links:
-            bulk_insert(conn, table, links)
+            columns = {"incident_id": [id_of[link[0]] for link in links],
+                       "code": [link[2] for link in links]}
+            if "is_primary" in table.c:
+                columns["is_primary"] = [link[1] == 0 for link in links]
+            insert_columns(conn, table, columns)
     pending = [
-        {"incident_id": incident_id, "kind": kind, "raw_label": label[:300],
+        {"incident_id": id_of[index], "kind": kind, "raw_label": label[:300],
          "label_key": normalise_label(label)[:300], "status": "pending"}
-        for incident_id, result in zip(new_ids, results, strict=True)
-        for kind, label in result.unrecognised
+        for index, kind, label in batch.unrecognised if index in id_of
     ]
     if pending:
         bulk_insert(conn, label_issues, pending)

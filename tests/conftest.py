@@ -8,9 +8,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from data.db import StoreError, make_engine, upgrade
+
+# Property tests check outcomes, not speed: a loaded CI machine must not fail them on
+# hypothesis' default 200 ms deadline per example.
+settings.register_profile("incidentmap", deadline=None)
+settings.load_profile("incidentmap")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -1,31 +1,27 @@
-"""Page ``/``: the EU-27 choropleth, the timeline and the breakdown, under one filter.
+"""Page ``/``: the EU-27 map (drilling down to NUTS regions), timeline and breakdowns.
 
-The URL is the single source of truth: control changes write the URL, and every view is
-rendered from the URL, so a copied link reproduces the view and back/forward work. A filter
-change patches the map's values only; the geometry is loaded once, by URL.
+The URL is the single source of truth: control changes, clicks on the map and on the
+breakdown bars, and brushing the timeline write the URL, and every view is rendered from the
+URL, so a copied link reproduces the view and back/forward work. A filter change patches the
+map's values only; the geometry is loaded by URL, once per member state and level. The time
+playback steps the map through months without changing the URL (see
+:mod:`dashboard.playback`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
-import pandas as pd
-from dash import Input, Output, Patch, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
-from dashboard import figures, ids
+from dashboard import downloads, figures, ids, interactions, overview_views, playback
 from dashboard.context import AppContext, current
+from dashboard.map_view import map_output
+from dashboard.regions import drill_layer, web_regions
 from dashboard.url_state import GRANULARITIES, ViewState, parse_search
 from data.filters import IncidentFilter
-from data.reference_tables import population
 from data.vocab import DEMO_NOTICE
-
-GEOJSON_EU = "/geo/eu27.geojson"
-GEOJSON_CONTEXT = "/geo/context.geojson"
-CAVEAT = (
-    "Counts show incidents that organisations recorded and published, not how often hate "
-    "incidents happen: reporting and coverage differ between countries and over time."
-)
 
 
 def _code_options(context: AppContext, kind: str) -> list[dict]:
@@ -53,8 +49,6 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
     """The overview page, its controls set from the URL query ``search``."""
     names = context.country_names()
     state, flt = _control_values(context, search)
-    zero = figures.choropleth_values(pd.Series(0, index=list(names)), "count", population(),
-                                     names)
     controls = html.Div([
         html.Div([
             html.Label("Date range", htmlFor=ids.DATE_RANGE, className="filter-label"),
@@ -88,8 +82,10 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
             dcc.Link("Reset filters", href="/", id=ids.RESET, className="button"),
             html.A("Download CSV", id=ids.DOWNLOAD_CSV, href="/api/v1/incidents?format=csv",
                    className="button", download=""),
+            downloads.other_formats(),
         ], className="actions"),
     ], className="controls", role="search")
+    regions_available = web_regions(context.settings) is not None
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         html.Div(id=ids.DEMO_BANNER, className="demo-banner", hidden=True, children=DEMO_NOTICE),
@@ -103,17 +99,8 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
                     dcc.Link("Reset the filters", href="/"),
                     " or widen the date range.",
                 ]),
-                dcc.Graph(id=ids.MAP, figure=figures.choropleth(zero, GEOJSON_EU,
-                                                                 GEOJSON_CONTEXT),
-                          config={"displaylogo": False, "scrollZoom": True},
-                          className="map"),
-                html.P("Click a member state to filter by it.", className="hint"),
-                html.H2("Over time"),
-                dcc.Graph(id=ids.TIMELINE, config={"displaylogo": False}),
-                html.P(id=ids.TIMELINE_NOTE, className="hint"),
-                html.H2("By incident type"),
-                dcc.Graph(id=ids.TYPES, config={"displaylogo": False}),
-                html.P(CAVEAT, className="caveat"),
+                *overview_views.map_section(names, state, regions_available),
+                *overview_views.chart_section(),
             ], className="views"),
         ], className="overview"),
     ])
@@ -127,8 +114,11 @@ def _date(value) -> dt.date | None:
 
 
 def _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                         granularity, kept: IncidentFilter) -> ViewState:
-    """The state the controls show; ``kept`` supplies what has no control (region, source)."""
+                         granularity, kept: IncidentFilter, level=None) -> ViewState:
+    """The state the controls show; ``kept`` supplies what has no control (region, source).
+
+    ``level`` (the regional map's level) only holds with exactly one member state.
+    """
     flt = IncidentFilter(
         date_from=_date(start),
         date_to=_date(end),
@@ -139,78 +129,114 @@ def _state_from_controls(start, end, countries, bias, indicator, types, metric,
         indicator=tuple(sorted(indicator or ())),
         type=tuple(sorted(types or ())),
     )
-    return ViewState(flt, metric or "count", granularity or "month")
+    level = level if level and level != "country" and len(flt.country) == 1 else "country"
+    return ViewState(flt, metric or "count", granularity or "month", level)
+
+
+def _controls_of(context: AppContext, state: ViewState) -> tuple:
+    """Control values (dates, the four dropdowns, metric, granularity, level) for ``state``."""
+    flt = state.filter.with_default_bias(context.settings.default_bias_scope)
+    return (flt.date_from and flt.date_from.isoformat(), flt.date_to and flt.date_to.isoformat(),
+            list(flt.country), list(flt.bias), list(flt.indicator), list(flt.type),
+            state.metric, state.granularity,
+            state.level if state.drilled_country else "country")
 
 
 def sync_url_and_controls(search, start, end, countries, bias, indicator, types, metric,
-                          granularity, click):
-    """Keep the URL and the controls in step (one circular callback, two directions)."""
+                          granularity, level, click, back, brush, zoom, type_click,
+                          bias_click):
+    """Keep the URL and the controls in step (one circular callback, two directions).
+
+    A control change writes the URL; a click on the map or a bar, a timeline brush or the
+    "back to the EU map" button writes the URL and sets the controls to match; a URL change
+    (a link, back/forward) sets the controls.
+    """
     context = current()
     trigger = ctx.triggered_id
     if trigger in (None, ids.URL):
-        state, flt = _control_values(context, search)
-        return (no_update, flt.date_from and flt.date_from.isoformat(),
-                flt.date_to and flt.date_to.isoformat(), list(flt.country), list(flt.bias),
-                list(flt.indicator), list(flt.type), state.metric, state.granularity)
+        state, _ = _control_values(context, search)
+        return (no_update, *_controls_of(context, state))
     previous, _ = parse_search(search, context.taxonomy)
     state = _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                                 granularity, previous.filter)
+                                 granularity, previous.filter, level)
     # The bias scope is written out explicitly, so the same query gives the same counts in
     # the page, the API and downloads (which apply only the filters they are given).
-    iso = _clicked_country(click) if trigger == ids.MAP else None
-    if iso:
-        chosen = set(state.filter.country)
-        chosen.symmetric_difference_update({iso})
-        state = replace(state, filter=replace(state.filter, country=tuple(sorted(chosen))))
-        new = state.to_search()
-        return (new, no_update, no_update, list(state.filter.country), no_update, no_update,
-                no_update, no_update, no_update)
+    prop = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1]
+    events = {"click": click, "brush": brush, "zoom": zoom, "type": type_click,
+              "bias": bias_click}
+    if trigger in interactions.EVENT_SOURCES:
+        moved = interactions.on_event(trigger, prop, state, events,
+                                      web_regions(context.settings) is not None)
+        if moved is None:
+            return (no_update,) * 10
+        return (moved.to_search(), *_controls_of(context, moved))
     new = state.to_search()
     if new == (search or ""):
-        return (no_update,) * 9
-    return (new,) + (no_update,) * 8
+        return (no_update,) * 10
+    return (new,) + (no_update,) * 9
 
 
-def _clicked_country(click) -> str | None:
+def _triggered_by_month_only() -> bool:
     try:
-        location = click["points"][0]["location"]
-    except (KeyError, IndexError, TypeError):
-        return None
-    return location if isinstance(location, str) and len(location) == 2 else None
+        return ctx.triggered_id == ids.PLAY_MONTH
+    except MissingCallbackContextException:  # called directly (benchmarks, tests)
+        return False
 
 
-def render(search):
-    """Render every view from the URL: map values, timeline, breakdown, notices."""
+def render(search, month=None):
+    """Render every view from the URL (and the playback's month, which only the map shows)."""
     context = current()
     snapshot = context.snapshot()
     state, problems = parse_search(search, context.taxonomy, snapshot.sources)
     flt = state.filter.with_default_bias(context.settings.default_bias_scope)
     mask = snapshot.mask(flt)
-    total = snapshot.count(mask)
     names = context.country_names()
-    values = figures.choropleth_values(snapshot.by_country(mask), state.metric, population(),
-                                       names)
-    patch = Patch()
-    patch["data"][1]["z"] = values["z"]
-    patch["data"][1]["text"] = values["text"]
-    patch["data"][1]["zmax"] = values["zmax"]
-    patch["data"][1]["colorbar"]["title"]["text"] = values["title"]
+    drill = drill_layer(context.settings, state.drilled_country, state.level)
+    shown = map_output(snapshot, mask, state.metric, names, drill, month)
+    label = (f"Map: {playback.month_start(month)[:7]}" if month is not None
+             else "Map: whole period")
+    marker = figures.month_marker(None if month is None else playback.month_start(month))
+    if _triggered_by_month_only():
+        timeline_patch = Patch()
+        timeline_patch["layout"]["shapes"] = marker
+        return (shown.patch, timeline_patch) + (no_update,) * 10 + (shown.note, label) \
+            + (no_update,) * 3
+    total = snapshot.count(mask)
     timeline = snapshot.timeline(mask, state.granularity)
     bias_labels = {**context.labels("bias"), "unknown": "Not recorded"}
-    timeline_fig = figures.timeline_spec(timeline.counts, state.granularity, bias_labels,
-                                         context.taxonomy.codes("bias"))
+    timeline_fig = figures.timeline_spec(
+        timeline.counts, state.granularity, bias_labels, context.taxonomy.codes("bias"),
+        revision=f"{state.granularity}:{flt.date_from}:{flt.date_to}")
+    timeline_fig["layout"]["shapes"] = marker
     note = _timeline_note(timeline.unplaced, state.granularity)
     types_fig = figures.breakdown_spec(
         snapshot.by_code(mask, "type"), context.labels("type"),
-        "Incidents (an incident with several types counts once for each)")
+        "Incidents (an incident with several types counts once for each)", flt.type)
+    bias_fig = figures.breakdown_spec(
+        snapshot.by_code(mask, "bias"), context.labels("bias"),
+        "Incidents (an incident with several motivations counts once for each)",
+        state.filter.bias or ())
     summary = f"{total:,} incidents. {flt.describe(context.taxonomy)}"
+    problems = [str(p) for p in problems]
+    if state.level != "country" and drill is None:
+        problems.append(_level_problem(state, context))
     notice_hidden = not problems
     notice = ("Some filters in the link were not understood and were left out: "
-              + "; ".join(str(p) for p in problems)) if problems else ""
+              + "; ".join(problems)) if problems else ""
     download = "/api/v1/incidents?" + flt.to_query_string() + "&format=csv"
     demo_hidden = not snapshot.has_demo  # the page shows demo data, even when filtered away
-    return (patch, timeline_fig, note, types_fig, summary, notice, notice_hidden, total > 0,
-            download, demo_hidden)
+    one_state = len(state.filter.country) == 1 and web_regions(context.settings) is not None
+    return (shown.patch, timeline_fig, note, types_fig, bias_fig, summary, notice,
+            notice_hidden, total > 0, download, demo_hidden, not one_state, shown.note, label,
+            *playback.slider_bounds(snapshot))
+
+
+def _level_problem(state: ViewState, context: AppContext) -> str:
+    if web_regions(context.settings) is None:
+        return (f"level={state.level}: regional maps are not available on this server (no "
+                "NUTS boundary files); showing member states")
+    return (f"level={state.level}: a regional map needs exactly one member state in "
+            "'country'; showing member states")
 
 
 def _timeline_note(unplaced: int, granularity: str) -> str:
@@ -224,25 +250,45 @@ def _timeline_note(unplaced: int, granularity: str) -> str:
 
 def register(app) -> None:
     """Register the page's callbacks on ``app``."""
+    downloads.register(app)
     app.callback(
         Output(ids.URL, "search"),
         Output(ids.DATE_RANGE, "start_date"), Output(ids.DATE_RANGE, "end_date"),
         Output(ids.COUNTRY, "value"), Output(ids.BIAS, "value"),
         Output(ids.INDICATOR, "value"), Output(ids.TYPE, "value"),
         Output(ids.METRIC, "value"), Output(ids.GRANULARITY, "value"),
+        Output(ids.LEVEL, "value"),
         Input(ids.URL, "search"),
         Input(ids.DATE_RANGE, "start_date"), Input(ids.DATE_RANGE, "end_date"),
         Input(ids.COUNTRY, "value"), Input(ids.BIAS, "value"),
         Input(ids.INDICATOR, "value"), Input(ids.TYPE, "value"),
         Input(ids.METRIC, "value"), Input(ids.GRANULARITY, "value"),
-        Input(ids.MAP, "clickData"),
+        Input(ids.LEVEL, "value"),
+        Input(ids.MAP, "clickData"), Input(ids.BACK_TO_EU, "n_clicks"),
+        Input(ids.TIMELINE, "selectedData"), Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.TYPES, "clickData"), Input(ids.BIAS_BREAKDOWN, "clickData"),
         prevent_initial_call=True,
     )(sync_url_and_controls)
     app.callback(
         Output(ids.MAP, "figure"), Output(ids.TIMELINE, "figure"),
         Output(ids.TIMELINE_NOTE, "children"), Output(ids.TYPES, "figure"),
+        Output(ids.BIAS_BREAKDOWN, "figure"),
         Output(ids.SUMMARY, "children"), Output(ids.NOTICE, "children"),
         Output(ids.NOTICE, "hidden"), Output(ids.EMPTY, "hidden"),
         Output(ids.DOWNLOAD_CSV, "href"), Output(ids.DEMO_BANNER, "hidden"),
-        Input(ids.URL, "search"),
+        Output(ids.REGION_CONTROLS, "hidden"), Output(ids.MAP_NOTE, "children"),
+        Output(ids.PLAY_LABEL, "children"),
+        Output(ids.PLAY_MONTH, "min"), Output(ids.PLAY_MONTH, "max"),
+        Output(ids.PLAY_MONTH, "marks"),
+        Input(ids.URL, "search"), Input(ids.PLAY_MONTH, "value"),
     )(render)
+    app.callback(
+        Output(ids.PLAY_MONTH, "value"), Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY, "children"),
+        Input(ids.PLAY, "n_clicks"), Input(ids.PLAY_ALL, "n_clicks"),
+        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_MONTH, "value"), State(ids.PLAY_MONTH, "min"),
+        State(ids.PLAY_MONTH, "max"), State(ids.PLAY_INTERVAL, "disabled"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )(playback.step_callback)

@@ -69,12 +69,26 @@ def _incident(conn, source_id, n, **values) -> int:
     {"status": "bogus"},
     {"policy": "secret"},
     {"date_precision": "decade"},
+    {"geo_precision": "street"},
+    {"location_type": "moon"},
+    {"classification": "rumour"},
     {"date_end": dt.date(2020, 5, 1)},
     {"lat": None},
 ])
 def test_constraints_reject_invalid_records(engine, bad):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         _incident(conn, _source(conn), 1, **bad)
+
+
+def test_checks_rewritten_by_migration_0004_keep_rows_and_still_reject(engine):
+    db.downgrade(engine, "0003")
+    with engine.begin() as conn:
+        _incident(conn, _source(conn), 1)
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(incidents)).scalar() == 1
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        _incident(conn, _source(conn, slug="org-b"), 2, location_type="moon")
 
 
 def test_source_record_id_is_unique_per_source(engine):
@@ -201,3 +215,20 @@ def test_migrations_match_the_table_definitions(engine):
 
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_data_release_changes_with_any_published_edit_and_only_then(engine):
+    with engine.begin() as conn:
+        src = _source(conn, policy="open")
+        published = _incident(conn, src, 1, policy="open")
+        hidden = _incident(conn, src, 2, policy="open", status="submitted", public_id="p2")
+    first = build(engine, TAX).fingerprint
+    later = NOW + dt.timedelta(days=1)
+    with engine.begin() as conn:
+        conn.execute(incidents.update().where(incidents.c.id == hidden)
+                     .values(public_summary="changed behind the scenes", updated_at=later))
+    assert build(engine, TAX).fingerprint == first
+    with engine.begin() as conn:
+        conn.execute(incidents.update().where(incidents.c.id == published)
+                     .values(public_summary="A corrected public summary.", updated_at=later))
+    assert build(engine, TAX).fingerprint != first

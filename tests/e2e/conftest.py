@@ -52,12 +52,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(instance_dir: Path) -> dict[str, str]:
+def _server_env(instance_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     # Drop inherited INCIDENTMAP_* settings (a DATABASE_URL would bypass the seeded store).
     env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTMAP_")}
     env["INCIDENTMAP_INSTANCE_DIR"] = str(instance_dir)
     env["INCIDENTMAP_DEMO_ROWS"] = DEMO_ROWS
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
     return env
 
 
@@ -72,6 +73,19 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> str:
     """Start ``incidentmap serve`` on a free local port; yield its base URL."""
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def nuts_server(tmp_path_factory) -> str:
+    """Like ``server``, with NUTS files (``../shared/data/geo/nuts2024``): regional maps."""
+    nuts = REPO.parent / "shared" / "data" / "geo" / "nuts2024"
+    if not nuts.is_dir():
+        pytest.skip(f"NUTS folder {nuts} is absent")
+    yield from _serve(tmp_path_factory, {"INCIDENTMAP_NUTS_DIR": str(nuts)})
+
+
+def _serve(tmp_path_factory, extra_env: dict[str, str] | None = None):
     script = Path(sys.executable).parent / "incidentmap"
     if not script.exists():
         pytest.fail(f"console script {script} not found: run `pip install -e .[test]`")
@@ -85,7 +99,7 @@ def server(tmp_path_factory) -> str:
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen(
             [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=_server_env(instance), stdout=out, stderr=err,
+            cwd=REPO, env=_server_env(instance, extra_env), stdout=out, stderr=err,
             stdin=subprocess.DEVNULL,
         )
 
@@ -151,6 +165,16 @@ def page_log() -> PageLog:
 @pytest.fixture
 def page(browser, server, page_log):
     """A fresh page that may only talk to 127.0.0.1; fails the test on a leak or an error."""
+    yield from _guarded_page(browser, page_log)
+
+
+@pytest.fixture
+def nuts_page(browser, nuts_server, page_log):
+    """Like ``page``, for tests against ``nuts_server``."""
+    yield from _guarded_page(browser, page_log)
+
+
+def _guarded_page(browser, page_log):
     context = browser.new_context(viewport={"width": 1280, "height": 1000},
                                   accept_downloads=True)
     context.set_default_timeout(20_000)

@@ -1,0 +1,68 @@
+"""Download links for every export format, following the page's CSV link (and so its filter).
+
+The page's render callback keeps the CSV link's ``href`` equal to the API URL of the current
+filter; a client-side callback derives the other formats' links from it, so they follow the
+same filter without another server round trip.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, html
+
+from dashboard import ids
+
+#: Formats offered beside the CSV link, with their labels; GeoJSON asks for the whole
+#: selection (the API pages GeoJSON otherwise).
+OTHER_FORMATS = {
+    "xlsx": "Excel (XLSX)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "parquet": "Parquet",
+    "datapackage": "Data package (zip: CSV, schema, README, citation)",
+}
+EXTRA = {"geojson": "&per_page=all"}
+BASE = "/api/v1/incidents?format=csv"
+
+
+def link_id(fmt: str) -> str:
+    """Component id of the download link of ``fmt``."""
+    return f"download-{fmt}"
+
+
+def href_for(csv_href: str, fmt: str) -> str:
+    """The download URL of ``fmt`` for the filter of the CSV link ``csv_href``."""
+    return csv_href.replace("format=csv", f"format={fmt}{EXTRA.get(fmt, '')}")
+
+
+def other_formats() -> html.Details:
+    """A disclosure with one download link per other format (keyboard reachable)."""
+    items = [html.Li(html.A(label, id=link_id(fmt), href=href_for(BASE, fmt), download=""))
+             for fmt, label in OTHER_FORMATS.items()]
+    return html.Details([
+        html.Summary("Other formats"),
+        html.Ul(items, className="download-list"),
+        html.P("Every file names its data release; cite it (see the data package's README).",
+               className="hint"),
+    ], className="downloads")
+
+
+_SYNC = """
+function (href) {
+    const extra = %s;
+    return %s.map(function (fmt) {
+        return (href || "%s").replace("format=csv", "format=" + fmt + (extra[fmt] || ""));
+    });
+}
+"""
+
+
+def register(app) -> None:
+    """Keep every format's link on the CSV link's filter (client-side)."""
+    import json
+
+    formats = list(OTHER_FORMATS)
+    app.clientside_callback(
+        _SYNC % (json.dumps(EXTRA), json.dumps(formats), BASE),
+        [Output(link_id(fmt), "href") for fmt in formats],
+        Input(ids.DOWNLOAD_CSV, "href"),
+    )

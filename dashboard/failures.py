@@ -1,0 +1,59 @@
+"""Database failures in the web app: a clear 503 instead of a 500 and a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+
+from data.failures import classify, driver_errors
+
+log = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait before retrying (``Retry-After``).
+RETRY_AFTER_S = 5
+
+
+def failure_response(exc: Exception) -> flask.Response:
+    """Answer a request that failed on the database.
+
+    Parameters
+    ----------
+    exc : Exception
+        A SQLAlchemy database error.
+
+    Returns
+    -------
+    flask.Response
+        503 with ``Retry-After`` and a JSON body ``{"error": {"code", "message"}}`` for the
+        API and Dash callbacks, a short HTML page otherwise. Errors that are not database
+        failures (a constraint violated by a bug) are re-raised unchanged.
+    """
+    failure = classify(exc)
+    if failure is None:
+        raise exc
+    log.warning("request %s failed on the database: %s", flask.request.path, failure)
+    message = ("The incident database is not reachable right now; please try again in a "
+               "moment." if failure.temporary else
+               "The incident database cannot answer right now; the operators have been told.")
+    wants_json = flask.request.path.startswith(("/api/", "/_dash")) or \
+        flask.request.accept_mimetypes.best == "application/json"
+    if wants_json:
+        body = flask.jsonify(error={"code": f"database_{failure.kind}", "message": message})
+        response = flask.make_response(body, 503)
+    else:
+        page = ("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+                "<title>incidentmap: temporarily unavailable</title>"
+                f"<h1>Temporarily unavailable</h1><p>{message}</p></html>")
+        response = flask.make_response(page, 503)
+        response.mimetype = "text/html"
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(server: flask.Flask) -> None:
+    """Answer database failures anywhere in ``server`` (pages, callbacks, API) with 503."""
+    for error in (DBAPIError, DisconnectionError, *driver_errors()):
+        server.register_error_handler(error, failure_response)

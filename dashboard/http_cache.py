@@ -1,0 +1,76 @@
+"""ETags for the API: clients revalidate cheaply and get 304 while the public data stay the same.
+
+The tag combines the public data release (it changes whenever published data change, and only
+then), the request's path and query, and the app's version (a new release of the app may
+shape answers differently). It is weak: downloads that carry their retrieval time differ in
+bytes but not in content. Responses say ``Cache-Control: no-cache``: caches may keep them but
+must ask again, so nobody is served counts from an older release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import metadata
+
+import flask
+
+from dashboard.context import current
+
+
+@cache
+def _app_version() -> str:
+    try:
+        return metadata.version("incidentmap")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+def entity_tag(release: str, full_path: str) -> str:
+    """The (weak) entity tag of the answer to ``full_path`` under data release ``release``.
+
+    Parameters
+    ----------
+    release : str
+        The public data release id (``Snapshot.fingerprint``).
+    full_path : str
+        Path and query string of the request.
+
+    Returns
+    -------
+    str
+        The opaque tag, without quotes or the ``W/`` prefix.
+    """
+    request = hashlib.sha256(f"{_app_version()}\n{full_path}".encode()).hexdigest()[:16]
+    return f"{release}-{request}"
+
+
+def _check() -> flask.Response | None:
+    """Answer 304 before any work when the client already holds this release's answer."""
+    if flask.request.method not in ("GET", "HEAD"):
+        return None
+    release = current().snapshot().fingerprint
+    flask.g.etag_release = release
+    tag = entity_tag(release, flask.request.full_path)
+    if flask.request.if_none_match.contains_weak(tag):
+        response = flask.make_response("", 304)
+        response.set_etag(tag, weak=True)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    return None
+
+
+def _tag(response: flask.Response) -> flask.Response:
+    """Tag successful answers (made from the request's one snapshot, see AppContext)."""
+    release = flask.g.pop("etag_release", None)
+    if release is None or response.status_code != 200 or "ETag" in response.headers:
+        return response
+    response.set_etag(entity_tag(release, flask.request.full_path), weak=True)
+    response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+def register(blueprint: flask.Blueprint) -> None:
+    """Add conditional GET (ETag / If-None-Match) to every route of ``blueprint``."""
+    blueprint.before_request(_check)
+    blueprint.after_request(_tag)

@@ -1,0 +1,200 @@
+"""Page ``/incidents``: the incidents matching the URL's filter, a page at a time.
+
+The filter comes from the URL query (the same parameters as the map page, and the same default
+bias scope), so a link reproduces the table. The grid uses AG Grid's infinite row model: every
+block it asks for is one call of :func:`rows_block`, which selects, sorts and pages the public
+records on the server (:mod:`data.table_rows`); the browser never holds more than a few pages.
+dash-ag-grid's bundle is loaded by this page only (:mod:`dashboard.deferred`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_ag_grid as dag
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import deferred, ids
+from dashboard.context import AppContext, current
+from dashboard.incident_format import COLUMNS, grid_records
+from dashboard.url_state import ViewState, parse_search
+from data.filters import IncidentFilter
+from data.table_rows import DEFAULT_SORT, MAX_LIMIT, SORT_KEYS, row_page
+from data.vocab import DEMO_NOTICE
+
+PATH = "/incidents"
+PAGE_SIZE = 100
+#: Grid column -> sort key of :mod:`data.table_rows` (the other columns do not sort).
+SORTABLE = {"date": "date", "country": "country", "region": "region", "bias": "bias",
+            "types": "type", "source": "source"}
+PRECISION_NOTE = (
+    "Each record is shown at the precision its source published: records logged by member "
+    "organisations show the month and the country only (never a day, a place or a point) and "
+    "their reviewed public summary; their source is shown as \"member organisation\". Select "
+    "an ID to see the record's codes explained and its source."
+)
+CAVEAT = (
+    "Counts show incidents that organisations recorded and published, not how often hate "
+    "incidents happen: reporting and coverage differ between countries and over time."
+)
+#: Reloads the page when the query changes while the table is shown (back/forward between
+#: two table links): the grid was built for the query it was loaded with.
+RELOAD_ON_NEW_QUERY = """
+function (search, pathname, builtFor) {
+    if (pathname === '/incidents' && builtFor !== null && builtFor !== undefined
+            && (search || '') !== builtFor) {
+        window.location.reload();
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def table_filter(context: AppContext, search: str | None,
+                 sources: tuple[str, ...] | None = None) -> tuple[ViewState, IncidentFilter, list]:
+    """The page state, the filter the table applies (default bias scope included), problems."""
+    state, problems = parse_search(search, context.taxonomy, sources)
+    return state, state.filter.with_default_bias(context.settings.default_bias_scope), problems
+
+
+#: Column widths in pixels (the summary takes the remaining width).
+WIDTHS = {"public_id": 130, "date": 195, "date_precision": 105, "country": 130,
+          "region": 135, "bias": 200, "indicators": 200, "types": 200, "source": 150}
+TOOLTIPS = ("bias", "indicators", "types", "summary")
+
+
+def _column_defs() -> list[dict]:
+    defs = []
+    for field, title in COLUMNS.items():
+        col = {"field": field, "headerName": title, "colId": field}
+        if field in WIDTHS:
+            col.update(width=WIDTHS[field], flex=0)
+        if field == "public_id":
+            col.update(field="link", cellRenderer="markdown", pinned="left")
+        if field in SORTABLE:
+            col.update(sortable=True, sortingOrder=["desc", "asc"] if field == "date"
+                       else ["asc", "desc"])
+        if field == "date":
+            col["sort"] = "desc"
+        if field in TOOLTIPS:
+            col["tooltipField"] = field
+        if field == "summary":
+            col.update(flex=1, minWidth=280)
+        defs.append(col)
+    return defs
+
+
+def grid() -> dag.AgGrid:
+    """The incident grid (infinite row model, pages of :data:`PAGE_SIZE` rows)."""
+    return dag.AgGrid(
+        id=ids.TABLE_GRID,
+        rowModelType="infinite",
+        columnDefs=_column_defs(),
+        defaultColDef={"sortable": False, "resizable": True},
+        getRowId="params.data.public_id",
+        eventListeners={"cellKeyDown": ["openIncidentOnEnter(params)"]},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "cacheBlockSize": PAGE_SIZE,
+            "maxBlocksInCache": 20,
+            "infiniteInitialRowCount": PAGE_SIZE,
+            "maxConcurrentDatasourceRequests": 2,
+            "suppressMultiSort": True,
+            "enableCellTextSelection": True,
+            "ensureDomOrder": True,
+            "rowBuffer": 10,
+            "tooltipShowDelay": 300,
+        },
+        className="incident-grid",
+        style={"height": "70vh", "minHeight": "420px", "width": "100%"},
+    )
+
+
+def layout(context: AppContext, search: str | None = None) -> html.Div:
+    """The table page, for the filter in the URL query ``search``."""
+    snapshot = context.snapshot()
+    state, flt, problems = table_filter(context, search, snapshot.sources)
+    total = snapshot.count(snapshot.mask(flt))
+    map_search = replace(state, filter=flt).to_search()  # every view setting kept
+    csv = "/api/v1/incidents?" + flt.to_query_string() + "&format=csv"
+    notice = ("Some filters in the link were not understood and were left out: "
+              + "; ".join(str(p) for p in problems)) if problems else ""
+    return html.Div([
+        html.Div(DEMO_NOTICE, className="demo-banner", hidden=not snapshot.has_demo),
+        html.Div(notice, className="notice", hidden=not problems, role="alert"),
+        html.Main([
+            html.H2("Incidents"),
+            html.P(f"{total:,} incidents. {flt.describe(context.taxonomy)}",
+                   id=ids.TABLE_SUMMARY, className="summary", **{"aria-live": "polite"}),
+            html.Div([
+                dcc.Link("Show these on the map", href="/" + map_search, id=ids.TABLE_MAP_LINK,
+                         className="button"),
+                html.A("Download CSV of these incidents", href=csv, id=ids.TABLE_CSV,
+                       className="button", download=""),
+            ], className="actions"),
+            html.P(PRECISION_NOTE, className="hint"),
+            deferred.placeholder(ids.TABLE_HOLDER, ids.TABLE_SPEC, grid(),
+                                 deferred.scripts("dash_ag_grid"), "Loading the table…"),
+            html.P(CAVEAT, className="caveat"),
+            dcc.Store(id=ids.TABLE_BUILT_FOR, data=search or ""),
+        ], className="table-page"),
+    ])
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def sort_of(sort_model) -> tuple[str, bool]:
+    """The sort key and direction of the grid's sort model (the default when none is set)."""
+    if isinstance(sort_model, list) and sort_model and isinstance(sort_model[0], dict):
+        key = SORTABLE.get(sort_model[0].get("colId"))
+        if key in SORT_KEYS:
+            return key, sort_model[0].get("sort") != "asc"
+    return DEFAULT_SORT
+
+
+def rows_block(request, search):
+    """Answer one block request of the grid: a page of public rows, sorted on the server."""
+    if not isinstance(request, dict):
+        raise PreventUpdate
+    context = current()
+    snapshot = context.snapshot()
+    _, flt, _ = table_filter(context, search, snapshot.sources)
+    start = max(_int(request.get("startRow"), 0), 0)
+    limit = min(max(_int(request.get("endRow"), start + PAGE_SIZE) - start, 1), MAX_LIMIT)
+    sort, descending = sort_of(request.get("sortModel"))
+    page = row_page(context.engine, snapshot, flt, sort=sort, descending=descending,
+                    offset=start, limit=limit)
+    labels = {code: label for kind in ("bias", "indicator", "type")
+              for code, label in context.labels(kind).items()}
+    records = grid_records(page.rows, context.country_names(), labels)
+    for record in records:
+        record["link"] = f"[{record['public_id']}]({PATH}/{record['public_id']})"
+    return {"rowData": records, "rowCount": page.total}
+
+
+def register(app) -> None:
+    """Register the page's callbacks (and defer dash-ag-grid's bundle to this page)."""
+    deferred.defer_libraries(app, ("dash_ag_grid",))
+    deferred.register_loader(app, ids.TABLE_HOLDER, ids.TABLE_SPEC)
+    app.callback(
+        Output(ids.TABLE_GRID, "getRowsResponse"),
+        Input(ids.TABLE_GRID, "getRowsRequest"),
+        State(ids.SHELL_URL, "search"),
+        prevent_initial_call=True,
+    )(rows_block)
+    app.clientside_callback(
+        RELOAD_ON_NEW_QUERY,
+        Output(ids.TABLE_BUILT_FOR, "data"),
+        Input(ids.SHELL_URL, "search"),
+        State(ids.SHELL_URL, "pathname"),
+        State(ids.TABLE_BUILT_FOR, "data"),
+        prevent_initial_call=True,
+    )

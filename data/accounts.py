@@ -1,0 +1,245 @@
+"""Organisations and user accounts: creation, one-time password links, password changes.
+
+Nobody types a password on a command line or in an e-mail: an admin creates the account and
+hands over a one-time link (valid for :data:`LINK_LIFETIME`), and the user chooses the
+password there. Only a SHA-256 of the link's token is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from data.passwords import check_rules, hash_password, verify_password
+from data.schema import account_tokens, organisations, users
+from data.vocab import ROLES, ROLES_NEEDING_TOTP
+
+LINK_LIFETIME = dt.timedelta(days=3)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class User:
+    """An account as the app needs it (never the password hash or the TOTP secret)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    organisation_id: int | None
+    totp_enabled: bool
+    active: bool
+    session_version: int
+
+    @property
+    def needs_totp(self) -> bool:
+        """True for roles that must log in with a second factor."""
+        return self.role in ROLES_NEEDING_TOTP
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an address (trimmed, lower case); raises AccountError if malformed."""
+    cleaned = email.strip().lower()
+    if not EMAIL.match(cleaned) or len(cleaned) > 254:
+        raise AccountError(f"{email!r} is not an e-mail address")
+    return cleaned
+
+
+def add_organisation(engine: Engine, slug: str, name: str, country: str,
+                     public_name: bool = False) -> int:
+    """Create a member organisation; returns its id.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    slug : str
+        Short lower-case name (letters, digits, hyphens), used in URLs and the CLI.
+    name : str
+        Full name.
+    country : str
+        ISO 3166-1 alpha-2 code of the member state it works in.
+    public_name : bool
+        Whether its name may appear in public outputs (otherwise "an organisation in XX").
+    """
+    if not SLUG.match(slug):
+        raise AccountError(f"slug {slug!r}: use 3-64 lower-case letters, digits and hyphens")
+    if not name.strip():
+        raise AccountError("give the organisation's name")
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise AccountError(f"country {country!r}: give an ISO alpha-2 code such as DE")
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(insert(organisations).values(
+                slug=slug, name=name.strip(), country=country,
+                public_name_opt_in=public_name)).inserted_primary_key[0])
+    except IntegrityError as exc:
+        raise AccountError(f"an organisation with slug {slug!r} already exists") from exc
+
+
+def organisation_id(engine: Engine, slug: str) -> int:
+    """Id of the organisation ``slug``; raises AccountError when there is none."""
+    with engine.connect() as conn:
+        found = conn.execute(select(organisations.c.id).where(organisations.c.slug == slug))
+        value = found.scalar()
+    if value is None:
+        raise AccountError(f"no organisation {slug!r}; list them with: incidentmap orgs list")
+    return int(value)
+
+
+def add_user(engine: Engine, email: str, role: str, organisation: str | None = None,
+             name: str = "") -> int:
+    """Create an account without a password; returns its id (then issue a link).
+
+    Reporters belong to an organisation; researchers, moderators and admins may too.
+    """
+    address = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"role {role!r}: choose one of {', '.join(ROLES)}")
+    org_id = organisation_id(engine, organisation) if organisation else None
+    if role == "reporter" and org_id is None:
+        raise AccountError("a reporter belongs to an organisation: give --org SLUG")
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(insert(users).values(
+                email=address, name=name.strip(), role=role, organisation_id=org_id,
+                created_at=_now())).inserted_primary_key[0])
+    except IntegrityError as exc:
+        raise AccountError(f"an account for {address} already exists") from exc
+
+
+USER_COLUMNS = (users.c.id, users.c.email, users.c.name, users.c.role, users.c.organisation_id,
+                users.c.totp_enabled, users.c.active, users.c.session_version)
+
+
+def user_from_row(row) -> User:
+    """A :class:`User` from a row holding :data:`USER_COLUMNS`."""
+    return User(int(row.id), row.email, row.name, row.role, row.organisation_id,
+                bool(row.totp_enabled), bool(row.active), int(row.session_version))
+
+
+def get_user(engine: Engine, user_id: int | None = None, email: str | None = None) -> User | None:
+    """The account with this id or e-mail address, or None."""
+    query = select(*USER_COLUMNS)
+    if user_id is not None:
+        query = query.where(users.c.id == user_id)
+    elif email is not None:
+        query = query.where(users.c.email == email.strip().lower())
+    else:
+        raise TypeError("give user_id or email")
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return user_from_row(row) if row else None
+
+
+def list_users(engine: Engine) -> list[tuple[User, str | None, bool]]:
+    """Every account with its organisation's slug and whether a password is set."""
+    query = (select(*USER_COLUMNS, organisations.c.slug, users.c.password_hash.isnot(None))
+             .select_from(users.outerjoin(organisations))
+             .order_by(users.c.email))
+    with engine.connect() as conn:
+        return [(user_from_row(row), row[-2], bool(row[-1])) for row in conn.execute(query)]
+
+
+def issue_password_link(engine: Engine, email: str) -> str:
+    """A new one-time token for choosing a password; older unused tokens stop working.
+
+    Returns
+    -------
+    str
+        The token, to be put in a link (``/account/password?token=...``). Only its hash is
+        stored, so it cannot be shown again.
+    """
+    user = get_user(engine, email=normalise_email(email))
+    if user is None:
+        raise AccountError(f"no account for {email}; create it with: incidentmap users add")
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with engine.begin() as conn:
+        conn.execute(update(account_tokens).where(
+            account_tokens.c.user_id == user.id, account_tokens.c.used_at.is_(None))
+            .values(used_at=now))
+        conn.execute(insert(account_tokens).values(
+            user_id=user.id, purpose="set_password", token_hash=_token_hash(token),
+            created_at=now, expires_at=now + LINK_LIFETIME))
+    return token
+
+
+def redeem_password_link(engine: Engine, token: str, password: str) -> User:
+    """Set the password of the token's account and spend the token.
+
+    Raises
+    ------
+    AccountError
+        When the token is unknown, used or expired (one message for all three).
+    data.passwords.PasswordRejected
+        When the password breaks a rule (the token stays valid).
+    """
+    now = _now()
+    with engine.begin() as conn:
+        row = conn.execute(select(account_tokens.c.id, account_tokens.c.user_id,
+                                  account_tokens.c.expires_at, account_tokens.c.used_at)
+                           .where(account_tokens.c.token_hash == _token_hash(token))).first()
+        expires = row.expires_at if row else None
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=dt.UTC)  # SQLite keeps naive UTC
+        if row is None or row.used_at is not None or expires < now:
+            raise AccountError("this link is not valid any more; ask an admin for a new one")
+        email = conn.execute(select(users.c.email).where(users.c.id == row.user_id)).scalar()
+        check_rules(password, email=email)
+        conn.execute(update(account_tokens).where(account_tokens.c.id == row.id)
+                     .values(used_at=now))
+        _store_password(conn, row.user_id, password)
+    return get_user(engine, user_id=row.user_id)
+
+
+def _store_password(conn, user_id: int, password: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(
+        password_hash=hash_password(password),
+        session_version=users.c.session_version + 1))
+
+
+def change_password(engine: Engine, user_id: int, current: str, new: str) -> None:
+    """Change a password after checking the current one; every other session ends."""
+    with engine.begin() as conn:
+        row = conn.execute(select(users.c.email, users.c.password_hash)
+                           .where(users.c.id == user_id)).first()
+        if row is None or not verify_password(row.password_hash, current):
+            raise AccountError("the current password is not right")
+        check_rules(new, email=row.email)
+        _store_password(conn, user_id, new)
+
+
+def set_active(engine: Engine, email: str, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    with engine.begin() as conn:
+        done = conn.execute(update(users).where(users.c.email == normalise_email(email))
+                            .values(active=active,
+                                    session_version=users.c.session_version + 1))
+    if done.rowcount == 0:
+        raise AccountError(f"no account for {email}")
+
+
+def count_admins(engine: Engine) -> int:
+    """Active admin accounts (the first admin is created with the CLI)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(users).where(
+            users.c.role == "admin", users.c.active.is_(True))).scalar())
