@@ -193,23 +193,29 @@ def estimate_rows(path: Path) -> int | None:
 
 
 def _store_batch(conn, batch: PreparedBatch, report: IngestReport, source_id: int,
-                 taxonomy_version: str) -> None:
-    """Account for every row of ``batch`` and insert the accepted rows not stored yet."""
+                 taxonomy_version: str, fresh_source: bool) -> None:
+    """Account for every row of ``batch`` and insert the accepted rows not stored yet.
+
+    A source with no records before this run needs no lookup: record ids are unique within
+    a run (see :func:`ingest.store.record_ids`).
+    """
     clock = report.stage_seconds
     clock.update(batch.seconds)
     started = time.perf_counter()
-    present = existing_ids(conn, source_id,
-                           [batch.rows[position].record_id for position in batch.accepted])
-    for outcome in batch.rows:
+    record_ids = batch.columns.get("source_record_id", [])
+    present = set() if fresh_source else existing_ids(conn, source_id, record_ids)
+    keep = ([index for index, record_id in enumerate(record_ids) if record_id not in present]
+            if present else list(range(batch.accepted)))
+    noted = {"loaded": 0, "merged": 0}
+    for outcome in batch.noted:
         if outcome.rejected:
             result = "rejected"
-        elif outcome.record_id in present:
-            result = "merged"
         else:
-            result = "loaded"
+            result = "merged" if outcome.record_id in present else "loaded"
+            noted[result] += 1
         report.add(outcome.row, outcome.original, outcome.issues, result)
-    keep = [index for index, position in enumerate(batch.accepted)
-            if batch.rows[position].record_id not in present]
+    report.add_clean(loaded=len(keep) - noted["loaded"],
+                     merged=batch.accepted - len(keep) - noted["merged"])
     clock["account"] += time.perf_counter() - started
     started = time.perf_counter()
     insert_prepared(conn, batch, keep, source_id, report.run_id, taxonomy_version)
@@ -221,6 +227,8 @@ def _store_batch(conn, batch: PreparedBatch, report: IngestReport, source_id: in
 def _load(conn, batches: Iterator[PreparedBatch], report: IngestReport, source_id: int,
           taxonomy_version: str, progress) -> None:
     clock = report.stage_seconds
+    fresh_source = conn.execute(select(incidents.c.id).where(
+        incidents.c.source_id == source_id).limit(1)).first() is None
     with contextlib.closing(batches):
         while True:
             started = time.perf_counter()
@@ -228,7 +236,7 @@ def _load(conn, batches: Iterator[PreparedBatch], report: IngestReport, source_i
             clock["wait"] += time.perf_counter() - started
             if batch is None:
                 break
-            _store_batch(conn, batch, report, source_id, taxonomy_version)
+            _store_batch(conn, batch, report, source_id, taxonomy_version, fresh_source)
             if progress:
                 progress(report.read)
 

@@ -2,8 +2,8 @@
 
 :func:`prepare` does everything that needs no database, so it can run in a second process
 (see :mod:`ingest.parallel`) while the first one writes the previous batch. Its result is
-compact and picklable: the incident columns of the accepted rows, their code links, and per
-row only what the report needs (the original cells only of rows that have issues).
+compact and picklable: the incident columns of the accepted rows, their code links, and only
+for rows with issues what the report needs about them (clean rows are just counted).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from ingest.store import record_ids
 
 @dataclass
 class RowOutcome:
-    """What the report needs about one row."""
+    """What the report needs about one row that has issues (rejected or noted)."""
 
     row: int
-    original: dict | None  # only when the row has issues (the rejects and notes files)
+    original: dict
     issues: list[Issue]
     rejected: bool
     record_id: str
@@ -34,14 +34,17 @@ class RowOutcome:
 class PreparedBatch:
     """A batch ready for :func:`ingest.store.insert_prepared`.
 
-    ``accepted`` lists the positions (in ``rows``) of the rows normalisation accepted;
-    ``columns`` holds their incident values column by column (``raw_labels`` and
-    ``quality_notes`` already as JSON text), ``links`` per kind ``(accepted index, position,
-    code)`` and ``unrecognised`` ``(accepted index, kind, label)``.
+    ``size`` rows were read; ``noted`` describes those with issues (rejected or not), in
+    file order; ``accepted`` counts the rows normalisation accepted. ``columns`` holds the
+    accepted rows' incident values column by column (``source_record_id`` included;
+    ``raw_labels`` and ``quality_notes`` already as JSON text), ``links`` per kind
+    ``(accepted index, position, code)`` and ``unrecognised`` ``(accepted index, kind,
+    label)``.
     """
 
-    rows: list[RowOutcome]
-    accepted: list[int]
+    size: int
+    noted: list[RowOutcome]
+    accepted: int
     columns: dict[str, list]
     links: dict[str, list[tuple[int, int, str]]]
     unrecognised: list[tuple[int, str, str]]
@@ -86,11 +89,11 @@ def prepare(batch: list[RawRow], ctx: Context, seen: Counter) -> PreparedBatch:
     started = time.perf_counter()
     results = normalise_batch(batch, ctx, seconds)
     ids = record_ids(batch, seen)
-    rows, accepted = [], []
+    noted, accepted = [], []
     for position, (result, record_id) in enumerate(zip(results, ids, strict=True)):
-        raw = result.raw
-        rows.append(RowOutcome(raw.row, raw.original if result.issues else None,
-                               result.issues, result.rejected, record_id))
+        if result.issues:
+            noted.append(RowOutcome(result.raw.row, result.raw.original, result.issues,
+                                    result.rejected, record_id))
         if not result.rejected:
             accepted.append(position)
     kept = [results[position] for position in accepted]
@@ -107,4 +110,5 @@ def prepare(batch: list[RawRow], ctx: Context, seen: Counter) -> PreparedBatch:
     unrecognised = [(index, kind, label) for index, result in enumerate(kept)
                     for kind, label in result.unrecognised]
     seconds["normalise"] += time.perf_counter() - started
-    return PreparedBatch(rows, accepted, columns, links, unrecognised, seconds)
+    return PreparedBatch(len(batch), noted, len(accepted), columns, links, unrecognised,
+                         seconds)

@@ -127,6 +127,12 @@ class IngestReport:
             self._write({"row": row, "outcome": outcome, "original": original,
                          "issues": [list(astuple(p)) for p in problems]})
 
+    def add_clean(self, loaded: int, merged: int) -> None:
+        """Account for rows without issues: ``loaded`` new ones, ``merged`` already stored."""
+        self.read += loaded + merged
+        self.loaded += loaded
+        self.merged += merged
+
     def _spooled(self):
         if self._spool is None:
             return

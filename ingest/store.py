@@ -132,7 +132,7 @@ def insert_prepared(conn, batch, keep: list[int], source_id: int, run_id: int,
         Inside the run's transaction.
     batch : ingest.prepare.PreparedBatch
     keep : list of int
-        Indexes into ``batch.accepted`` of the records to insert (those not stored yet).
+        Indexes of the accepted records to insert (those not stored yet).
     source_id, run_id : int
     taxonomy_version : str
 
@@ -144,7 +144,7 @@ def insert_prepared(conn, batch, keep: list[int], source_id: int, run_id: int,
     if not keep:
         return []
     now = dt.datetime.now(dt.UTC)
-    everything = len(keep) == len(batch.accepted)
+    everything = len(keep) == batch.accepted
     columns = batch.columns if everything else \
         {name: [values[i] for i in keep] for name, values in batch.columns.items()}
     columns = {**columns, "uuid": _uuids(len(keep)), "public_id": _public_ids(len(keep))}

@@ -97,7 +97,7 @@ def test_an_error_while_preparing_reaches_the_caller_with_its_type(engine):
     seen = 0
     with pytest.raises(UnicodeDecodeError):
         for batch in batches:
-            seen += len(batch.rows)
+            seen += batch.size
     assert seen == 100  # the four complete batches before the failing row
 
 
