@@ -17,22 +17,24 @@ def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],
     ----------
     headers : list of str
     rows : iterable of (row number, {header: text})
+        Every cell is text (the readers turn empty cells into ``""``); the dict becomes the
+        row's ``original`` as it is.
     options : ReadOptions
 
     Yields
     ------
     RawRow
     """
-    mapping = map_headers(headers, options.columns)
+    mapping = list(map_headers(headers, options.columns).items())
     for number, row in rows:
         fields = {}
-        for header, field_name in mapping.items():
-            value = row.get(header, "")
-            if value is not None and str(value).strip():
-                fields[field_name] = str(value).strip()
+        for header, field_name in mapping:
+            value = row.get(header)
+            if value and (value := value.strip()):
+                fields[field_name] = value
         if "_error" in row:
             fields["_error"] = row["_error"]
-        yield RawRow(number, fields, {k: "" if v is None else str(v) for k, v in row.items()})
+        yield RawRow(number, fields, row)
 
 
 def records_to_rows(records: Iterable[dict], options: ReadOptions) -> Iterator[RawRow]:
