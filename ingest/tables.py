@@ -78,6 +78,7 @@ def read_text_table(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str
 
 
 def _rows(reader, headers: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    width = len(headers)
     while True:
         try:
             cells = next(reader)
@@ -86,10 +87,14 @@ def _rows(reader, headers: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
         except csv.Error as exc:
             yield reader.line_num, {"_error": f"malformed CSV row: {exc}"}
             continue
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
-        for i, extra in enumerate(cells[len(headers):]):
+        if len(cells) == width:
+            yield reader.line_num, dict(zip(headers, cells, strict=True))
+            continue
+        row = dict(zip(headers, cells, strict=False))
+        row.update((h, "") for h in headers[len(cells):])
+        for i, extra in enumerate(cells[width:]):
             if extra.strip():
                 row[f"_extra_{i + 1}"] = extra
         yield reader.line_num, row
