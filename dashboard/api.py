@@ -87,7 +87,9 @@ def _choice(params: dict, name: str, allowed: tuple[str, ...], default: str | No
 
 def _positive_int(params: dict, name: str, default: int, maximum: int) -> int:
     raw = (params.get(name) or [str(default)])[-1]
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+    digits = raw.lstrip("0")  # int() refuses over 4300 digits: bound the length first
+    if (not (raw.isascii() and raw.isdigit()) or len(digits) > len(str(maximum))
+            or not 1 <= int(raw) <= maximum):
         raise ApiError([FilterProblem(name, raw, f"must be a whole number from 1 to {maximum}")])
     return int(raw)
 
@@ -213,9 +215,21 @@ def stats():
 @blueprint.route("/<path:unknown>")
 def not_found(unknown: str):
     """Unknown API paths answer in JSON, not with the dashboard's HTML."""
-    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy", "/api/v1/releases"]
+    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy", "/api/v1/releases",
+              "/api/v1/openapi.json"]
     body = {"error": {"message": f"no API endpoint /api/v1/{unknown}", "endpoints": routes}}
     return flask.jsonify(body), 404
+
+
+@blueprint.get("/openapi.json")
+def openapi_json():
+    """The API as an OpenAPI 3.1 document, built from the code (:mod:`dashboard.openapi`)."""
+    from dashboard.openapi import document  # it reads this module's constants
+
+    _params(())
+    snapshot = current().snapshot()  # sources with public records are the allowed ones
+    return flask.jsonify(document(snapshot.taxonomy, snapshot.sources,
+                                  prefix=blueprint.url_prefix))
 
 
 @blueprint.get("/taxonomy")

@@ -4,7 +4,13 @@ The tag combines the public data release (it changes whenever published data cha
 then), the request's path and query, and the app's version (a new release of the app may
 shape answers differently). It is weak: downloads that carry their retrieval time differ in
 bytes but not in content. Responses say ``Cache-Control: no-cache``: caches may keep them but
-must ask again, so nobody is served counts from an older release.
+must ask again, so nobody is served counts from an older release. Every tagged answer names
+its release in ``X-Incidentmap-Data-Release``.
+
+There is no ``Last-Modified`` on these answers: the newest ``updated_at`` of the public records
+moves backwards when records are withdrawn or deleted (an ingest undone, the demo reloaded), so
+``If-Modified-Since`` would answer 304 over changed counts. The tag has no such gap. Frozen
+release files, which never change, do carry ``Last-Modified`` (see ``api.release``).
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ def _tag(response: flask.Response) -> flask.Response:
         return response
     response.set_etag(entity_tag(release, flask.request.full_path), weak=True)
     response.headers.setdefault("Cache-Control", "no-cache")
+    response.headers.setdefault("X-Incidentmap-Data-Release", release)
     return response
 
 

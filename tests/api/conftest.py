@@ -1,0 +1,79 @@
+"""API test stores: an in-process demo app, and a real ``incidentmap serve`` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dashboard.app_factory import create_app
+from dashboard.context import AppContext
+from data import db
+from data.demo import load_demo
+from data.settings import Settings
+from data.taxonomy import load_taxonomy
+from tests.e2e.conftest import REPO, _answers, _free_port, _server_env
+
+DEMO_ROWS = "400"
+RELEASE = "2026-test"
+START_TIMEOUT = 90.0
+READY_PATH = "/api/v1/openapi.json"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """A Flask test client of the app over a small demo store."""
+    folder = tmp_path_factory.mktemp("api-client")
+    settings = Settings(database_url=f"sqlite:///{folder / 'api.sqlite'}")
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    load_demo(engine, rows=200, seed=4)
+    return create_app(AppContext(settings, engine, load_taxonomy())).server.test_client()
+
+
+def _cli(script: Path, env: dict[str, str], *args: str) -> None:
+    done = subprocess.run([str(script), *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=300)
+    if done.returncode:
+        pytest.fail(f"incidentmap {' '.join(args)} failed ({done.returncode}):\n"
+                    f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory) -> str:
+    """Seed a store (demo rows, release ``RELEASE``), serve it; yield the base URL."""
+    script = Path(sys.executable).parent / "incidentmap"
+    if not script.exists():
+        pytest.fail(f"console script {script} not found: run `pip install -e .[test]`")
+    root = tmp_path_factory.mktemp("api-server")
+    instance = root / "instance"
+    instance.mkdir()
+    env = _server_env(instance, {"INCIDENTMAP_DEMO_ROWS": DEMO_ROWS})
+    _cli(script, env, "demo", "--rows", DEMO_ROWS, "--seed", "11")
+    _cli(script, env, "release", RELEASE)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = root / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(base + READY_PATH):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"incidentmap serve did not answer {READY_PATH} (status "
+                            f"{proc.poll()}):\n{log.read_text(errors='replace')[-6000:]}",
+                            pytrace=False)
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
