@@ -7,26 +7,29 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, ids, regions, sessions
+from dashboard import failures, i18n, ids, regions, sessions
 from dashboard.account_views import blueprint as account_blueprint
 from dashboard.api import blueprint as api_blueprint
 from dashboard.context import AppContext, attach, current
-from dashboard.nav import nav
+from dashboard.i18n import N_
+from dashboard.nav import language_switch, nav
 from dashboard.nav import register as register_nav
 from dashboard.pages import about, incident_detail, incidents, overview
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
-TITLE = "incidentmap: anti-migrant hate incidents in the EU-27"
+TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
 
-def _not_found(pathname: str) -> html.Div:
-    return html.Div([html.H2("Page not found"),
-                     html.P(["There is no page at ", html.Code(pathname), ". ",
-                             dcc.Link("Go to the map", href="/"), "."])])
+def _not_found(pathname: str, lang: str) -> html.Div:
+    _ = i18n.translate
+    return html.Div([html.H2(_("Page not found", lang)),
+                     html.P([_("There is no page at", lang), " ", html.Code(pathname), ". ",
+                             dcc.Link(_("Go to the map", lang), href=i18n.href("/", lang)),
+                             "."])])
 
 
 def _shell() -> html.Div:
@@ -34,9 +37,9 @@ def _shell() -> html.Div:
         dcc.Location(id=ids.SHELL_URL, refresh=False),
         html.Header([
             html.H1(html.A("incidentmap", href="/")),
-            html.P("Anti-migrant hate incidents recorded across the 27 EU member states",
-                   className="tagline"),
+            html.P(id=ids.TAGLINE, className="tagline"),
             nav(),
+            language_switch(),
         ], className="site-header"),
         html.Div(id=ids.PAGE),
     ], className="shell")
@@ -46,11 +49,12 @@ def route(pathname: str, search: str | None):
     """Return the layout of the page at ``pathname``, set up from the query ``search``."""
     page = PAGES.get(pathname or "/")
     public_id = incident_detail.public_id_of(pathname)
+    lang = i18n.lang_of(search)
     if page is None and public_id is not None:
-        found = incident_detail.layout(current(), public_id)
-        return incident_detail.not_found(public_id) if found is None else found
+        found = incident_detail.layout(current(), public_id, lang)
+        return incident_detail.not_found(public_id, lang) if found is None else found
     if page is None:
-        return _not_found(pathname)
+        return _not_found(pathname, lang)
     return page.layout(current(), search)
 
 
@@ -65,6 +69,19 @@ def _register_geometry(server: flask.Flask) -> None:
         response = flask.send_file(path, mimetype="application/geo+json", conditional=True,
                                    max_age=86400)
         return response
+
+
+def _localise_index(app: dash.Dash) -> None:
+    """Serve the page's HTML with ``<html lang>`` and the title in the URL's language."""
+    interpolate = app.interpolate_index
+
+    def localised(**kwargs) -> str:
+        lang = i18n.lang_of(flask.request.query_string.decode("latin-1")) \
+            if flask.has_request_context() else i18n.DEFAULT
+        kwargs["title"] = i18n.translate(TITLE, lang)
+        return interpolate(**kwargs).replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = localised
 
 
 def create_app(context: AppContext) -> dash.Dash:
@@ -95,6 +112,7 @@ def create_app(context: AppContext) -> dash.Dash:
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None,
     )
+    _localise_index(app)
     app.layout = _shell
     app.callback(Output(ids.PAGE, "children"), Input(ids.SHELL_URL, "pathname"),
                  State(ids.SHELL_URL, "search"))(route)

@@ -46,9 +46,9 @@ class AppContext:
         """Display name per ISO alpha-2 code."""
         return {c.iso2: c.names.get(lang, c.iso2) for c in self.taxonomy.countries()}
 
-    def labels(self, kind: str) -> dict[str, str]:
-        """Display label per code of ``kind``."""
-        return {code: self.taxonomy.label(code) for code in self.taxonomy.codes(kind)}
+    def labels(self, kind: str, lang: str = "en") -> dict[str, str]:
+        """Display label per code of ``kind`` in ``lang`` (English where none is given)."""
+        return {code: self.taxonomy.label(code, lang) for code in self.taxonomy.codes(kind)}
 
 
 def current() -> AppContext:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dash import Input, Output, html
 
-from dashboard import ids
+from dashboard import i18n, ids
+from dashboard.i18n import N_, translate
 
 #: Formats offered beside the CSV link, with their labels; GeoJSON asks for the whole
 #: selection (the API pages GeoJSON otherwise).
@@ -18,7 +19,7 @@ OTHER_FORMATS = {
     "geojson": "GeoJSON",
     "gpkg": "GeoPackage",
     "parquet": "Parquet",
-    "datapackage": "Data package (zip: CSV, schema, README, citation)",
+    "datapackage": N_("Data package (zip: CSV, schema, README, citation)"),
 }
 EXTRA = {"geojson": "&per_page=all"}
 BASE = "/api/v1/incidents?format=csv"
@@ -34,15 +35,16 @@ def href_for(csv_href: str, fmt: str) -> str:
     return csv_href.replace("format=csv", f"format={fmt}{EXTRA.get(fmt, '')}")
 
 
-def other_formats() -> html.Details:
+def other_formats(lang: str = i18n.DEFAULT) -> html.Details:
     """A disclosure with one download link per other format (keyboard reachable)."""
-    items = [html.Li(html.A(label, id=link_id(fmt), href=href_for(BASE, fmt), download=""))
+    items = [html.Li(html.A(translate(label, lang), id=link_id(fmt), href=href_for(BASE, fmt),
+                            download=""))
              for fmt, label in OTHER_FORMATS.items()]
     return html.Details([
-        html.Summary("Other formats"),
+        html.Summary(translate("Other formats", lang)),
         html.Ul(items, className="download-list"),
-        html.P("Every file names its data release; cite it (see the data package's README).",
-               className="hint"),
+        html.P(translate("Every file names its data release; cite it (see the data package's "
+                         "README).", lang), className="hint"),
     ], className="downloads")
 
 

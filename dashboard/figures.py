@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import i18n, theme
+from dashboard.i18n import N_, number, translate
 
 MAP_CENTER = {"lat": 53.0, "lon": 14.0}
 MAP_ZOOM = 2.4
-METRICS = {"count": "Incidents", "per_million": "Incidents per million residents"}
+METRICS = {"count": N_("Incidents"), "per_million": N_("Incidents per million residents")}
 LEVEL_NAMES = {"nuts1": "NUTS 1", "nuts2": "NUTS 2", "nuts3": "NUTS 3"}
 #: Bars sit in the middle of their period, so a brush over bars covers whole periods.
 PERIODS = {"year": "M12", "month": "M1", "week": 7 * 24 * 3600 * 1000}
@@ -31,7 +32,7 @@ def metric_values(counts: pd.Series, metric: str, population: dict[str, int]) ->
 
 
 def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int],
-                      names: dict[str, str]) -> dict:
+                      names: dict[str, str], lang: str = i18n.DEFAULT) -> dict:
     """The parts of the map that change with a filter: values, hover text, colour range.
 
     Parameters
@@ -43,6 +44,8 @@ def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int]
         Residents per member state.
     names : dict
         Display name per ISO alpha-2 code.
+    lang : str, optional
+        Interface language of the hover text and the title.
 
     Returns
     -------
@@ -50,11 +53,14 @@ def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int]
         ``locations``, ``z``, ``text``, ``zmax`` and ``title`` for the EU trace.
     """
     values = metric_values(counts, metric, population)
+    incidents = translate("{count} incidents", lang)
+    per_million = translate("{value} per million residents", lang)
     text = []
     for iso, count in counts.items():
-        line = f"<b>{names.get(iso, iso)}</b><br>{int(count):,} incidents"
+        line = f"<b>{names.get(iso, iso)}</b><br>" + incidents.format(
+            count=number(int(count), lang))
         if metric == "per_million":
-            line += f"<br>{values[iso]:,.2f} per million residents"
+            line += "<br>" + per_million.format(value=number(values[iso], lang, 2))
         text.append(line)
     top = float(values.max()) if len(values) else 0.0
     return {
@@ -62,12 +68,12 @@ def choropleth_values(counts: pd.Series, metric: str, population: dict[str, int]
         "z": [float(v) for v in values],
         "text": text,
         "zmax": top if top > 0 else 1.0,
-        "title": METRICS[metric],
+        "title": translate(METRICS[metric], lang),
     }
 
 
 def region_values(counts: pd.Series, codes: tuple[str, ...], names: tuple[str, ...],
-                  level: str) -> dict:
+                  level: str, lang: str = i18n.DEFAULT) -> dict:
     """The regional map's values: one per region of a member state at one NUTS level.
 
     Parameters
@@ -77,6 +83,8 @@ def region_values(counts: pd.Series, codes: tuple[str, ...], names: tuple[str, .
     codes, names : tuple of str
         The state's regions at ``level`` (the geometry's feature ids) and their names.
     level : {"nuts1", "nuts2", "nuts3"}
+    lang : str, optional
+        Interface language.
 
     Returns
     -------
@@ -85,15 +93,16 @@ def region_values(counts: pd.Series, codes: tuple[str, ...], names: tuple[str, .
         and ``shown``: the incidents these regions hold.
     """
     z = counts.reindex(list(codes), fill_value=0).astype(float)
-    text = [f"<b>{name}</b> ({code})<br>{int(v):,} incidents"
+    incidents = translate("{count} incidents", lang)
+    text = [f"<b>{name}</b> ({code})<br>" + incidents.format(count=number(int(v), lang))
             for code, name, v in zip(codes, names, z, strict=True)]
     top = float(z.max()) if len(z) else 0.0
+    title = translate("Incidents per {level} region", lang).format(level=LEVEL_NAMES[level])
     return {"locations": list(codes), "z": [float(v) for v in z], "text": text,
-            "zmax": top if top > 0 else 1.0, "title": f"Incidents per {LEVEL_NAMES[level]} region",
-            "shown": int(z.sum())}
+            "zmax": top if top > 0 else 1.0, "title": title, "shown": int(z.sum())}
 
 
-def backdrop_values(names: dict[str, str], drilled: str) -> dict:
+def backdrop_values(names: dict[str, str], drilled: str, lang: str = i18n.DEFAULT) -> dict:
     """Grey member states around a drilled-into one: clickable, without values.
 
     Parameters
@@ -102,10 +111,13 @@ def backdrop_values(names: dict[str, str], drilled: str) -> dict:
         Display name per ISO alpha-2 code of the member states.
     drilled : str
         The state whose regions are shown (left out).
+    lang : str, optional
+        Interface language of the hover text.
     """
     others = [iso for iso in names if iso != drilled]
+    hint = translate("click to see its regions", lang)
     return {"locations": others, "z": [0.0] * len(others),
-            "text": [f"<b>{names[iso]}</b><br>click to see its regions" for iso in others]}
+            "text": [f"<b>{names[iso]}</b><br>{hint}" for iso in others]}
 
 
 def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> go.Figure:
@@ -162,6 +174,13 @@ def period_start(label: str, granularity: str) -> str:
     return dt.date.fromisocalendar(int(year), int(week), 1).isoformat()
 
 
+def _localised(layout: dict, lang: str) -> dict:
+    """``layout`` with the number separators of ``lang`` (English keeps plotly's default)."""
+    if i18n.normal(lang) != i18n.DEFAULT:
+        layout["separators"] = i18n.plotly_separators(lang)
+    return layout
+
+
 def _empty_spec(message: str, height: int) -> dict:
     return {"data": [], "layout": {
         "height": height, "xaxis": {"visible": False}, "yaxis": {"visible": False},
@@ -171,7 +190,8 @@ def _empty_spec(message: str, height: int) -> dict:
 
 
 def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
-                  order: tuple[str, ...], revision: str = "timeline") -> dict:
+                  order: tuple[str, ...], revision: str = "timeline",
+                  lang: str = i18n.DEFAULT) -> dict:
     """Stacked bars of incidents per period by primary bias motivation, as a figure dict.
 
     A plain dict (what ``dcc.Graph`` receives) skips plotly's validation, which costs more
@@ -192,9 +212,11 @@ def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str]
     revision : str
         ``uirevision``: a new value drops the reader's selection and zoom (e.g. when the
         date filter changes).
+    lang : str, optional
+        Interface language of the legend and axis titles and of numbers.
     """
     if counts.empty:
-        return _empty_spec("No incidents match these filters.", 300)
+        return _empty_spec(translate("No incidents match these filters.", lang), 300)
     # A dense period x motivation grid with numpy (pandas' pivot_table costs milliseconds).
     rows, periods = pd.factorize(counts["period"].to_numpy(), sort=True)
     cols, codes = pd.factorize(counts["bias"].to_numpy())
@@ -217,14 +239,16 @@ def timeline_spec(counts: pd.DataFrame, granularity: str, labels: dict[str, str]
     layout = {
         "barmode": "stack", "height": 420, "bargap": 0.05, "font": {"family": theme.FONT},
         "margin": {"l": 50, "r": 10, "t": 10, "b": 10},
-        "legend": {"title": {"text": "Primary bias motivation (each incident once)<br>",
+        "legend": {"title": {"text": translate(
+                       "Primary bias motivation (each incident once)", lang) + "<br>",
                              "side": "top"},
                    "orientation": "h", "y": -0.18, "yanchor": "top", "font": {"size": 11},
                    "entrywidth": 0.33, "entrywidthmode": "fraction"},
-        "yaxis": {"title": {"text": "Incidents"}, "fixedrange": True}, "uirevision": revision,
+        "yaxis": {"title": {"text": translate("Incidents", lang)}, "fixedrange": True},
+        "uirevision": revision,
         "xaxis": {"type": "date"}, "dragmode": "select", "selectdirection": "h",
     }
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": _localised(layout, lang)}
 
 
 def timeline(counts: pd.DataFrame, granularity: str, labels: dict[str, str],
@@ -249,7 +273,7 @@ def period_end(month_start: str) -> str:
 
 
 def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str,
-                   selected: tuple[str, ...] = ()) -> dict:
+                   selected: tuple[str, ...] = (), lang: str = i18n.DEFAULT) -> dict:
     """Horizontal bars per code, largest first, as a figure dict (see :func:`timeline_spec`).
 
     A record with several codes counts once for each. Each bar carries its code
@@ -265,18 +289,22 @@ def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str,
         Axis title, e.g. "Incidents (an incident with several types counts once for each)".
     selected : tuple of str
         Codes the filter holds: their bars are drawn in a darker colour.
+    lang : str, optional
+        Interface language of the hover hint and of numbers.
     """
     shown = counts[counts > 0].sort_values()
     if shown.empty:
-        return _empty_spec("No incidents match these filters.", 320)
+        return _empty_spec(translate("No incidents match these filters.", lang), 320)
     values = [int(v) for v in shown.to_numpy()]
     bar = {
         "type": "bar", "x": values, "y": [labels.get(c, c) for c in shown.index],
         "orientation": "h", "customdata": list(shown.index),
         "marker": {"color": [theme.SELECTED if c in selected else theme.CATEGORICAL[0]
                              for c in shown.index]},
-        "hovertemplate": "%{y}: %{x:,}<extra>click to filter</extra>",
-        "text": [f"{v:,}" for v in values], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:,}<extra>" + translate("click to filter", lang)
+                         + "</extra>",
+        "text": [number(v, lang) for v in values], "textposition": "outside",
+        "cliponaxis": False,
     }
     layout = {
         "height": max(220, 26 * len(shown) + 60), "font": {"family": theme.FONT},
@@ -284,7 +312,7 @@ def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str,
         "xaxis": {"title": {"text": title}, "fixedrange": True},
         "yaxis": {"automargin": True, "fixedrange": True}, "dragmode": False,
     }
-    return {"data": [bar], "layout": layout}
+    return {"data": [bar], "layout": _localised(layout, lang)}
 
 
 def breakdown(counts: pd.Series, labels: dict[str, str], title: str) -> go.Figure:

@@ -12,22 +12,24 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard.i18n import N_, translate
+from dashboard.i18n_text import PERIODS
 from data.privacy import MEMBER_SOURCE
 
 #: Grid field -> column title, in display order.
 COLUMNS = {
-    "public_id": "ID",
-    "date": "Date",
-    "date_precision": "Known to",
-    "country": "Country",
-    "region": "Region (NUTS)",
-    "bias": "Bias motivations",
-    "indicators": "Bias indicators",
-    "types": "Incident types",
-    "source": "Source",
-    "summary": "Public summary",
+    "public_id": N_("ID"),
+    "date": N_("Date"),
+    "date_precision": N_("Known to"),
+    "country": N_("Country"),
+    "region": N_("Region (NUTS)"),
+    "bias": N_("Bias motivations"),
+    "indicators": N_("Bias indicators"),
+    "types": N_("Incident types"),
+    "source": N_("Source"),
+    "summary": N_("Public summary"),
 }
-MEMBER_SOURCE_TEXT = "member organisation"
+MEMBER_SOURCE_TEXT = N_("member organisation")
 
 
 def _date(value) -> dt.date:
@@ -85,9 +87,9 @@ def code_labels(joined: str | None, labels: Mapping[str, str]) -> list[str]:
     return [labels.get(code, code) for code in joined.split(";") if code]
 
 
-def source_text(value: str) -> str:
+def source_text(value: str, lang: str = "en") -> str:
     """How the table names a row's source (member organisations are never named)."""
-    return MEMBER_SOURCE_TEXT if value == MEMBER_SOURCE else str(value or "")
+    return translate(MEMBER_SOURCE_TEXT, lang) if value == MEMBER_SOURCE else str(value or "")
 
 
 def _text(value) -> str:
@@ -95,7 +97,7 @@ def _text(value) -> str:
 
 
 def grid_records(rows: pd.DataFrame, countries: Mapping[str, str],
-                 labels: Mapping[str, str]) -> list[dict]:
+                 labels: Mapping[str, str], lang: str = "en") -> list[dict]:
     """Rows of :func:`data.queries.fetch_public_rows` as records for the incident table.
 
     Parameters
@@ -106,6 +108,8 @@ def grid_records(rows: pd.DataFrame, countries: Mapping[str, str],
         Display name per ISO alpha-2 code.
     labels : mapping
         Display label per taxonomy code (every kind).
+    lang : str, optional
+        Interface language of the date precision and the member-source wording.
 
     Returns
     -------
@@ -130,13 +134,14 @@ def grid_records(rows: pd.DataFrame, countries: Mapping[str, str],
         records.append({
             "public_id": pid,
             "date": format_period(start, end),
-            "date_precision": precision,
+            "date_precision": translate(PERIODS.get(precision, precision), lang)
+            if isinstance(precision, str) else precision,
             "country": countries.get(country, country),
             "region": regions[i],
             "bias": "; ".join(code_labels(bias, labels)),
             "indicators": "; ".join(code_labels(indicators, labels)),
             "types": "; ".join(code_labels(types, labels)),
-            "source": source_text(source),
+            "source": source_text(source, lang),
             "summary": _text(summary),
         })
     return records

@@ -15,14 +15,15 @@ import weakref
 import numpy as np
 from dash import ctx, dcc, html
 
-from dashboard import ids
+from dashboard import i18n, ids
 from dashboard.context import current
+from dashboard.i18n import N_, translate
 from dashboard.url_state import parse_search
 from data.area_stats import month_range
 
 STEP_MS = 900
 _BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-PLAY, PAUSE = "▶ Play months", "❚❚ Pause"
+PLAY, PAUSE = N_("▶ Play months"), N_("❚❚ Pause")
 
 
 def month_number(day: dt.date) -> int:
@@ -50,21 +51,22 @@ def slider_bounds(snapshot) -> tuple[int, int, dict]:
     return bounds
 
 
-def controls() -> html.Div:
+def controls(lang: str = i18n.DEFAULT) -> html.Div:
     """Play/pause, "whole period" and the month slider (its range comes with the data)."""
+    _ = translate
     return html.Div([
-        html.Button(PLAY, id=ids.PLAY, className="button", n_clicks=0,
-                    title="Step the map through the months"),
-        html.Button("Whole period", id=ids.PLAY_ALL, className="button", n_clicks=0,
-                    title="Show the whole filter on the map again"),
+        html.Button(_(PLAY, lang), id=ids.PLAY, className="button", n_clicks=0,
+                    title=_("Step the map through the months", lang)),
+        html.Button(_("Whole period", lang), id=ids.PLAY_ALL, className="button", n_clicks=0,
+                    title=_("Show the whole filter on the map again", lang)),
         html.Div(dcc.Slider(id=ids.PLAY_MONTH, min=0, max=1, step=1, value=None,
                             marks={}, included=False, updatemode="mouseup",
                             allow_direct_input=False),
-                 className="playback-slider", title="Month shown on the map"),
+                 className="playback-slider", title=_("Month shown on the map", lang)),
         dcc.Interval(id=ids.PLAY_INTERVAL, interval=STEP_MS, disabled=True),
         html.Span(id=ids.PLAY_LABEL, className="playback-label",
                   **{"aria-live": "polite"}),
-    ], className="playback", role="group", **{"aria-label": "Time playback"})
+    ], className="playback", role="group", **{"aria-label": _("Time playback", lang)})
 
 
 def playback_range(lo: int, hi: int, date_from: dt.date | None,
@@ -116,4 +118,4 @@ def step_callback(_play, _all, _tick, value, lo, hi, stopped, search):
     state, _ = parse_search(search, current().taxonomy)
     first, last = playback_range(lo, hi, state.filter.date_from, state.filter.date_to)
     month, playing = step(ctx.triggered_id, value, not stopped, first, last)
-    return month, not playing, PAUSE if playing else PLAY
+    return month, not playing, translate(PAUSE if playing else PLAY, state.lang)

@@ -1,11 +1,17 @@
 """Colours and text styles. Palettes are safe for colour-blind readers."""
 
-#: Okabe-Ito qualitative palette (distinguishable with the common colour-vision deficiencies),
-#: followed by greys for long tails.
-CATEGORICAL = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-    "#999999", "#7f6d5f", "#b3b3b3", "#4d4d4d", "#c9b28f", "#6a8caf", "#8c6d8c", "#5f7f6d",
-)
+#: Okabe-Ito's eight colours (distinguishable with the common colour-vision deficiencies),
+#: then Paul Tol's "muted" colours for the motivations outside the default scope, then Tol's
+#: pale grey for "not recorded". Indexed by a code's position in the taxonomy (the default
+#: scope's codes come first and get Okabe-Ito), so a code keeps its colour; one entry per
+#: bias motivation plus one, so "not recorded" never shares a colour
+#: (tests/dashboard/test_colour_safety.py).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000")
+TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+             "#882255", "#AA4499")
+TOL_PALE_GREY = "#BBBBBB"
+CATEGORICAL = (*OKABE_ITO, *TOL_MUTED[:8], TOL_PALE_GREY)
 
 #: Sequential scale for the choropleth (cividis is perceptually uniform and CVD-safe).
 SEQUENTIAL = "Cividis"

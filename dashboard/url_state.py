@@ -2,7 +2,9 @@
 
 ``metric`` (count or per million residents), ``granularity`` of the timeline and ``level``
 of the map: ``country`` (the EU-27 map) or ``nuts1``/``nuts2``/``nuts3``, the regions of the
-one member state in ``country`` (the drill-down).
+one member state in ``country`` (the drill-down). ``lang`` is the interface language
+(:mod:`dashboard.i18n`): a query parameter like the view settings, so every link that keeps
+the query keeps the language, and English (the default) adds nothing to the URL.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
+from dashboard import i18n
 from data.filters import FilterProblem, IncidentFilter, parse_query
 from data.taxonomy import Taxonomy
 
@@ -30,6 +33,7 @@ class ViewState:
     metric: str = "count"
     granularity: str = "month"
     level: str = "country"
+    lang: str = i18n.DEFAULT
 
     @property
     def drilled_country(self) -> str | None:
@@ -47,6 +51,8 @@ class ViewState:
             query["granularity"] = self.granularity
         if self.level != "country":
             query["level"] = self.level
+        if self.lang != i18n.DEFAULT:
+            query[i18n.PARAM] = self.lang
         return "?" + urlencode(query, safe=",") if query else ""
 
 
@@ -70,7 +76,7 @@ def parse_search(search: str | None, taxonomy: Taxonomy,
     flt, problems = parse_query(params, taxonomy, sources=sources)
     view = {}
     for name, allowed in (("metric", METRICS), ("granularity", GRANULARITIES),
-                          ("level", LEVELS)):
+                          ("level", LEVELS), (i18n.PARAM, i18n.LANGUAGES)):
         values = params.get(name)
         if not values:
             continue

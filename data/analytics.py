@@ -85,6 +85,10 @@ class Snapshot:
         self.precision = frame["date_precision"].map(precision_index).to_numpy(np.uint8)
         self.source, self.sources = _categories(frame["source"])
         self.is_demo = (frame["policy"] == "demo").to_numpy()
+        #: Opaque code of the member organisation behind each record, -1 for other records
+        #: (``data.queries.organisation_codes``); only ever counted, never shown.
+        self.organisation = (frame["organisation"].to_numpy(np.int32) if "organisation" in frame
+                             else np.full(self.size, -1, dtype=np.int32))
         self.nuts = {level: _categories(frame[level].fillna("")) for level in
                      ("nuts1", "nuts2", "nuts3")}
         self.links: dict[str, CodeLinks] = {}

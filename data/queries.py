@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, or_, select
 
@@ -68,14 +69,15 @@ def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFr
     Returns
     -------
     frame : pandas.DataFrame
-        One row per public incident: ``id``, ``source`` and the projected
-        :data:`SNAPSHOT_COLUMNS` but ``status``, ordered by id.
+        One row per public incident: ``id``, ``source``, the projected
+        :data:`SNAPSHOT_COLUMNS` but ``status``, and ``organisation`` (see
+        :func:`organisation_codes`), ordered by id.
     links : dict of str to pandas.DataFrame
         Per kind (``bias``, ``indicator``, ``type``): columns ``incident_id``, ``code`` and,
         where the kind has one, ``is_primary``.
     """
     columns = [incidents.c.id, *(incidents.c[c] for c in SNAPSHOT_COLUMNS),
-               sources.c.slug.label("source")]
+               sources.c.slug.label("source"), incidents.c.organisation_id]
     stmt = (select(*columns).select_from(incidents.join(sources,
                                                         incidents.c.source_id == sources.c.id))
             .order_by(incidents.c.id))
@@ -94,10 +96,39 @@ def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFr
         last_change = conn.execute(select(func.max(incidents.c.updated_at))
                                    .where(public_scope())).scalar()
     ids = frame["id"].to_numpy()
+    organisation = organisation_codes(frame)
     projected = project_public(frame)
     projected.insert(0, "id", ids)
+    projected["organisation"] = organisation
     projected.attrs["last_change"] = str(last_change or "")
     return projected, links
+
+
+def organisation_codes(frame: pd.DataFrame) -> pd.Series:
+    """An opaque code per member organisation that logged each record; -1 for other records.
+
+    Lets public aggregates count *how many* organisations report (``data.coverage``) without
+    carrying organisation ids or names: the codes number organisations in order of first
+    appearance and mean nothing outside one snapshot.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with ``policy``, ``source`` (slug) and ``organisation_id``; a member record
+        without an organisation counts by its source.
+
+    Returns
+    -------
+    pandas.Series of int32
+        Aligned with ``frame``.
+    """
+    member = (frame["policy"] == "member").to_numpy()
+    org = frame["organisation_id"].astype("Int64").astype(str)
+    keys = np.where(frame["organisation_id"].notna().to_numpy(), "o:" + org,
+                    "s:" + frame["source"].astype(str))
+    keys = pd.Series(np.where(member, keys, None), index=frame.index, dtype=object)
+    codes, _ = pd.factorize(keys)
+    return pd.Series(codes.astype(np.int32), index=frame.index, name="organisation")
 
 
 def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) -> pd.DataFrame:
@@ -195,7 +226,6 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
             incidents.c.source_id.in_(select(sources.c.id).where(sources.c.slug.in_(flt.source)))
         )
     return clauses
-
 
 
 def fetch_public_incident(engine: Engine, public_id: str,

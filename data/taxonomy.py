@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from data.taxonomy_fields import by_language, text_list, translations
+
 #: Filter parameter names of the three taxonomies, in file order.
 KINDS = ("bias", "indicator", "type")
 #: YAML section and code prefix of each kind.
@@ -59,6 +61,10 @@ class Term:
     target_groups: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     deprecated: bool = False
     replaced_by: str | None = None
+    #: Display labels in other interface languages (``fr``, ``de``...); English is ``label``.
+    labels: dict[str, str] = field(default_factory=dict, hash=False)
+    #: Descriptions in other interface languages; English is ``description``.
+    descriptions: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -190,9 +196,15 @@ class Taxonomy:
                 stack.extend(self._children[code])
         return frozenset(found)
 
-    def label(self, code: str) -> str:
-        """Return the English label of a code."""
-        return self.term(code).label
+    def label(self, code: str, lang: str = "en") -> str:
+        """Return the display label of a code in ``lang``, else its English label."""
+        term = self.term(code)
+        return term.labels.get(lang, term.label)
+
+    def description(self, code: str, lang: str = "en") -> str:
+        """Return the description of a code in ``lang``, the English one when it has none."""
+        term = self.term(code)
+        return term.descriptions.get(lang, term.description)
 
     def countries(self) -> tuple[Country, ...]:
         """Return the EU-27 member states in EU protocol order."""
@@ -222,22 +234,6 @@ def _check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown taxonomy kind {kind!r}; allowed: {', '.join(KINDS)}")
     return kind
-
-
-def _texts(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
-    items = value if isinstance(value, list | tuple) else ()
-    good = tuple(item for item in items if isinstance(item, str) and item.strip())
-    if len(good) != len(items) or not isinstance(value, list | tuple | None):
-        bad = [item for item in items if item not in good] if items else value
-        problems.append(f"{where}: expected a list of non-empty strings (quote them): {bad!r}")
-    return good
-
-
-def _by_language(value: Any, where: str, problems: list[str]) -> dict:
-    if not isinstance(value, Mapping | None):
-        problems.append(f"{where}: expected a mapping language -> list of strings")
-    items = value.items() if isinstance(value, Mapping) else ()
-    return {str(lang): _texts(texts, f"{where}.{lang}", problems) for lang, texts in items}
 
 
 def _parse_section(data: Mapping, kind: str, problems: list[str]) -> tuple:
@@ -273,10 +269,13 @@ def _parse_section(data: Mapping, kind: str, problems: list[str]) -> tuple:
         terms.append(Term(
             code=code, kind=kind, label=label, description=str(raw.get("description") or ""),
             parent=raw.get("parent"), severity_rank=rank, odihr=odihr,
-            synonyms=_by_language(raw.get("synonyms"), f"{where} synonyms", problems),
-            odihr_legacy=_texts(raw.get("odihr_legacy_labels"), f"{where} legacy", problems),
-            target_groups=_by_language(raw.get("target_group_terms"), f"{where} groups", problems),
+            synonyms=by_language(raw.get("synonyms"), f"{where} synonyms", problems),
+            odihr_legacy=text_list(raw.get("odihr_legacy_labels"), f"{where} legacy", problems),
+            target_groups=by_language(raw.get("target_group_terms"), f"{where} groups", problems),
             deprecated=bool(raw.get("deprecated", False)), replaced_by=raw.get("replaced_by"),
+            labels=translations(raw.get("labels"), f"{where} labels", problems),
+            descriptions=translations(raw.get("descriptions"), f"{where} descriptions",
+                                       problems),
         ))
     return tuple(terms)
 
@@ -306,7 +305,7 @@ def _parse_multi(entries: Any, by_code: Mapping[str, Term], problems: list[str])
         where = f"multi_code_labels[{position}]"
         raw = raw if isinstance(raw, Mapping) else {}
         label, kind = raw.get("label"), raw.get("kind")
-        codes = _texts(raw.get("codes"), f"{where} codes", problems)
+        codes = text_list(raw.get("codes"), f"{where} codes", problems)
         key = normalise_label(label) if isinstance(label, str) else ""
         if not key or kind not in KINDS:
             problems.append(f"{where}: needs a label and a kind out of {', '.join(KINDS)}")
@@ -376,8 +375,8 @@ def _parse_countries(entries: Any, problems: list[str]) -> tuple[Country, ...]:
         names = raw.get("names") if isinstance(raw.get("names"), Mapping) else {}
         countries.append(Country(
             *codes, names={str(k): str(v) for k, v in names.items()},
-            endonyms=_texts(raw.get("endonyms"), f"countries {codes[0]} endonyms", problems),
-            variants=_texts(raw.get("variants"), f"countries {codes[0]} variants", problems),
+            endonyms=text_list(raw.get("endonyms"), f"countries {codes[0]} endonyms", problems),
+            variants=text_list(raw.get("variants"), f"countries {codes[0]} variants", problems),
         ))
     return tuple(countries)
 

@@ -10,20 +10,23 @@ from __future__ import annotations
 import flask
 from dash import dcc, html
 
+from dashboard import i18n
 from dashboard.context import AppContext, current
+from dashboard.i18n import N_, translate
 from dashboard.incident_format import finest_region, format_period
 from data.queries import fetch_public_incident
 from data.vocab import DEMO_NOTICE
 
 PREFIX = "/incidents/"
-PRECISION_WORDS = {"day": "the day", "week": "the week", "month": "the month",
-                   "year": "the year"}
-GEO_WORDS = {"exact": "an exact point", "municipality": "the municipality",
-             "nuts3": "a NUTS 3 region", "nuts2": "a NUTS 2 region", "nuts1": "a NUTS 1 region",
-             "country": "the country", "unknown": "unknown"}
-KIND_TITLES = (("bias", "bias_motivations", "primary_bias_motivation", "Bias motivations"),
-               ("indicator", "bias_indicators", None, "Bias indicators"),
-               ("type", "incident_types", "primary_incident_type", "Incident types"))
+PRECISION_WORDS = {"day": N_("the day"), "week": N_("the week"), "month": N_("the month"),
+                   "year": N_("the year")}
+GEO_WORDS = {"exact": N_("an exact point"), "municipality": N_("the municipality"),
+             "nuts3": N_("a NUTS 3 region"), "nuts2": N_("a NUTS 2 region"),
+             "nuts1": N_("a NUTS 1 region"), "country": N_("the country"),
+             "unknown": N_("unknown")}
+KIND_TITLES = (("bias", "bias_motivations", "primary_bias_motivation", N_("Bias motivations")),
+               ("indicator", "bias_indicators", None, N_("Bias indicators")),
+               ("type", "incident_types", "primary_incident_type", N_("Incident types")))
 
 
 def public_id_of(pathname: str | None) -> str | None:
@@ -34,12 +37,13 @@ def public_id_of(pathname: str | None) -> str | None:
     return rest or None
 
 
-def not_found(public_id: str) -> html.Div:
+def not_found(public_id: str, lang: str = i18n.DEFAULT) -> html.Div:
     """What an unknown or unpublished id shows (the same for both)."""
     return html.Main([
-        html.H2("Incident not found"),
-        html.P(["No published incident has the id ", html.Code(public_id), ". ",
-                dcc.Link("Browse the incidents", href="/incidents"), "."]),
+        html.H2(translate("Incident not found", lang)),
+        html.P([translate("No published incident has the id", lang), " ", html.Code(public_id),
+                ". ", dcc.Link(translate("Browse the incidents", lang),
+                               href=i18n.href("/incidents", lang)), "."]),
     ], className="detail-page")
 
 
@@ -47,78 +51,91 @@ def _fact(term: str, value) -> list:
     return [html.Dt(term), html.Dd(value)] if value not in (None, "") else []
 
 
-def _facts(row: dict, countries: dict[str, str]) -> html.Dl:
+def _facts(row: dict, countries: dict[str, str], lang: str) -> html.Dl:
+    _ = translate
     region = finest_region(row)
     point = None
     if row.get("lat") is not None and row.get("lon") is not None:
-        point = f"{row['lat']:.4f}, {row['lon']:.4f} (latitude, longitude)"
+        point = f"{row['lat']:.4f}, {row['lon']:.4f} " + _("(latitude, longitude)", lang)
+    known = _(PRECISION_WORDS.get(row["date_precision"], row["date_precision"]), lang)
+    date = format_period(row["date_start"], row["date_end"])
     items = [
-        *_fact("Date", f"{format_period(row['date_start'], row['date_end'])} (known to "
-                       f"{PRECISION_WORDS.get(row['date_precision'], row['date_precision'])})"),
-        *_fact("Country", countries.get(row["country"], row["country"])),
-        *_fact("Region (NUTS 2024)", region),
-        *_fact("Place", row.get("place_name")),
-        *_fact("Point", point),
-        *_fact("Location known to", GEO_WORDS.get(row["geo_precision"], row["geo_precision"])),
-        *_fact("Online", "yes" if row.get("is_online") else ""),
-        *_fact("Kind of place", str(row.get("location_type") or "").replace("_", " ")),
-        *_fact("Classification", str(row.get("classification") or "").replace("_", " ")),
-        *_fact("Public summary", row.get("public_summary")),
+        *_fact(_("Date", lang), _("{date} (known to {precision})", lang).format(
+            date=date, precision=known)),
+        *_fact(_("Country", lang), countries.get(row["country"], row["country"])),
+        *_fact(_("Region (NUTS 2024)", lang), region),
+        *_fact(_("Place", lang), row.get("place_name")),
+        *_fact(_("Point", lang), point),
+        *_fact(_("Location known to", lang),
+               _(GEO_WORDS.get(row["geo_precision"], row["geo_precision"]), lang)),
+        *_fact(_("Online", lang), _("yes", lang) if row.get("is_online") else ""),
+        *_fact(_("Kind of place", lang), str(row.get("location_type") or "").replace("_", " ")),
+        *_fact(_("Classification", lang),
+               str(row.get("classification") or "").replace("_", " ")),
+        *_fact(_("Public summary", lang), row.get("public_summary")),
     ]
     return html.Dl(items, className="facts")
 
 
-def _codes(context: AppContext, row: dict) -> list:
+def _codes(context: AppContext, row: dict, lang: str) -> list:
     out = []
     for _kind, column, primary_column, title in KIND_TITLES:
         codes = [c for c in str(row.get(column) or "").split(";") if c]
         primary = row.get(primary_column) if primary_column else None
-        out.append(html.H3(title))
+        out.append(html.H3(translate(title, lang)))
         if not codes:
-            out.append(html.P("None recorded.", className="hint"))
+            out.append(html.P(translate("None recorded.", lang), className="hint"))
             continue
         items = []
         for code in codes:
             try:
-                term = context.taxonomy.term(code)
-                label, description = term.label, term.description
+                label = context.taxonomy.label(code, lang)
+                description = context.taxonomy.description(code, lang)
             except KeyError:  # a code of another taxonomy version
                 label, description = code, ""
-            mark = " (primary)" if code == primary else ""
+            mark = " " + translate("(primary)", lang) if code == primary else ""
             items.append(html.Li([html.Strong(label + mark), " ", html.Code(code),
                                   html.Br(), description]))
         out.append(html.Ul(items, className="codes"))
     return out
 
 
-def _source(source: dict, countries: dict[str, str]) -> html.Div:
+def _source(source: dict, countries: dict[str, str], lang: str) -> html.Div:
+    _ = translate
     if source["policy"] == "member":
         where = countries.get(source.get("country") or "", "")
-        text = (f"An organisation in {where}" if where else "A member organisation") + \
-            " of the network. Member organisations are not named in public."
-        return html.Div([html.H3("Source"), html.P(text)])
-    items = [*_fact("Name", source["name"]), *_fact("Licence", source["licence"]),
-             *_fact("Attribution", source["attribution"])]
+        text = (_("An organisation in {country} of the network.", lang).format(country=where)
+                if where else _("A member organisation of the network.", lang)) + " " + \
+            _("Member organisations are not named in public.", lang)
+        return html.Div([html.H3(_("Source", lang)), html.P(text)])
+    items = [*_fact(_("Name", lang), source["name"]),
+             *_fact(_("Licence", lang), source["licence"]),
+             *_fact(_("Attribution", lang), source["attribution"])]
     if source["url"]:
-        items += _fact("Link", html.A(source["url"], href=source["url"], rel="noopener"))
-    return html.Div([html.H3("Source"), html.Dl(items, className="facts")])
+        items += _fact(_("Link", lang), html.A(source["url"], href=source["url"],
+                                               rel="noopener"))
+    return html.Div([html.H3(_("Source", lang)), html.Dl(items, className="facts")])
 
 
-def layout(context: AppContext, public_id: str) -> html.Main | None:
+def layout(context: AppContext, public_id: str,
+           lang: str = i18n.DEFAULT) -> html.Main | None:
     """The detail of one incident, or None when no published record has ``public_id``."""
     found = fetch_public_incident(context.engine, public_id, context.taxonomy)
     if found is None:
         return None
     row, source = found
-    countries = context.country_names()
+    countries = context.country_names(lang)
+    _ = translate
     return html.Main([
-        html.Div(DEMO_NOTICE, className="demo-banner", hidden=row.get("policy") != "demo"),
-        html.P(dcc.Link("← All incidents", href="/incidents")),
-        html.H2(["Incident ", html.Code(row["public_id"])]),
-        _facts(row, countries),
-        *_codes(context, row),
-        _source(source, countries),
-        html.P(["Codes are explained on the ", dcc.Link("about page", href="/about"), "."],
+        html.Div(_(DEMO_NOTICE, lang), className="demo-banner",
+                 hidden=row.get("policy") != "demo"),
+        html.P(dcc.Link(_("← All incidents", lang), href=i18n.href("/incidents", lang))),
+        html.H2([_("Incident", lang), " ", html.Code(row["public_id"])]),
+        _facts(row, countries, lang),
+        *_codes(context, row, lang),
+        _source(source, countries, lang),
+        html.P([_("Codes are explained on the", lang), " ",
+                dcc.Link(_("about page", lang), href=i18n.href("/about", lang)), "."],
                className="hint"),
     ], className="detail-page")
 

@@ -15,8 +15,9 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import deferred, ids
+from dashboard import deferred, i18n, i18n_text, ids
 from dashboard.context import AppContext, current
+from dashboard.i18n import N_, translate
 from dashboard.incident_format import COLUMNS, grid_records
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
@@ -28,13 +29,13 @@ PAGE_SIZE = 100
 #: Grid column -> sort key of :mod:`data.table_rows` (the other columns do not sort).
 SORTABLE = {"date": "date", "country": "country", "region": "region", "bias": "bias",
             "types": "type", "source": "source"}
-PRECISION_NOTE = (
+PRECISION_NOTE = N_(
     "Each record is shown at the precision its source published: records logged by member "
     "organisations show the month and the country only (never a day, a place or a point) and "
     "their reviewed public summary; their source is shown as \"member organisation\". Select "
     "an ID to see the record's codes explained and its source."
 )
-CAVEAT = (
+CAVEAT = N_(
     "Counts show incidents that organisations recorded and published, not how often hate "
     "incidents happen: reporting and coverage differ between countries and over time."
 )
@@ -62,12 +63,17 @@ def table_filter(context: AppContext, search: str | None,
 WIDTHS = {"public_id": 130, "date": 195, "date_precision": 105, "country": 130,
           "region": 135, "bias": 200, "indicators": 200, "types": 200, "source": 150}
 TOOLTIPS = ("bias", "indicators", "types", "summary")
+#: AG Grid's own words (pagination, loading) that the table shows.
+GRID_WORDS = {"page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
+              "firstPage": N_("First page"), "previousPage": N_("Previous page"),
+              "nextPage": N_("Next page"), "lastPage": N_("Last page"),
+              "loadingOoo": N_("Loading…"), "noRowsToShow": N_("No incidents to show")}
 
 
-def _column_defs() -> list[dict]:
+def _column_defs(lang: str = i18n.DEFAULT) -> list[dict]:
     defs = []
     for field, title in COLUMNS.items():
-        col = {"field": field, "headerName": title, "colId": field}
+        col = {"field": field, "headerName": translate(title, lang), "colId": field}
         if field in WIDTHS:
             col.update(width=WIDTHS[field], flex=0)
         if field == "public_id":
@@ -85,12 +91,15 @@ def _column_defs() -> list[dict]:
     return defs
 
 
-def grid() -> dag.AgGrid:
+def grid(lang: str = i18n.DEFAULT) -> dag.AgGrid:
     """The incident grid (infinite row model, pages of :data:`PAGE_SIZE` rows)."""
+    options = {}
+    if lang != i18n.DEFAULT:
+        options["localeText"] = {key: translate(text, lang) for key, text in GRID_WORDS.items()}
     return dag.AgGrid(
         id=ids.TABLE_GRID,
         rowModelType="infinite",
-        columnDefs=_column_defs(),
+        columnDefs=_column_defs(lang),
         defaultColDef={"sortable": False, "resizable": True},
         getRowId="params.data.public_id",
         eventListeners={"cellKeyDown": ["openIncidentOnEnter(params)"]},
@@ -107,6 +116,7 @@ def grid() -> dag.AgGrid:
             "ensureDomOrder": True,
             "rowBuffer": 10,
             "tooltipShowDelay": 300,
+            **options,
         },
         className="incident-grid",
         style={"height": "70vh", "minHeight": "420px", "width": "100%"},
@@ -120,25 +130,27 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
     total = snapshot.count(snapshot.mask(flt))
     map_search = replace(state, filter=flt).to_search()  # every view setting kept
     csv = "/api/v1/incidents?" + flt.to_query_string() + "&format=csv"
-    notice = ("Some filters in the link were not understood and were left out: "
-              + "; ".join(str(p) for p in problems)) if problems else ""
+    lang = state.lang
+    notice = i18n_text.problems_notice([str(p) for p in problems], lang)
     return html.Div([
-        html.Div(DEMO_NOTICE, className="demo-banner", hidden=not snapshot.has_demo),
+        html.Div(translate(DEMO_NOTICE, lang), className="demo-banner",
+                 hidden=not snapshot.has_demo),
         html.Div(notice, className="notice", hidden=not problems, role="alert"),
         html.Main([
-            html.H2("Incidents"),
-            html.P(f"{total:,} incidents. {flt.describe(context.taxonomy)}",
+            html.H2(translate("Incidents", lang)),
+            html.P(i18n_text.summary(total, flt, context.taxonomy, lang),
                    id=ids.TABLE_SUMMARY, className="summary", **{"aria-live": "polite"}),
             html.Div([
-                dcc.Link("Show these on the map", href="/" + map_search, id=ids.TABLE_MAP_LINK,
-                         className="button"),
-                html.A("Download CSV of these incidents", href=csv, id=ids.TABLE_CSV,
-                       className="button", download=""),
+                dcc.Link(translate("Show these on the map", lang), href="/" + map_search,
+                         id=ids.TABLE_MAP_LINK, className="button"),
+                html.A(translate("Download CSV of these incidents", lang), href=csv,
+                       id=ids.TABLE_CSV, className="button", download=""),
             ], className="actions"),
-            html.P(PRECISION_NOTE, className="hint"),
-            deferred.placeholder(ids.TABLE_HOLDER, ids.TABLE_SPEC, grid(),
-                                 deferred.scripts("dash_ag_grid"), "Loading the table…"),
-            html.P(CAVEAT, className="caveat"),
+            html.P(translate(PRECISION_NOTE, lang), className="hint"),
+            deferred.placeholder(ids.TABLE_HOLDER, ids.TABLE_SPEC, grid(lang),
+                                 deferred.scripts("dash_ag_grid"),
+                                 translate("Loading the table…", lang)),
+            html.P(translate(CAVEAT, lang), className="caveat"),
             dcc.Store(id=ids.TABLE_BUILT_FOR, data=search or ""),
         ], className="table-page"),
     ])
@@ -166,17 +178,19 @@ def rows_block(request, search):
         raise PreventUpdate
     context = current()
     snapshot = context.snapshot()
-    _, flt, _ = table_filter(context, search, snapshot.sources)
+    state, flt, _ = table_filter(context, search, snapshot.sources)
+    lang = state.lang
     start = max(_int(request.get("startRow"), 0), 0)
     limit = min(max(_int(request.get("endRow"), start + PAGE_SIZE) - start, 1), MAX_LIMIT)
     sort, descending = sort_of(request.get("sortModel"))
     page = row_page(context.engine, snapshot, flt, sort=sort, descending=descending,
                     offset=start, limit=limit)
     labels = {code: label for kind in ("bias", "indicator", "type")
-              for code, label in context.labels(kind).items()}
-    records = grid_records(page.rows, context.country_names(), labels)
+              for code, label in context.labels(kind, lang).items()}
+    records = grid_records(page.rows, context.country_names(lang), labels, lang)
     for record in records:
-        record["link"] = f"[{record['public_id']}]({PATH}/{record['public_id']})"
+        href = i18n.href(f"{PATH}/{record['public_id']}", lang)
+        record["link"] = f"[{record['public_id']}]({href})"
     return {"rowData": records, "rowCount": page.total}
 
 

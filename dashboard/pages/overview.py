@@ -15,7 +15,18 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import downloads, figures, ids, interactions, overview_views, playback
+from dashboard import (
+    chart_tables,
+    coverage_view,
+    downloads,
+    figures,
+    i18n,
+    i18n_text,
+    ids,
+    interactions,
+    overview_views,
+    playback,
+)
 from dashboard.context import AppContext, current
 from dashboard.map_view import map_output
 from dashboard.regions import drill_layer, web_regions
@@ -24,11 +35,12 @@ from data.filters import IncidentFilter
 from data.vocab import DEMO_NOTICE
 
 
-def _code_options(context: AppContext, kind: str) -> list[dict]:
+def _code_options(context: AppContext, kind: str, lang: str = "en") -> list[dict]:
     options = []
     for term in context.taxonomy.terms(kind):
         depth = term.code.count(".") - 1
-        options.append({"label": ("— " * depth) + term.label, "value": term.code})
+        options.append({"label": ("— " * depth) + context.taxonomy.label(term.code, lang),
+                        "value": term.code})
     return options
 
 
@@ -47,60 +59,68 @@ def _control_values(context: AppContext, search: str | None) -> tuple[ViewState,
 
 def layout(context: AppContext, search: str | None = None) -> html.Div:
     """The overview page, its controls set from the URL query ``search``."""
-    names = context.country_names()
     state, flt = _control_values(context, search)
+    lang = state.lang
+    _ = i18n.translate
+    names = context.country_names(lang)
     controls = html.Div([
         html.Div([
-            html.Label("Date range", htmlFor=ids.DATE_RANGE, className="filter-label"),
+            html.Label(_("Date range", lang), htmlFor=ids.DATE_RANGE, className="filter-label"),
             dcc.DatePickerRange(id=ids.DATE_RANGE, display_format="YYYY-MM-DD",
                                 start_date=flt.date_from, end_date=flt.date_to,
-                                clearable=True, start_date_placeholder_text="from",
-                                end_date_placeholder_text="to",
+                                clearable=True,
+                                start_date_placeholder_text=_("from", lang),
+                                end_date_placeholder_text=_("to", lang),
                                 min_date_allowed=dt.date(1990, 1, 1)),
         ], className="filter"),
-        _dropdown(ids.COUNTRY, "Member state",
-                  [{"label": n, "value": iso} for iso, n in names.items()], "All 27",
+        _dropdown(ids.COUNTRY, _("Member state", lang),
+                  [{"label": n, "value": iso} for iso, n in names.items()], _("All 27", lang),
                   list(flt.country)),
-        _dropdown(ids.BIAS, "Bias motivation", _code_options(context, "bias"),
-                  "Every motivation", list(flt.bias)),
-        _dropdown(ids.INDICATOR, "Bias indicator", _code_options(context, "indicator"),
-                  "Any evidence", list(flt.indicator)),
-        _dropdown(ids.TYPE, "Incident type", _code_options(context, "type"), "Every type",
-                  list(flt.type)),
+        _dropdown(ids.BIAS, _("Bias motivation", lang), _code_options(context, "bias", lang),
+                  _("Every motivation", lang), list(flt.bias)),
+        _dropdown(ids.INDICATOR, _("Bias indicator", lang),
+                  _code_options(context, "indicator", lang), _("Any evidence", lang),
+                  list(flt.indicator)),
+        _dropdown(ids.TYPE, _("Incident type", lang), _code_options(context, "type", lang),
+                  _("Every type", lang), list(flt.type)),
         html.Div([
-            html.Label("Map shows", htmlFor=ids.METRIC, className="filter-label"),
+            html.Label(_("Map shows", lang), htmlFor=ids.METRIC, className="filter-label"),
             dcc.RadioItems(id=ids.METRIC, value=state.metric, options=[
-                {"label": " incidents", "value": "count"},
-                {"label": " per million residents", "value": "per_million"}]),
+                {"label": " " + _("incidents", lang), "value": "count"},
+                {"label": " " + _("per million residents", lang), "value": "per_million"}]),
         ], className="filter"),
         html.Div([
-            html.Label("Timeline by", htmlFor=ids.GRANULARITY, className="filter-label"),
+            html.Label(_("Timeline by", lang), htmlFor=ids.GRANULARITY,
+                       className="filter-label"),
             dcc.RadioItems(id=ids.GRANULARITY, value=state.granularity, inline=True, options=[
-                {"label": f" {g}", "value": g} for g in GRANULARITIES]),
+                {"label": " " + _(g, lang), "value": g} for g in GRANULARITIES]),
         ], className="filter"),
         html.Div([
-            dcc.Link("Reset filters", href="/", id=ids.RESET, className="button"),
-            html.A("Download CSV", id=ids.DOWNLOAD_CSV, href="/api/v1/incidents?format=csv",
-                   className="button", download=""),
-            downloads.other_formats(),
+            dcc.Link(_("Reset filters", lang), href=i18n.href("/", lang), id=ids.RESET,
+                     className="button"),
+            html.A(_("Download CSV", lang), id=ids.DOWNLOAD_CSV,
+                   href="/api/v1/incidents?format=csv", className="button", download=""),
+            downloads.other_formats(lang),
         ], className="actions"),
     ], className="controls", role="search")
     regions_available = web_regions(context.settings) is not None
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        html.Div(id=ids.DEMO_BANNER, className="demo-banner", hidden=True, children=DEMO_NOTICE),
+        html.Div(id=ids.DEMO_BANNER, className="demo-banner", hidden=True,
+                 children=_(DEMO_NOTICE, lang)),
         html.Div(id=ids.NOTICE, className="notice", hidden=True, role="alert"),
         html.Div([
             controls,
             html.Main([
                 html.P(id=ids.SUMMARY, className="summary", **{"aria-live": "polite"}),
                 html.Div(id=ids.EMPTY, className="empty-state", hidden=True, children=[
-                    html.Strong("No incidents match these filters. "),
-                    dcc.Link("Reset the filters", href="/"),
-                    " or widen the date range.",
+                    html.Strong(_("No incidents match these filters.", lang) + " "),
+                    dcc.Link(_("Reset the filters", lang), href=i18n.href("/", lang)),
+                    " " + _("or widen the date range.", lang),
                 ]),
                 *overview_views.map_section(names, state, regions_available),
-                *overview_views.chart_section(),
+                *overview_views.chart_section(lang),
+                *coverage_view.section(lang),
             ], className="views"),
         ], className="overview"),
     ])
@@ -114,8 +134,11 @@ def _date(value) -> dt.date | None:
 
 
 def _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                         granularity, kept: IncidentFilter, level=None) -> ViewState:
+                         granularity, kept: IncidentFilter, level=None,
+                         lang: str = i18n.DEFAULT) -> ViewState:
     """The state the controls show; ``kept`` supplies what has no control (region, source).
+
+    ``lang`` (the interface language) is kept from the URL: no control sets it.
 
     ``level`` (the regional map's level) only holds with exactly one member state.
     """
@@ -130,7 +153,7 @@ def _state_from_controls(start, end, countries, bias, indicator, types, metric,
         type=tuple(sorted(types or ())),
     )
     level = level if level and level != "country" and len(flt.country) == 1 else "country"
-    return ViewState(flt, metric or "count", granularity or "month", level)
+    return ViewState(flt, metric or "count", granularity or "month", level, lang)
 
 
 def _controls_of(context: AppContext, state: ViewState) -> tuple:
@@ -158,7 +181,7 @@ def sync_url_and_controls(search, start, end, countries, bias, indicator, types,
         return (no_update, *_controls_of(context, state))
     previous, _ = parse_search(search, context.taxonomy)
     state = _state_from_controls(start, end, countries, bias, indicator, types, metric,
-                                 granularity, previous.filter, level)
+                                 granularity, previous.filter, level, previous.lang)
     # The bias scope is written out explicitly, so the same query gives the same counts in
     # the page, the API and downloads (which apply only the filters they are given).
     prop = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1]
@@ -190,11 +213,13 @@ def render(search, month=None):
     state, problems = parse_search(search, context.taxonomy, snapshot.sources)
     flt = state.filter.with_default_bias(context.settings.default_bias_scope)
     mask = snapshot.mask(flt)
-    names = context.country_names()
+    lang = state.lang
+    _ = i18n.translate
+    names = context.country_names(lang)
     drill = drill_layer(context.settings, state.drilled_country, state.level)
-    shown = map_output(snapshot, mask, state.metric, names, drill, month)
-    label = (f"Map: {playback.month_start(month)[:7]}" if month is not None
-             else "Map: whole period")
+    shown = map_output(snapshot, mask, state.metric, names, drill, month, lang)
+    label = (_("Map: {month}", lang).format(month=playback.month_start(month)[:7])
+             if month is not None else _("Map: whole period", lang))
     marker = figures.month_marker(None if month is None else playback.month_start(month))
     if _triggered_by_month_only():
         timeline_patch = Patch()
@@ -203,26 +228,28 @@ def render(search, month=None):
             + (no_update,) * 3
     total = snapshot.count(mask)
     timeline = snapshot.timeline(mask, state.granularity)
-    bias_labels = {**context.labels("bias"), "unknown": "Not recorded"}
+    bias_labels = {**context.labels("bias", lang), "unknown": _("Not recorded", lang)}
     timeline_fig = figures.timeline_spec(
         timeline.counts, state.granularity, bias_labels, context.taxonomy.codes("bias"),
-        revision=f"{state.granularity}:{flt.date_from}:{flt.date_to}")
+        revision=f"{state.granularity}:{flt.date_from}:{flt.date_to}:{lang}", lang=lang)
     timeline_fig["layout"]["shapes"] = marker
-    note = _timeline_note(timeline.unplaced, state.granularity)
+    note = i18n_text.timeline_note(timeline.unplaced, state.granularity, lang)
     types_fig = figures.breakdown_spec(
-        snapshot.by_code(mask, "type"), context.labels("type"),
-        "Incidents (an incident with several types counts once for each)", flt.type)
+        snapshot.by_code(mask, "type"), context.labels("type", lang),
+        _("Incidents (an incident with several types counts once for each)", lang), flt.type,
+        lang=lang)
     bias_fig = figures.breakdown_spec(
-        snapshot.by_code(mask, "bias"), context.labels("bias"),
-        "Incidents (an incident with several motivations counts once for each)",
-        state.filter.bias or ())
-    summary = f"{total:,} incidents. {flt.describe(context.taxonomy)}"
+        snapshot.by_code(mask, "bias"), context.labels("bias", lang),
+        _("Incidents (an incident with several motivations counts once for each)", lang),
+        state.filter.bias or (), lang=lang)
+    summary = i18n_text.summary(total, flt, context.taxonomy, lang)
     problems = [str(p) for p in problems]
     if state.level != "country" and drill is None:
-        problems.append(_level_problem(state, context))
+        problems.append(i18n_text.level_problem(state.level,
+                                                web_regions(context.settings) is not None,
+                                                lang))
     notice_hidden = not problems
-    notice = ("Some filters in the link were not understood and were left out: "
-              + "; ".join(problems)) if problems else ""
+    notice = i18n_text.problems_notice(problems, lang)
     download = "/api/v1/incidents?" + flt.to_query_string() + "&format=csv"
     demo_hidden = not snapshot.has_demo  # the page shows demo data, even when filtered away
     one_state = len(state.filter.country) == 1 and web_regions(context.settings) is not None
@@ -231,26 +258,11 @@ def render(search, month=None):
             *playback.slider_bounds(snapshot))
 
 
-def _level_problem(state: ViewState, context: AppContext) -> str:
-    if web_regions(context.settings) is None:
-        return (f"level={state.level}: regional maps are not available on this server (no "
-                "NUTS boundary files); showing member states")
-    return (f"level={state.level}: a regional map needs exactly one member state in "
-            "'country'; showing member states")
-
-
-def _timeline_note(unplaced: int, granularity: str) -> str:
-    if not unplaced:
-        return ""
-    known = {"month": "the year only", "week": "the month or year only"}[granularity] \
-        if granularity != "year" else ""
-    return (f"{unplaced:,} incidents known to {known} are not shown in this "
-            f"{granularity}ly view; switch the timeline to 'year' to include them.")
-
-
 def register(app) -> None:
     """Register the page's callbacks on ``app``."""
     downloads.register(app)
+    coverage_view.register(app)
+    chart_tables.register(app)
     app.callback(
         Output(ids.URL, "search"),
         Output(ids.DATE_RANGE, "start_date"), Output(ids.DATE_RANGE, "end_date"),

@@ -44,7 +44,7 @@ def tax() -> Taxonomy:
 
 
 def test_meta(raw, tax):
-    assert tax.version == raw["meta"]["version"] == "0.2.0"
+    assert tax.version == raw["meta"]["version"] == "0.3.0"
     assert raw["meta"]["name"] == "incidentmap-taxonomy"
     assert raw["meta"]["date"] == "2026-11-24"
     assert len(raw["meta"]["changes"]) >= 5

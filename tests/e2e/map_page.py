@@ -25,7 +25,8 @@ JS_SETTLED = """() => {
     if (document.querySelectorAll('[data-dash-is-loading="true"]').length) return false;
     const summary = document.querySelector('#result-summary');
     const text = (stored('result-summary') || {}).children;
-    if (!summary || !/^[\\d,]+ incidents/.test(summary.textContent)) return false;
+    // a count first, in any interface language (1,234 / 1 234 / 1.234)
+    if (!summary || !/^\\d[\\d,.\\u202f]* \\S/.test(summary.textContent)) return false;
     if (summary.textContent !== text) return false;
     const shape = (data) => JSON.stringify((data || []).map(
         (t) => [t.type, t.name, t.y, t.z, t.locations, t.geojson]));
