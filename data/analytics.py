@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from data.db import data_version
 from data.filters import CODE_PARAMS, IncidentFilter
+from data.public_rows import detail_table
 from data.queries import load_public_frame
 from data.taxonomy import Taxonomy
 from data.vocab import DATE_PRECISIONS
@@ -91,6 +92,9 @@ class Snapshot:
                              else np.full(self.size, -1, dtype=np.int32))
         self.nuts = {level: _categories(frame[level].fillna("")) for level in
                      ("nuts1", "nuts2", "nuts3")}
+        #: The other public columns, for download rows (:mod:`data.public_rows`); None for
+        #: a snapshot of a frame without them.
+        self.detail = detail_table(frame)
         self.links: dict[str, CodeLinks] = {}
         for kind in CODE_PARAMS:
             codes = taxonomy.codes(kind)

@@ -58,7 +58,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-131072")  # 128 MB of page cache: large loads, big indexes
+    # SQLite's default page cache (2 MB): a 128 MB one made reading 100,000 rows by id 40 %
+    # slower (fresh pages cost more than the OS cache they replace) and gave loads nothing.
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 

@@ -82,7 +82,7 @@ def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *
     selection : Selection
         From :func:`select`.
     batch : int, optional
-        Rows read per query (:data:`data.export.selection.BATCH` by default).
+        Rows per batch (:data:`data.export.selection.BATCH` by default).
     progress : callable, optional
         Called with (rows done, rows in all) after each batch is read.
 
@@ -95,9 +95,8 @@ def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *
     from data.export.table import to_table
 
     columns = fields(taxonomy)
-    frames = row_batches(engine, selection.ids, taxonomy, batch=batch or BATCH,
-                         progress=progress)
-    tables = (to_table(frame, columns, selection.info.data_release) for frame in frames)
+    batches = row_batches(engine, selection, batch=batch or BATCH, progress=progress)
+    tables = (to_table(rows, columns, selection.info.data_release) for rows in batches)
     return EXPORTERS[fmt].write(tables, selection.info, columns)
 
 

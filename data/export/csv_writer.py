@@ -36,7 +36,7 @@ def csv_chunks(tables: Iterable[pa.Table], info: ExportInfo,
         if table.num_rows == 0 and not header:
             continue
         buffer = io.BytesIO()
-        pacsv.write_csv(spreadsheet_safe(as_text(table)), buffer,
+        pacsv.write_csv(spreadsheet_safe(as_text(table), columns), buffer,
                         pacsv.WriteOptions(include_header=header))
         header = False
         yield buffer.getvalue()

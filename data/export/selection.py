@@ -2,8 +2,8 @@
 
 The rows come from the public snapshot's mask (:mod:`data.analytics`), exactly as the API's
 JSON pages and counts do, so a download of a filter always holds the API's ``total`` for that
-filter. Rows are read by id in batches through :func:`data.queries.fetch_public_rows`, which
-applies the public projection.
+filter. Rows come in batches from :func:`data.public_rows.public_rows_table`: the snapshot's
+projected arrays plus the summaries read by id.
 """
 
 from __future__ import annotations
@@ -13,26 +13,30 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy import MEMBER_SOURCE
-from data.queries import fetch_public_rows, public_datasets
-from data.taxonomy import Taxonomy
+from data.public_rows import public_rows_table
+from data.queries import public_datasets
 
-#: Rows read per query (about the fastest batch size on SQLite, see benchmarks/).
-BATCH = 10_000
+#: Rows per batch written (each batch is one Arrow table; memory stays flat).
+BATCH = 50_000
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The incident ids of a download, in output order, and its :class:`ExportInfo`."""
+    """What a download holds: ids in output order, what it states, where the rows come from.
+
+    ``snapshot`` is the public snapshot the ids were selected from; it holds their values.
+    """
 
     ids: np.ndarray
     info: ExportInfo
+    snapshot: Snapshot
 
 
 def source_infos(engine: Engine, slugs: list[str]) -> tuple[SourceInfo, ...]:
@@ -93,32 +97,31 @@ def select(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *,
         sources=source_infos(engine, slugs),
         release_name=release_name,
     )
-    return Selection(ids, info)
+    return Selection(ids, info, snapshot)
 
 
-def row_batches(engine: Engine, ids: np.ndarray, taxonomy: Taxonomy, *, batch: int = BATCH,
-                progress: Callable[[int, int], None] | None = None) -> Iterator[pd.DataFrame]:
-    """Public rows of ``ids``, in that order, ``batch`` at a time.
+def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
+                progress: Callable[[int, int], None] | None = None) -> Iterator[pa.Table]:
+    """Public rows of ``selection``, in its order, ``batch`` at a time.
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
-    ids : numpy.ndarray
-        Incident ids in output order (:attr:`Selection.ids`).
-    taxonomy : Taxonomy
+    selection : Selection
+        From :func:`select` (its ids and the snapshot they were selected from).
     batch : int
-        Rows per query.
+        Rows per batch.
     progress : callable, optional
         Called with (rows done, rows in all) after each batch.
 
     Yields
     ------
-    pandas.DataFrame
-        Rows in the public projection (:func:`data.queries.fetch_public_rows`).
+    pyarrow.Table
+        Rows in the public projection (:func:`data.public_rows.public_rows_table`).
     """
-    total = len(ids)
+    ids, total = selection.ids, len(selection.ids)
     for offset in range(0, total, batch):
-        frame = fetch_public_rows(engine, ids[offset: offset + batch], taxonomy)
+        table = public_rows_table(engine, selection.snapshot, ids[offset: offset + batch])
         if progress is not None:
             progress(min(offset + batch, total), total)
-        yield frame
+        yield table

@@ -7,8 +7,6 @@ spreadsheet programs (CSV, XLSX, the data package's CSV).
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -17,34 +15,15 @@ from data.vocab import DEMO_NOTICE
 
 #: Leading characters that make spreadsheet programs evaluate a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXES) + "]"
 
 
-def _column(frame: pd.DataFrame, spec: Field, release: str) -> pa.Array:
-    rows = len(frame)
-    if spec.name == NOTICE_COLUMN:
-        demo = (frame["policy"] == "demo").to_numpy(bool) if rows else np.zeros(0, bool)
-        return pa.array(np.where(demo, DEMO_NOTICE, None), type=pa.string())
-    if spec.name == RELEASE_COLUMN:
-        return pa.array([release] * rows, type=pa.string())
-    values = frame[spec.name]
-    if spec.type == "date":
-        days = pd.to_datetime(values).to_numpy("datetime64[D]")
-        return pa.array(days, type=pa.date32())
-    if spec.type == "number":
-        return pa.array(pd.to_numeric(values).to_numpy(float), type=pa.float64(),
-                        from_pandas=True)
-    if spec.type == "boolean":
-        return pa.array(values.astype(bool).to_numpy(), type=pa.bool_())
-    text = values.astype(object).where(values.notna(), None)
-    return pa.array(text.to_numpy(), type=pa.string(), from_pandas=True)
-
-
-def to_table(frame: pd.DataFrame, columns: tuple[Field, ...], release: str) -> pa.Table:
-    """Public rows (from :func:`data.queries.fetch_public_rows`) as a typed Arrow table.
+def to_table(rows: pa.Table, columns: tuple[Field, ...], release: str) -> pa.Table:
+    """Public rows (from :func:`data.public_rows.public_rows_table`) typed by the schema.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    rows : pyarrow.Table
         Rows already in the public projection; columns that ``columns`` does not name are
         dropped, so nothing else can reach a download.
     columns : tuple of Field
@@ -57,7 +36,16 @@ def to_table(frame: pd.DataFrame, columns: tuple[Field, ...], release: str) -> p
     pyarrow.Table
         One column per field, in schema order; ``data_notice`` set on demo rows.
     """
-    arrays = [_column(frame, spec, release) for spec in columns]
+    arrays = []
+    for spec in columns:
+        if spec.name == NOTICE_COLUMN:
+            demo = pc.equal(rows.column("policy"), "demo")
+            arrays.append(pc.if_else(demo, pa.scalar(DEMO_NOTICE),
+                                     pa.scalar(None, pa.string())))
+        elif spec.name == RELEASE_COLUMN:
+            arrays.append(pa.array([release] * rows.num_rows, pa.string()))
+        else:
+            arrays.append(rows.column(spec.name).cast(spec.arrow_type))
     return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
 
 
@@ -73,21 +61,29 @@ def neutralise(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array
     pyarrow string array
         Same length; nulls stay null.
     """
-    risky = None
-    for prefix in FORMULA_PREFIXES:
-        starts = pc.starts_with(values, prefix)
-        risky = starts if risky is None else pc.or_(risky, starts)
+    risky = pc.fill_null(pc.match_substring_regex(values, _FORMULA_START), False)
     guarded = pc.binary_join_element_wise("'", values, "")
-    return pc.if_else(pc.fill_null(risky, False), guarded, values)
+    return pc.if_else(risky, guarded, values)
 
 
-def spreadsheet_safe(table: pa.Table) -> pa.Table:
-    """``table`` with every text column passed through :func:`neutralise`.
+def spreadsheet_safe(table: pa.Table, columns: tuple[Field, ...]) -> pa.Table:
+    """``table`` with every free-text column passed through :func:`neutralise`.
 
-    Numbers stay numbers: a negative longitude is not text and is left alone.
+    Text fields whose values come from a vocabulary or a code pattern (an ``enum`` or
+    ``pattern`` constraint in the schema: codes, countries, regions, precisions) cannot start
+    like a formula and are left as they are; numbers stay numbers (a negative longitude is not
+    text).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+    columns : tuple of Field
+        The download schema the table follows.
     """
+    free_text = {spec.name for spec in columns if spec.type == "string"
+                 and not {"enum", "pattern"} & set(spec.constraints)}
     for i, spec in enumerate(table.schema):
-        if pa.types.is_string(spec.type):
+        if spec.name in free_text and pa.types.is_string(spec.type):
             table = table.set_column(i, spec, neutralise(table.column(i)))
     return table
 

@@ -207,7 +207,7 @@ def xlsx_chunks(tables: Iterable[pa.Table], info: ExportInfo,
     archive = zipfile.ZipFile(spool, "w")
     sheets = _SheetWriter(archive, info, [c.name for c in columns])
     for table in tables:
-        sheets.write(spreadsheet_safe(as_text(table)))
+        sheets.write(spreadsheet_safe(as_text(table), columns))
         if chunk := spool.drain():
             yield chunk
     if not sheets.sheets:

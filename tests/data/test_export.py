@@ -199,7 +199,7 @@ def test_export_reads_only_selected_ids(store):
 
 
 def test_xlsx_keeps_markup_and_drops_characters_xml_cannot_hold(tmp_path):
-    import pandas as pd
+    import pyarrow as pa
 
     from data.export.table import to_table
     from data.export.xlsx_writer import xlsx_chunks
@@ -213,7 +213,7 @@ def test_xlsx_keeps_markup_and_drops_characters_xml_cannot_hold(tmp_path):
            "bias_indicators": "", "incident_types": "it.threat",
            "primary_bias_motivation": "bm.anti_roma", "primary_incident_type": "it.threat"}
     columns = fields(TAX)
-    table = to_table(pd.DataFrame([row]), columns, "0123456789abcdef")
+    table = to_table(pa.Table.from_pylist([row]), columns, "0123456789abcdef")
     from data.export.info import ExportInfo
 
     info = ExportInfo("0123456789abcdef", {}, "All incidents.", 1, False, TAX.version, FIXED)

@@ -1,0 +1,171 @@
+"""Public rows as Arrow tables, from the snapshot's arrays plus the summaries read by id.
+
+A download of 100,000 rows must not rebuild 100,000 rows from SQL. The public snapshot
+(:mod:`data.analytics`) already holds every public column of every public record, projected
+by :func:`data.privacy.project_public` when it was built, except the free-text summary; this
+module takes the selected records' values from those arrays (``take`` on Arrow and numpy
+arrays) and reads only the summaries from the store. A record that stopped being public since
+the snapshot was built has no summary row and is left out, as the SQL reader leaves it out.
+The result has the columns of :func:`data.queries.fetch_public_rows`, which it replaces for
+downloads (``tests/data/test_public_rows.py`` checks that both agree value for value).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Engine
+
+from data.privacy import PUBLIC_COLUMNS
+from data.queries import CODE_COLUMNS, DETAIL_COLUMNS, PRIMARY_COLUMNS, public_summaries
+from data.vocab import DATE_PRECISIONS
+
+if TYPE_CHECKING:
+    from data.analytics import CodeLinks, Snapshot
+
+#: Detail columns kept dictionary-encoded (few distinct values).
+_CATEGORICAL = ("location_type", "classification", "geo_precision", "policy")
+#: Code lists of one kind fit one 64-bit key with the primary code above this bit.
+_PRIMARY_SHIFT = 56
+
+
+def detail_table(frame: pd.DataFrame) -> pa.Table | None:
+    """The snapshot's copy of the public columns it does not aggregate on.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The projected public frame (:func:`data.queries.load_public_frame`).
+
+    Returns
+    -------
+    pyarrow.Table or None
+        :data:`data.queries.DETAIL_COLUMNS` plus ``geo_precision`` and ``policy``, aligned
+        with the frame; None when the frame lacks some of them (a hand-made test frame).
+    """
+    names = (*DETAIL_COLUMNS, "geo_precision", "policy")
+    if any(name not in frame for name in names):
+        return None
+    arrays = {}
+    for name in names:
+        values = frame[name]
+        if name in ("lat", "lon"):
+            arrays[name] = pa.array(pd.to_numeric(values).to_numpy(float), pa.float64(),
+                                    from_pandas=True)
+        elif name == "is_online":
+            arrays[name] = pa.array(values.astype(bool).to_numpy(), pa.bool_())
+        else:
+            text = pa.array(values.astype(object).where(values.notna(), None).to_numpy(),
+                            pa.string(), from_pandas=True)
+            arrays[name] = text.dictionary_encode() if name in _CATEGORICAL else text
+    return pa.table(arrays)
+
+
+def _named(names: tuple[str, ...], index: np.ndarray, missing: np.ndarray | None = None
+           ) -> pa.Array:
+    """Strings ``names[index]`` (null where ``missing``), built in Arrow."""
+    indices = pa.array(index.astype(np.int32), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(names, pa.string())).cast(
+        pa.string())
+
+
+def _regions(snapshot: Snapshot, level: str, positions: np.ndarray) -> pa.Array:
+    index, names = snapshot.nuts[level]
+    picked = index[positions]
+    empty = names.index("") if "" in names else -1
+    return _named(names, picked, (picked == empty) | (picked < 0))
+
+
+def _code_lists(link: CodeLinks, codes: tuple[str, ...], positions: np.ndarray
+                ) -> tuple[pa.Array, pa.Array | None]:
+    """Each record's codes joined by ``;`` (primary first, then taxonomy order), and primary.
+
+    Records share few combinations, so each distinct (codes, primary) pair is spelled once.
+    """
+    bits = link.bits[positions]
+    primary = link.primary[positions] if link.primary is not None else None
+    if primary is None:
+        keys = bits
+    elif len(codes) <= _PRIMARY_SHIFT:
+        keys = bits | (primary.astype(np.uint64) << np.uint64(_PRIMARY_SHIFT))
+    else:
+        keys = np.stack([bits, primary.astype(np.uint64)], axis=1)
+    unique, inverse = np.unique(keys, axis=0 if keys.ndim == 2 else None, return_inverse=True)
+    first = np.zeros(len(unique), dtype=np.int64)
+    first[inverse.reshape(-1)] = np.arange(len(positions))
+    joined, primaries = [], []
+    for row in first:
+        present = int(bits[row])
+        chosen = 255 if primary is None else int(primary[row])
+        order = [chosen] if chosen < len(codes) else []
+        order += [i for i in range(len(codes)) if present >> i & 1 and i != chosen]
+        joined.append(";".join(codes[i] for i in order))
+        primaries.append(codes[chosen] if chosen < len(codes) else "")
+    take = pa.array(inverse.reshape(-1).astype(np.int64))
+    lists = pa.array(joined, pa.string()).take(take)
+    return lists, (None if primary is None else pa.array(primaries, pa.string()).take(take))
+
+
+def _positions(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
+    """Positions of ``ids`` in the snapshot (its ids are ascending, as the store reads them)."""
+    positions = np.searchsorted(snapshot.ids, ids)
+    inside = positions < snapshot.size
+    if not (inside.all() and np.array_equal(snapshot.ids[positions], ids)):
+        raise KeyError("some ids are not public records of this snapshot")
+    return positions
+
+
+def public_rows_table(engine: Engine, snapshot: Snapshot, ids: np.ndarray) -> pa.Table:
+    """Public rows of ``ids`` (in that order) as an Arrow table.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The store the snapshot was built from (summaries are read from it).
+    snapshot : Snapshot
+        Built by :func:`data.analytics.build` (it holds the detail columns).
+    ids : numpy.ndarray
+        Ids of public records of ``snapshot``, in output order.
+
+    Returns
+    -------
+    pyarrow.Table
+        The columns of :func:`data.queries.fetch_public_rows`: :data:`PUBLIC_COLUMNS`, then
+        the code lists and primary codes; dates as ``date32``, ``lat``/``lon`` as float64,
+        ``is_online`` as bool, the rest as strings. Records no longer public are left out.
+    """
+    if snapshot.detail is None:
+        raise ValueError("this snapshot holds no detail columns; build it from the store")
+    ids = np.asarray(ids, dtype=np.int64)
+    found, summaries = public_summaries(engine, ids)
+    still_public = np.isin(ids, found)
+    ids = ids[still_public]
+    positions = _positions(snapshot, ids)
+    detail = snapshot.detail.take(pa.array(positions))
+    columns: dict[str, pa.Array] = {
+        "public_id": detail.column("public_id"),
+        "date_start": pa.array(snapshot.start[positions], pa.int32()).cast(pa.date32()),
+        "date_end": pa.array(snapshot.end[positions], pa.int32()).cast(pa.date32()),
+        "date_precision": _named(DATE_PRECISIONS, snapshot.precision[positions]),
+        "country": _named(snapshot.countries, snapshot.country[positions].astype(np.int32),
+                          snapshot.country[positions] >= len(snapshot.countries)),
+        **{level: _regions(snapshot, level, positions) for level in ("nuts1", "nuts2", "nuts3")},
+        "public_summary": pa.array(summaries, pa.string()).take(
+            pa.array(pd.Index(found).get_indexer(ids))),
+        "source": _named(snapshot.sources, snapshot.source[positions]),
+    }
+    for name in ("geo_precision", "policy", "location_type", "classification"):
+        columns[name] = detail.column(name).cast(pa.string())
+    for name in ("lat", "lon", "place_name", "is_online"):
+        columns[name] = detail.column(name)
+    for kind, name in CODE_COLUMNS.items():
+        lists, primary = _code_lists(snapshot.links[kind], snapshot.taxonomy.codes(kind),
+                                     positions)
+        columns[name] = lists
+        if kind in PRIMARY_COLUMNS:
+            columns[PRIMARY_COLUMNS[kind]] = primary
+    order = [*PUBLIC_COLUMNS, *CODE_COLUMNS.values(), *PRIMARY_COLUMNS.values()]
+    return pa.table({name: columns[name] for name in order})

@@ -1,0 +1,120 @@
+"""Download rows from the snapshot's arrays agree with the SQL reader, value for value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.analytics import build
+from data.db import make_engine
+from data.privacy import MEMBER_SOURCE
+from data.public_rows import public_rows_table
+from data.queries import fetch_public_rows
+from data.taxonomy import load_taxonomy
+from tests.conftest import fresh_database
+from tests.data.export_store import CANARIES, add_record, build_store
+
+TAX = load_taxonomy()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
+                                                               marks=pytest.mark.postgres)])
+def store(request, tmp_path_factory):
+    with fresh_database(request.param, tmp_path_factory.mktemp("rows")) as url:
+        engine = build_store(url, demo_rows=400)
+        # a second open record, without a point
+        add_record(engine, slug="open-monitor", policy="open", status="published",
+                   public_id="openrec2", bias="bm.anti_muslim", lat=None, lon=None)
+        yield engine
+        engine.dispose()
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records_sql(engine, ids) -> list[dict]:
+    frame = fetch_public_rows(engine, ids, TAX)
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _records_arrow(engine, snapshot, ids) -> list[dict]:
+    table = public_rows_table(engine, snapshot, ids)
+    return [{k: _plain(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def test_every_public_row_matches_the_sql_reader(store):
+    snapshot = build(store, TAX)
+    ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))
+    assert len(ids) > 300
+    fast, sql = _records_arrow(store, snapshot, ids), _records_sql(store, ids)
+    assert [list(r) for r in fast[:1]] == [list(r) for r in sql[:1]]  # same columns, order
+    assert fast == sql
+    member = [r for r in fast if r["policy"] == "member"]
+    assert member and all(r["source"] == MEMBER_SOURCE and r["lat"] is None
+                          and r["place_name"] is None for r in member)
+    text = repr(fast)
+    assert not [c for c in CANARIES if c in text]
+
+
+def test_rows_come_in_the_order_asked_and_a_subset_is_a_subset(store):
+    snapshot = build(store, TAX)
+    ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))[::-7]
+    fast = _records_arrow(store, snapshot, ids)
+    assert [r["public_id"] for r in fast] == [r["public_id"] for r in _records_sql(store, ids)]
+
+
+def test_a_record_withdrawn_after_the_snapshot_is_left_out(store, tmp_path):
+    snapshot = build(store, TAX)
+    ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))
+    target = int(ids[3])
+    with store.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE incidents SET status = 'submitted' WHERE id = {target}")
+    try:
+        table = public_rows_table(store, snapshot, ids)  # the old snapshot, the new store
+        assert table.num_rows == len(ids) - 1
+        assert snapshot.detail.column("public_id")[int(np.searchsorted(snapshot.ids, target))] \
+            .as_py() not in table.column("public_id").to_pylist()
+    finally:
+        with store.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE incidents SET status = 'published' WHERE id = {target}")
+
+
+def test_unknown_ids_are_left_out_and_newer_public_ones_are_an_error(store):
+    snapshot = build(store, TAX)
+    assert public_rows_table(store, snapshot, np.array([10**9])).num_rows == 0
+    add_record(store, slug="open-monitor", policy="open", status="published",
+               public_id="openrec3")
+    with store.connect() as conn:
+        newest = conn.exec_driver_sql("SELECT max(id) FROM incidents").scalar()
+    try:
+        with pytest.raises(KeyError, match="not public records of this snapshot"):
+            public_rows_table(store, snapshot, np.array([newest]))
+    finally:
+        with store.begin() as conn:
+            conn.exec_driver_sql(f"DELETE FROM incident_bias_motivations WHERE incident_id = "
+                                 f"{newest}")
+            conn.exec_driver_sql(f"DELETE FROM incident_types WHERE incident_id = {newest}")
+            conn.exec_driver_sql(f"DELETE FROM incidents WHERE id = {newest}")
+
+
+def test_empty_selection_has_the_columns(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
+    from data.db import upgrade
+
+    upgrade(engine)
+    snapshot = build(engine, TAX)
+    table = public_rows_table(engine, snapshot, np.array([], dtype=np.int64))
+    assert table.num_rows == 0
+    assert table.column_names == list(fetch_public_rows(engine, [], TAX).columns)
