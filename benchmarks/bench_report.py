@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from bench_common import KB, MB, fmt_bytes, fmt_ms
+from bench_peer import peer_section, peer_target_rows
 
 #: Targets from the product brief.
 TARGETS = {
@@ -44,7 +45,8 @@ def write_report(path: Path, r: dict) -> None:
     r : dict
         The run's results as ``run.main`` collects them (the same as ``last-run.json``):
         ``machine``, ``store``, ``snapshot``, ``aggregates``, ``scenarios`` and, when measured,
-        ``render``, ``control``, ``breakdown``, ``csv``, ``page``, ``browser``, ``server_rss``,
+        ``render``, ``control``, ``breakdown``, ``csv``, ``peer``, ``page``, ``browser``,
+        ``server_rss``,
         plus the run's date, command, revision, load averages and ``errors``.
     """
     m = r["machine"]
@@ -113,6 +115,8 @@ def write_report(path: Path, r: dict) -> None:
         add(f"| CSV export of ~100,000 rows | <= 400 ms | {shown} | "
             f"{cs['ms_per_100k'] / TARGETS['csv_100k_ms']:.2f} (per 100k rows) | "
             f"{verdict(cs['ms_per_100k'] <= TARGETS['csv_100k_ms'] if in_range else None)} |")
+    if r.get("peer"):
+        lines.extend(peer_target_rows(r["peer"], verdict))
     srv = r.get("server_rss")
     if srv:
         rss = srv["VmRSS"]
@@ -247,6 +251,9 @@ def write_report(path: Path, r: dict) -> None:
             f"(encoding: {cs['gzip']['wire_encoding']}). Each run's row count was checked "
             "against the snapshot.")
         add("")
+
+    if r.get("peer"):
+        lines.extend(peer_section(r["peer"]))
 
     if pb:
         add("## 6. First page load bytes")

@@ -48,6 +48,7 @@ from bench_inprocess import (  # noqa: E402
 )
 from bench_machine import git_revision, loadavg, machine_info  # noqa: E402
 from bench_page import bench_page_bytes, browser_check  # noqa: E402
+from bench_peer import bench_peer  # noqa: E402
 from bench_report import write_report  # noqa: E402
 from bench_scenarios import make_scenarios, search_of  # noqa: E402
 from bench_server import DashClient, Server  # noqa: E402
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42, help="data and filter seed (default 42)")
     ap.add_argument("--csv-repeat", type=int, default=3, help="CSV exports timed (default 3)")
     ap.add_argument("--no-http", action="store_true", help="skip the server measurements")
+    ap.add_argument("--no-peer", action="store_true",
+                    help="skip the comparison with Datasette 0.65 (installed on first use)")
     ap.add_argument("--no-browser", action="store_true",
                     help="skip the headless Chromium cross-check of the page bytes")
     ap.add_argument("--no-breakdown", action="store_true",
@@ -147,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                         client, scenarios, True))
                     results["csv"] = stage("csv", lambda: bench_csv(
                         server.port, csv_flt, csv_rows, args.csv_repeat))
+                    if not args.no_peer:
+                        results["peer"] = stage("peer", lambda: bench_peer(
+                            server.port, csv_flt, csv_rows, db, args.csv_repeat, Path(tmp)))
                     results["page"] = stage("page bytes", lambda: bench_page_bytes(client))
                     if not args.no_browser:
                         results["browser"] = stage("browser", lambda: browser_check(
