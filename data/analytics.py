@@ -279,8 +279,8 @@ class Snapshot:
         })
         return Timeline(counts, unplaced, granularity)
 
-    def select_ids(self, mask: np.ndarray) -> np.ndarray:
-        """Incident ids of the selected records, newest first (stable for paging).
+    def select_positions(self, mask: np.ndarray) -> np.ndarray:
+        """Snapshot positions of the selected records, newest first (stable for paging).
 
         Records of the same date are ordered by a scrambled id, not by the order they were
         stored in, which for member records could hint at which came first within a month.
@@ -289,7 +289,11 @@ class Snapshot:
         scrambled = (self.ids[positions].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) \
             >> np.uint64(11)
         order = np.lexsort((scrambled, -self.start[positions]))
-        return self.ids[positions[order]]
+        return positions[order]
+
+    def select_ids(self, mask: np.ndarray) -> np.ndarray:
+        """Incident ids of the selected records, in :meth:`select_positions` order."""
+        return self.ids[self.select_positions(mask)]
 
 
 def _period_label(index: int, granularity: str) -> str:

@@ -109,17 +109,28 @@ def _code_lists(link: CodeLinks, codes: tuple[str, ...], positions: np.ndarray
     return lists, (None if primary is None else pa.array(primaries, pa.string()).take(take))
 
 
-def _positions(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
-    """Positions of ``ids`` in the snapshot (its ids are ascending, as the store reads them)."""
+def positions_of(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
+    """Positions of ``ids`` in the snapshot (its ids are ascending, as the store reads them).
+
+    Raises
+    ------
+    KeyError
+        When some id is not a public record of the snapshot.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
     positions = np.searchsorted(snapshot.ids, ids)
-    inside = positions < snapshot.size
-    if not (inside.all() and np.array_equal(snapshot.ids[positions], ids)):
+    if not (positions < snapshot.size).all() or \
+            not np.array_equal(snapshot.ids[positions], ids):
         raise KeyError("some ids are not public records of this snapshot")
     return positions
 
 
-def public_rows_table(engine: Engine, snapshot: Snapshot, ids: np.ndarray) -> pa.Table:
-    """Public rows of ``ids`` (in that order) as an Arrow table.
+Summaries = tuple[np.ndarray, list]
+
+
+def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
+                      summaries: Summaries | None = None) -> pa.Table:
+    """Public rows of the records at ``positions`` of the snapshot (in that order), as Arrow.
 
     Parameters
     ----------
@@ -127,8 +138,11 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, ids: np.ndarray) -> pa
         The store the snapshot was built from (summaries are read from it).
     snapshot : Snapshot
         Built by :func:`data.analytics.build` (it holds the detail columns).
-    ids : numpy.ndarray
-        Ids of public records of ``snapshot``, in output order.
+    positions : numpy.ndarray
+        Positions in the snapshot (:meth:`Snapshot.select_positions`, :func:`positions_of`),
+        in output order.
+    summaries : (ids, texts), optional
+        :func:`data.queries.public_summaries` of these records, when read ahead.
 
     Returns
     -------
@@ -139,11 +153,14 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, ids: np.ndarray) -> pa
     """
     if snapshot.detail is None:
         raise ValueError("this snapshot holds no detail columns; build it from the store")
-    ids = np.asarray(ids, dtype=np.int64)
-    found, summaries = public_summaries(engine, ids)
-    still_public = np.isin(ids, found)
-    ids = ids[still_public]
-    positions = _positions(snapshot, ids)
+    positions = np.asarray(positions, dtype=np.int64)
+    ids = snapshot.ids[positions]
+    found, texts = summaries if summaries is not None else public_summaries(engine, ids)
+    at = np.searchsorted(found, ids)  # found is ascending
+    at[at == len(found)] = 0
+    still_public = found[at] == ids if len(found) else np.zeros(len(ids), dtype=bool)
+    if not still_public.all():
+        positions, at = positions[still_public], at[still_public]
     detail = snapshot.detail.take(pa.array(positions))
     columns: dict[str, pa.Array] = {
         "public_id": detail.column("public_id"),
@@ -153,8 +170,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, ids: np.ndarray) -> pa
         "country": _named(snapshot.countries, snapshot.country[positions].astype(np.int32),
                           snapshot.country[positions] >= len(snapshot.countries)),
         **{level: _regions(snapshot, level, positions) for level in ("nuts1", "nuts2", "nuts3")},
-        "public_summary": pa.array(summaries, pa.string()).take(
-            pa.array(pd.Index(found).get_indexer(ids))),
+        "public_summary": pa.array(texts, pa.string()).take(pa.array(at)),
         "source": _named(snapshot.sources, snapshot.source[positions]),
     }
     for name in ("geo_precision", "policy", "location_type", "classification"):

@@ -185,7 +185,7 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) ->
 
 
 def public_summaries(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, list]:
-    """The public summaries of those ``ids`` that are public now, in no particular order.
+    """The public summaries of those ``ids`` that are public now, by ascending id.
 
     One statement per 30,000 ids, with the ids bound as parameters of the driver (no SQL
     compilation per id): about 2 us per row on SQLite.
@@ -193,7 +193,7 @@ def public_summaries(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, list]
     Returns
     -------
     found : numpy.ndarray of int64
-        The ids that are public now.
+        The ids that are public now, ascending.
     summaries : list of (str or None)
         Their summaries, aligned with ``found``.
     """
@@ -203,14 +203,14 @@ def public_summaries(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, list]
     ids = np.sort(ids)  # neighbouring records share pages: fewer page reads
     with engine.connect() as conn:
         for start in range(0, len(ids), 30_000):
-            chunk = [int(i) for i in ids[start:start + 30_000]]
+            chunk = ids[start:start + 30_000].tolist()
             if postgres:
                 sql, params = (f"SELECT id, public_summary FROM incidents WHERE status = "
-                               f"'{PUBLIC_STATUS}' AND id = ANY(%s)", (chunk,))
+                               f"'{PUBLIC_STATUS}' AND id = ANY(%s) ORDER BY id", (chunk,))
             else:
                 marks = ",".join("?" * len(chunk))
                 sql, params = (f"SELECT id, public_summary FROM incidents WHERE status = "
-                               f"'{PUBLIC_STATUS}' AND id IN ({marks})", tuple(chunk))
+                               f"'{PUBLIC_STATUS}' AND id IN ({marks}) ORDER BY id", tuple(chunk))
             rows = conn.exec_driver_sql(sql, params).cursor.fetchall()  # plain tuples
             if rows:
                 chunk_ids, chunk_summaries = zip(*rows, strict=True)

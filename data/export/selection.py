@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,22 +22,24 @@ from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy import MEMBER_SOURCE
 from data.public_rows import public_rows_table
-from data.queries import public_datasets
+from data.queries import public_datasets, public_summaries
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
-BATCH = 50_000
+BATCH = 25_000
 
 
 @dataclass(frozen=True)
 class Selection:
     """What a download holds: ids in output order, what it states, where the rows come from.
 
-    ``snapshot`` is the public snapshot the ids were selected from; it holds their values.
+    ``snapshot`` is the public snapshot the ids were selected from (it holds their values);
+    ``positions`` are the records' positions in it, aligned with ``ids``.
     """
 
     ids: np.ndarray
     info: ExportInfo
     snapshot: Snapshot
+    positions: np.ndarray
 
 
 def source_infos(engine: Engine, slugs: list[str]) -> tuple[SourceInfo, ...]:
@@ -83,7 +86,8 @@ def select(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *,
     Selection
     """
     mask = snapshot.mask(flt)
-    ids = snapshot.select_ids(mask)
+    positions = snapshot.select_positions(mask)
+    ids = snapshot.ids[positions]
     present = np.unique(snapshot.source[mask])
     slugs = [snapshot.sources[i] for i in present if 0 <= i < len(snapshot.sources)]
     info = ExportInfo(
@@ -97,12 +101,15 @@ def select(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *,
         sources=source_infos(engine, slugs),
         release_name=release_name,
     )
-    return Selection(ids, info, snapshot)
+    return Selection(ids, info, snapshot, positions)
 
 
 def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
                 progress: Callable[[int, int], None] | None = None) -> Iterator[pa.Table]:
     """Public rows of ``selection``, in its order, ``batch`` at a time.
+
+    The next batch's summaries are read from the store in a second thread while the caller
+    writes the current batch (the database waits and the writers overlap).
 
     Parameters
     ----------
@@ -119,9 +126,20 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     pyarrow.Table
         Rows in the public projection (:func:`data.public_rows.public_rows_table`).
     """
-    ids, total = selection.ids, len(selection.ids)
-    for offset in range(0, total, batch):
-        table = public_rows_table(engine, selection.snapshot, ids[offset: offset + batch])
-        if progress is not None:
-            progress(min(offset + batch, total), total)
-        yield table
+    total = len(selection.ids)
+    starts = range(0, total, batch)
+    if not starts:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as reader:
+        def read(start: int):
+            return reader.submit(public_summaries, engine, selection.ids[start:start + batch])
+
+        ahead = read(0)
+        for start in starts:
+            summaries = ahead.result()
+            if start + batch < total:
+                ahead = read(start + batch)
+            yield public_rows_table(engine, selection.snapshot,
+                                    selection.positions[start:start + batch], summaries)
+            if progress is not None:
+                progress(min(start + batch, total), total)
