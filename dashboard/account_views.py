@@ -71,6 +71,15 @@ SET_PASSWORD = """<form method="post" action="/account/password">""" + CSRF + ""
 ACCOUNT = """<p>Logged in as <strong>{{ user.email }}</strong> ({{ user.role }}).</p>
 <form method="post" action="/account/logout">""" + CSRF + """
 <button type="submit">Log out</button></form>
+{% if user.role == "reporter" %}
+<h2>OSCE/ODIHR submission</h2>
+<form method="get" action="/account/odihr.csv">
+<p>Your organisation's published incidents as the OSCE/ODIHR civil-society call asks for them
+(month, country, bias motivations, type of incident, source, public description).</p>
+<p><label for="from">From month</label> <input id="from" name="from" placeholder="2025-01">
+<label for="to">to month</label> <input id="to" name="to" placeholder="2025-12">
+<button type="submit">Download the CSV</button></p></form>
+{% endif %}
 <h2>Change your password</h2>
 <form method="post" action="/account/change-password">""" + CSRF + """
 <p><label for="current">Current password</label><br>

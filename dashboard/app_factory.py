@@ -14,6 +14,7 @@ from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
 from dashboard.nav import language_switch, nav
 from dashboard.nav import register as register_nav
+from dashboard.odihr_views import blueprint as odihr_blueprint
 from dashboard.pages import about, incident_detail, incidents, overview
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
@@ -122,5 +123,6 @@ def create_app(context: AppContext) -> dash.Dash:
     register_nav(app)
     server.register_blueprint(api_blueprint)
     server.register_blueprint(account_blueprint)
+    server.register_blueprint(odihr_blueprint)
     _register_geometry(server)
     return app

@@ -1,4 +1,4 @@
-"""``incidentmap export`` and ``incidentmap release``: downloads and frozen releases from the CLI.
+"""``incidentmap export``, ``release`` and ``odihr-export``: downloads from the CLI.
 
 Both read the public projection, exactly as the API does. Filters are the API's parameters
 (``--country DE --bias bm.anti_muslim`` or ``--query 'country=DE&bias=bm.anti_muslim'``),
@@ -69,6 +69,22 @@ def register(sub, progress: Callable) -> None:
                          help="release name: letters, digits, '.', '_' or '-' (e.g. 2026-q1)")
     release.add_argument("--list", action="store_true", help="list the frozen releases")
     release.set_defaults(func=lambda args, settings: _cmd_release(args, settings, progress))
+    odihr = sub.add_parser(
+        "odihr-export", help="an organisation's published records in the shape of the "
+        "OSCE/ODIHR civil-society call (CSV)",
+        description="Write the published records an organisation logged as the OSCE/ODIHR "
+        "civil-society call asks for them: Date (month), Country, Bias motivations, Type of "
+        "incident, Source, Description (the reviewed public summary). Records ODIHR does not "
+        "collect are left out and counted by reason.")
+    odihr.add_argument("--organisation", required=True, metavar="SLUG",
+                       help="the organisation (see `incidentmap orgs list`)")
+    odihr.add_argument("--from", dest="month_from", metavar="YYYY-MM",
+                       help="first month (e.g. 2025-01)")
+    odihr.add_argument("--to", dest="month_to", metavar="YYYY-MM",
+                       help="last month (e.g. 2025-12)")
+    odihr.add_argument("-o", "--output", required=True, metavar="FILE",
+                       help="CSV file to write ('-' writes to standard output)")
+    odihr.set_defaults(func=_cmd_odihr)
 
 
 def filter_params(args: argparse.Namespace) -> dict[str, list[str]]:
@@ -174,4 +190,24 @@ def _cmd_release(args, settings, progress) -> int:
     for fmt, entry in rel.files.items():
         print(f"  {fmt:<12} {settings.instance_dir / entry['path']}  sha256 {entry['sha256']}")
     print(f"  served at /api/v1/releases/{rel.name}?format={'|'.join(rel.files)}")
+    return 0
+
+
+def _cmd_odihr(args, settings) -> int:
+    from data.export.odihr import OdihrExportError, odihr_rows
+
+    try:
+        output = _output(args.output)
+        engine, taxonomy = _open(settings)
+        export = odihr_rows(engine, args.organisation, taxonomy, month_from=args.month_from,
+                            month_to=args.month_to)
+    except (CommandError, OdihrExportError) as exc:
+        print(f"incidentmap: error: {exc}", file=sys.stderr)
+        return 2
+    text = export.csv_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    print(export.summary() + (f"\nwritten to {output}" if output else ""), file=sys.stderr)
     return 0
