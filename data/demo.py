@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import analyze, bump_version, insert_columns, insert_with_ids
+from data.db import analyze, bump_version, insert_columns, insert_with_ids, load_cache
 from data.reference_tables import population
 from data.schema import CODE_TABLES, incidents, sources
 from data.taxonomy import Taxonomy, load_taxonomy
@@ -244,7 +244,7 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
 
         frame = place_in_regions(frame, nuts_dir, seed)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    with engine.begin() as conn:
+    with engine.begin() as conn, load_cache(conn):
         source_id = ensure_demo_source(conn)
         is_old = (incidents.c.source_id == source_id) & (incidents.c.policy == "demo")
         old = select(incidents.c.id).where(is_old)

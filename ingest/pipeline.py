@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
 
-from data.db import analyze, bump_version
+from data.db import analyze, bump_version, load_cache
 from data.schema import incidents, ingest_runs, label_mappings
 from data.taxonomy import KINDS, Taxonomy, load_taxonomy
 from ingest.dedupe import link_likely_duplicates
@@ -146,7 +146,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                 run_options = {"source": source.name, "mapping": str(mapping_path or ""),
                                "dataset": dataset.slug, "dry_run": dry_run}
                 report.run_id = start_run(conn, source_id, location, chosen, run_options)
-                with _long_lived_objects_frozen():
+                with _long_lived_objects_frozen(), load_cache(conn):
                     batches = prepared_batches(rows, ctx, batch_size, expected,
                                                parallel=parallel)
                     _load(conn, batches, report, source_id, taxonomy.version,

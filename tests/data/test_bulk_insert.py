@@ -67,3 +67,14 @@ def test_random_identifiers_are_well_formed_and_distinct():
     assert len(set(public)) == 2000
     assert all(len(p) == 16 and set(p) <= set("abcdefghijklmnopqrstuvwxyz234567")
                for p in public)
+
+
+def test_a_load_gets_a_large_page_cache_and_gives_it_back(tmp_path):
+    from data.db import LOAD_CACHE_KIB, load_cache, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    with engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with load_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -LOAD_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before != -LOAD_CACHE_KIB
