@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, bindparam, func, or_, select
 
 from data.db import fetch_tuples
 from data.filters import CODE_PARAMS, IncidentFilter
@@ -219,6 +219,31 @@ def public_summaries(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, list]
     return np.asarray(found, dtype=np.int64), summaries
 
 
+def member_regions(engine: Engine, ids: np.ndarray) -> dict[int, tuple]:
+    """Stored NUTS regions of those ``ids`` that are published member records.
+
+    For the researcher projection only (:mod:`data.privacy`): the public one never shows
+    them.
+
+    Returns
+    -------
+    dict
+        id -> (nuts1, nuts2, nuts3).
+    """
+    out: dict[int, tuple] = {}
+    if not len(ids):
+        return out
+    stmt = (select(incidents.c.id, incidents.c.nuts1, incidents.c.nuts2, incidents.c.nuts3)
+            .where(public_scope(), incidents.c.policy == "member",
+                   incidents.c.id.in_(bindparam("ids", expanding=True))))
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 10_000):
+            chunk = np.sort(ids[start:start + 10_000]).tolist()
+            for row in conn.execute(stmt, {"ids": chunk}):
+                out[row.id] = (row.nuts1, row.nuts2, row.nuts3)
+    return out
+
+
 def _code_lists(rows, order: dict[str, int]) -> tuple[dict[int, str], dict[int, str]]:
     """Per incident id, its codes joined by ``;`` and its primary code.
 
@@ -254,6 +279,9 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
         clauses.append(incidents.c.date_start >= flt.date_from)
     if flt.date_to:
         clauses.append(incidents.c.date_end <= flt.date_to)
+        # implied by date_start <= date_end (a CHECK): bounds the (status, date_start) index
+        # on both sides, which PostgreSQL then prefers to a full scan
+        clauses.append(incidents.c.date_start <= flt.date_to)
     if flt.country:
         clauses.append(incidents.c.country.in_(flt.country))
     if flt.region:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.report_vocab import REPORT_STATUSES
 from data.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
@@ -45,6 +46,37 @@ NAMING = {
 }
 
 metadata = MetaData(naming_convention=NAMING)
+
+#: Objects that migration 0007 creates on PostgreSQL only, absent from these tables: the
+#: PostGIS point ``incidents.geom`` (generated from lon/lat, so no writer sets it; a SQLite
+#: store has no geometry type) and the indexes on it and for the SQL paths of PostgreSQL.
+#: :func:`include_object` hides them from the model/migration comparison.
+POSTGRES_ONLY_COLUMNS = frozenset({("incidents", "geom")})
+POSTGRES_ONLY_INDEXES = frozenset({"ix_incidents_geom", "ix_incidents_ingest_run_id",
+                                   "ix_label_issues_incident_id",
+                                   "ix_duplicate_links_other_id"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic ``include_object`` hook: skip the PostgreSQL-only objects of migration 0007.
+
+    They exist in a migrated PostgreSQL database but not in this metadata (so that SQLite's
+    ``create_all`` and selects of whole tables stay portable); without the hook autogenerate
+    would propose dropping them.
+
+    Returns
+    -------
+    bool
+        False for a reflected object listed in :data:`POSTGRES_ONLY_COLUMNS` or
+        :data:`POSTGRES_ONLY_INDEXES`, True otherwise.
+    """
+    if not reflected or compare_to is not None:
+        return True
+    if type_ == "column":
+        return (obj.table.name, name) not in POSTGRES_ONLY_COLUMNS
+    if type_ == "index":
+        return name not in POSTGRES_ONLY_INDEXES
+    return True
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
@@ -98,6 +130,41 @@ ingest_runs = Table(
            comment="running | done | failed | undone"),
 )
 
+def _report_columns() -> list[Column]:
+    """Columns of ``incidents`` filled by the recording form (migration 0009; DOMAIN §6).
+
+    All nullable: ingested records do not carry them. Values are checked against
+    :mod:`data.report_vocab` by the form's validator (``ingest.form``), not by CHECK
+    constraints: adding those to an existing SQLite ``incidents`` table needs a table rebuild.
+    """
+    return [
+        Column("source_type", String(32), comment="who told the organisation"),
+        Column("time_of_day", String(16)),
+        Column("attempted", Boolean),
+        Column("target_type", String(32)),
+        Column("victim_count", Integer),
+        Column("victim_groups", JSON, comment="perceived groups (categories, never identities)"),
+        Column("victim_gender", String(16)),
+        Column("victim_age_band", String(16)),
+        Column("perpetrator_type", String(32)),
+        Column("perpetrator_count", String(16)),
+        Column("harm_severity", String(24)),
+        Column("property_damage", String(16)),
+        Column("weapon_used", String(8)),
+        Column("reported_to_police", String(16)),
+        Column("police_flagged_hate", String(8)),
+        Column("reasons_not_reported", JSON),
+        Column("justice_outcome", String(16)),
+        Column("national_offence_label", String(300)),
+        Column("bias_indicator_notes", Text, comment="restricted: may quote slurs"),
+        Column("consent_record", Boolean),
+        Column("consent_share_network", Boolean),
+        Column("consent_publish_aggregate", Boolean),
+        Column("consent_police_referral", Boolean),
+        Column("consent_recorded_at", DateTime(timezone=True)),
+    ]
+
+
 incidents = Table(
     "incidents",
     metadata,
@@ -137,6 +204,7 @@ incidents = Table(
     Column("taxonomy_version", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    *_report_columns(),
     UniqueConstraint("source_id", "source_record_id", name="uq_incidents_source_record"),
     _one_of("policy", POLICIES, "policy"),
     _one_of("status", STATUSES, "status"),
@@ -279,4 +347,41 @@ login_attempts = Table(
     Column("succeeded", Boolean, nullable=False),
     Index("ix_login_attempts_account_at", "account_key", "at"),
     Index("ix_login_attempts_address_at", "address", "at"),
+)
+
+record_access = Table(
+    "record_access",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("role", String(16), nullable=False, comment="the role the records were shown under"),
+    Column("kind", String(32), nullable=False,
+           comment="what was read: api-page, table-page or a download format"),
+    Column("query", Text, nullable=False, comment="the filter and paging, as a query string"),
+    Column("records", Integer, nullable=False, comment="how many records were shown"),
+    Column("data_release", String(16), nullable=False),
+    Index("ix_record_access_user_at", "user_id", "at"),
+    comment="append-only: who read member records beyond the public projection, and when",
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("updated_by", ForeignKey("users.id"), nullable=False),
+    Column("idempotency_key", String(64), nullable=False,
+           comment="one per filled form: a retried submit finds the incident it made"),
+    Column("status", String(16), nullable=False, comment="draft | submitted"),
+    Column("form", JSON, nullable=False, comment="the values as typed, to resume a draft"),
+    Column("incident_id", ForeignKey("incidents.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    UniqueConstraint("organisation_id", "idempotency_key", name="uq_reports_org_key"),
+    _one_of("status", REPORT_STATUSES, "status"),
+    Index("ix_reports_org_status", "organisation_id", "status", "updated_at"),
+    comment="forms filled on /report: drafts (typed values) and what they were submitted as",
 )
