@@ -1,7 +1,9 @@
 """The HTTP API (Flask blueprint on the Dash server): ``/api/v1/...`` (DESIGN §3).
 
 Every response draws from the public snapshot, so the API, the map and the downloads count
-the same records; the API applies only the filters it is given.
+the same records; the API applies only the filters it is given. Rows and downloads follow the
+caller's projection (:mod:`dashboard.caller`): public, or researcher for a logged-in
+researcher, moderator or admin (logged).
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from urllib.parse import urlencode
 
 import flask
 
-from dashboard import http_cache
+from dashboard import caller, http_cache
 from dashboard.context import current
 from data.analytics import GROUPS, Snapshot
 from data.export import EXPORTERS, FORMATS, filename, select, stream
 from data.export.json_rows import geojson_features, json_records
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
-from data.queries import fetch_public_rows
+from data.public_rows import public_rows_table
 from data.releases import NAME_PATTERN, ReleaseError, get_release, list_releases, release_file
 from data.vocab import DEMO_NOTICE
 
@@ -115,14 +117,16 @@ def incidents():
     if fmt in FILE_FORMATS or (fmt == "geojson" and params.get("per_page", [""])[-1] == "all"):
         return _file_response(fmt, snapshot, flt)
     mask = snapshot.mask(flt)
-    ids = snapshot.select_ids(mask)
+    positions = snapshot.select_positions(mask)
     has_demo = snapshot.contains_demo(mask)
     per_page = _positive_int(params, "per_page", 100, MAX_PER_PAGE)
-    pages = max(1, math.ceil(len(ids) / per_page))
+    pages = max(1, math.ceil(len(positions) / per_page))
     page = _positive_int(params, "page", 1, max(pages, 1))
-    chunk = ids[(page - 1) * per_page: page * per_page]
-    rows = fetch_public_rows(ctx.engine, chunk, ctx.taxonomy)
-    body = _envelope(snapshot, flt, len(ids), has_demo)
+    chunk = positions[(page - 1) * per_page: page * per_page]
+    seen_as = caller.projection()
+    rows = public_rows_table(ctx.engine, snapshot, chunk, projection=seen_as).to_pandas()
+    caller.log_if_restricted("api-page", len(rows), snapshot.fingerprint)
+    body = _envelope(snapshot, flt, len(positions), has_demo)
     body.update({"page": page, "per_page": per_page, "pages": pages,
                  "next": _page_url(page + 1) if page < pages else None})
     if fmt == "geojson":
@@ -148,7 +152,9 @@ def _file_response(fmt: str, snapshot: Snapshot, flt: IncidentFilter) -> flask.R
                "X-Incidentmap-Total": str(info.total)}
     if info.has_demo:
         headers["X-Incidentmap-Notice"] = DEMO_NOTICE
-    chunks = stream(fmt, ctx.engine, ctx.taxonomy, selection)
+    seen_as = caller.projection()
+    caller.log_if_restricted(fmt, info.total, info.data_release)
+    chunks = stream(fmt, ctx.engine, ctx.taxonomy, selection, projection=seen_as)
     return flask.Response(flask.stream_with_context(chunks),
                           content_type=EXPORTERS[fmt].media_type, headers=headers)
 

@@ -5,7 +5,9 @@ then), the request's path and query, and the app's version (a new release of the
 shape answers differently). It is weak: downloads that carry their retrieval time differ in
 bytes but not in content. Responses say ``Cache-Control: no-cache``: caches may keep them but
 must ask again, so nobody is served counts from an older release. Every tagged answer names
-its release in ``X-Incidentmap-Data-Release``.
+its release in ``X-Incidentmap-Data-Release``. Row answers depend on the caller's projection
+(:mod:`dashboard.caller`): the tag includes it, answers say ``Vary: Cookie``, and those of the
+researcher projection are ``private``.
 
 There is no ``Last-Modified`` on these answers: the newest ``updated_at`` of the public records
 moves backwards when records are withdrawn or deleted (an ingest undone, the demo reloaded), so
@@ -21,7 +23,9 @@ from importlib import metadata
 
 import flask
 
+from dashboard import caller
 from dashboard.context import current
+from data.privacy import PUBLIC
 
 
 @cache
@@ -32,7 +36,7 @@ def _app_version() -> str:
         return "dev"
 
 
-def entity_tag(release: str, full_path: str) -> str:
+def entity_tag(release: str, full_path: str, projection: str = PUBLIC) -> str:
     """The (weak) entity tag of the answer to ``full_path`` under data release ``release``.
 
     Parameters
@@ -41,14 +45,24 @@ def entity_tag(release: str, full_path: str) -> str:
         The public data release id (``Snapshot.fingerprint``).
     full_path : str
         Path and query string of the request.
+    projection : str
+        The caller's projection: the same URL answers differently per projection.
 
     Returns
     -------
     str
         The opaque tag, without quotes or the ``W/`` prefix.
     """
-    request = hashlib.sha256(f"{_app_version()}\n{full_path}".encode()).hexdigest()[:16]
+    request = hashlib.sha256(
+        f"{_app_version()}\n{projection}\n{full_path}".encode()).hexdigest()[:16]
     return f"{release}-{request}"
+
+
+def _cache_headers(response: flask.Response, projection: str) -> None:
+    """Answers depend on the session: shared caches must not mix projections."""
+    response.headers["Vary"] = "Cookie"
+    response.headers.setdefault(
+        "Cache-Control", "no-cache" if projection == PUBLIC else "private, no-cache")
 
 
 def _check() -> flask.Response | None:
@@ -57,11 +71,12 @@ def _check() -> flask.Response | None:
         return None
     release = current().snapshot().fingerprint
     flask.g.etag_release = release
-    tag = entity_tag(release, flask.request.full_path)
+    seen_as = caller.projection()
+    tag = entity_tag(release, flask.request.full_path, seen_as)
     if flask.request.if_none_match.contains_weak(tag):
         response = flask.make_response("", 304)
         response.set_etag(tag, weak=True)
-        response.headers["Cache-Control"] = "no-cache"
+        _cache_headers(response, seen_as)
         return response
     return None
 
@@ -71,8 +86,9 @@ def _tag(response: flask.Response) -> flask.Response:
     release = flask.g.pop("etag_release", None)
     if release is None or response.status_code != 200 or "ETag" in response.headers:
         return response
-    response.set_etag(entity_tag(release, flask.request.full_path), weak=True)
-    response.headers.setdefault("Cache-Control", "no-cache")
+    seen_as = caller.projection()
+    response.set_etag(entity_tag(release, flask.request.full_path, seen_as), weak=True)
+    _cache_headers(response, seen_as)
     response.headers.setdefault("X-Incidentmap-Data-Release", release)
     return response
 

@@ -14,6 +14,15 @@ Policies
     Logged by member organisations: public only once published, and then coarsened to the
     month, with no point, no place name and no narrative (only the reviewed summary). Until
     small-cell generalisation of regions lands, member records are public at country level.
+
+Projections
+-----------
+Record-level outputs (the incident table, the API's rows, downloads) follow the caller's
+projection (DESIGN §5). ``public`` is the above. ``researcher`` (approved researchers, and
+moderators and admins reading these outputs) adds the NUTS regions of published member
+records, up to level 3: still the month, never a point, place name, narrative or identity.
+Every answer in the researcher projection is logged (``record_access``). Aggregates (map,
+timeline, breakdowns, stats) are the public ones for everybody.
 """
 
 from __future__ import annotations
@@ -64,6 +73,30 @@ MEMBER_SOURCE = "member"
 RESTRICTED_COLUMNS = ("narrative", "uuid", "source_record_id", "organisation_id", "raw_labels")
 
 _MONTH_OR_COARSER = ("month", "year")
+
+PUBLIC, RESEARCHER = "public", "researcher"
+#: Roles whose record-level outputs use the researcher projection.
+RESEARCHER_ROLES = ("researcher", "moderator", "admin")
+#: What the researcher projection adds to a published member record (DESIGN §5).
+RESEARCHER_MEMBER_COLUMNS = ("nuts1", "nuts2", "nuts3")
+
+
+def projection_for(role: str | None) -> str:
+    """The projection of record-level outputs for a caller with ``role`` (None: anonymous)."""
+    return RESEARCHER if role in RESEARCHER_ROLES else PUBLIC
+
+
+def researcher_geo_precision(nuts1: str | None, nuts2: str | None, nuts3: str | None,
+                             public: str) -> str:
+    """``geo_precision`` of a member record shown with its regions: the finest region shown.
+
+    A point or municipality is never shown to researchers, so precision stops at ``nuts3``;
+    without a region the public value (``country`` or ``unknown``) stays.
+    """
+    for code, level in ((nuts3, "nuts3"), (nuts2, "nuts2"), (nuts1, "nuts1")):
+        if code:
+            return level
+    return public
 
 
 def public_scope() -> ColumnElement[bool]:

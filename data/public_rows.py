@@ -17,15 +17,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine
 
-from data.privacy import PUBLIC_COLUMNS
-from data.queries import CODE_COLUMNS, DETAIL_COLUMNS, PRIMARY_COLUMNS, public_summaries
+from data.privacy import (
+    PUBLIC,
+    PUBLIC_COLUMNS,
+    RESEARCHER,
+    RESEARCHER_MEMBER_COLUMNS,
+    researcher_geo_precision,
+)
+from data.queries import (
+    CODE_COLUMNS,
+    DETAIL_COLUMNS,
+    PRIMARY_COLUMNS,
+    member_regions,
+    public_summaries,
+)
 from data.vocab import DATE_PRECISIONS
 
 if TYPE_CHECKING:
     from data.analytics import CodeLinks, Snapshot
 
+MEMBER_SOURCE_POLICY = "member"
 #: Detail columns kept dictionary-encoded (few distinct values).
 _CATEGORICAL = ("location_type", "classification", "geo_precision", "policy")
 #: Code lists of one kind fit one 64-bit key with the primary code above this bit.
@@ -128,9 +142,32 @@ def positions_of(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
 Summaries = tuple[np.ndarray, list]
 
 
+def _reveal_member_regions(engine: Engine, columns: dict[str, pa.Array],
+                           ids: np.ndarray) -> None:
+    """Researcher projection: put the stored regions back on published member records."""
+    member = np.asarray(pc.equal(columns["policy"], MEMBER_SOURCE_POLICY).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    if not member.any():
+        return
+    regions = member_regions(engine, ids[member])
+    levels = {name: np.array(columns[name].to_pylist(), dtype=object)
+              for name in (*RESEARCHER_MEMBER_COLUMNS, "geo_precision")}
+    for row in np.flatnonzero(member):
+        found = regions.get(int(ids[row]))
+        if found is None:
+            continue
+        for name, code in zip(RESEARCHER_MEMBER_COLUMNS, found, strict=True):
+            levels[name][row] = code
+        levels["geo_precision"][row] = researcher_geo_precision(
+            *found, levels["geo_precision"][row])
+    for name, values in levels.items():
+        columns[name] = pa.array(values, pa.string())
+
+
 def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
-                      summaries: Summaries | None = None) -> pa.Table:
-    """Public rows of the records at ``positions`` of the snapshot (in that order), as Arrow.
+                      summaries: Summaries | None = None,
+                      projection: str = PUBLIC) -> pa.Table:
+    """Rows of the records at ``positions`` of the snapshot (in that order), as Arrow.
 
     Parameters
     ----------
@@ -143,6 +180,9 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
         in output order.
     summaries : (ids, texts), optional
         :func:`data.queries.public_summaries` of these records, when read ahead.
+    projection : {"public", "researcher"}
+        The caller's projection (:func:`data.privacy.projection_for`): ``researcher`` adds
+        the NUTS regions of published member records.
 
     Returns
     -------
@@ -183,5 +223,9 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
         columns[name] = lists
         if kind in PRIMARY_COLUMNS:
             columns[PRIMARY_COLUMNS[kind]] = primary
+    if projection == RESEARCHER:
+        _reveal_member_regions(engine, columns, snapshot.ids[positions])
+    elif projection != PUBLIC:
+        raise ValueError(f"unknown projection {projection!r}")
     order = [*PUBLIC_COLUMNS, *CODE_COLUMNS.values(), *PRIMARY_COLUMNS.values()]
     return pa.table({name: columns[name] for name in order})

@@ -5,7 +5,7 @@ each sort key the whole snapshot is ordered once (lazily, then kept for the snap
 lifetime), so a request for any page under any filter is one gather and one boolean compress
 over the ordering — a few milliseconds at a million records, the same for page 1 and page
 9,000 — instead of a sort per request. The rows of the page are then read by id through
-:func:`data.queries.fetch_public_rows`, which applies the public projection.
+:func:`data.public_rows.public_rows_table`, in the caller's projection.
 
 Sorting uses only snapshot values, which are already projected: member records sort by their
 public month and country, never by a day or a region they do not show. Records that tie on the
@@ -27,7 +27,8 @@ from sqlalchemy import Engine
 
 from data.analytics import Snapshot
 from data.filters import IncidentFilter
-from data.queries import fetch_public_rows
+from data.privacy import PUBLIC
+from data.public_rows import public_rows_table
 
 #: Sortable columns, in the order the table shows them.
 SORT_KEYS = ("date", "country", "region", "bias", "type", "source")
@@ -47,7 +48,7 @@ class RowPage:
     Attributes
     ----------
     rows : pandas.DataFrame
-        Public rows in page order, as :func:`data.queries.fetch_public_rows` returns them.
+        Rows in page order, as :func:`data.public_rows.public_rows_table` returns them.
     total : int
         Records matching the filter.
     offset : int
@@ -176,6 +177,16 @@ def page_ids(snapshot: Snapshot, mask: np.ndarray, key: str, descending: bool, o
              limit: int) -> tuple[np.ndarray, int]:
     """Ids of one page of the records selected by ``mask``, sorted by ``key``.
 
+    The incident ids of :func:`page_positions`, with the same parameters.
+    """
+    positions, total = page_positions(snapshot, mask, key, descending, offset, limit)
+    return snapshot.ids[positions], total
+
+
+def page_positions(snapshot: Snapshot, mask: np.ndarray, key: str, descending: bool,
+                   offset: int, limit: int) -> tuple[np.ndarray, int]:
+    """Snapshot positions of one page of the records selected by ``mask``, sorted by ``key``.
+
     Parameters
     ----------
     snapshot : Snapshot
@@ -190,12 +201,12 @@ def page_ids(snapshot: Snapshot, mask: np.ndarray, key: str, descending: bool, o
     Returns
     -------
     (numpy.ndarray, int)
-        The page's incident ids in order, and the number of selected records.
+        The page's positions in order, and the number of selected records.
     """
     order = sort_order(snapshot, key, descending)
     total = int(np.count_nonzero(mask))
     if total == order.size:
-        return snapshot.ids[order[offset: offset + limit]], total
+        return order[offset: offset + limit], total
     # Walk the ordering in chunks and stop once the page is complete: a first page reads one
     # chunk, a deep page reads up to its offset, never more.
     need, found, parts = offset + limit, 0, []
@@ -208,12 +219,13 @@ def page_ids(snapshot: Snapshot, mask: np.ndarray, key: str, descending: bool, o
         if found >= need:
             break
     page = np.concatenate(parts) if parts else order[:0]
-    return snapshot.ids[page], total
+    return page, total
 
 
 def row_page(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *, sort: str = "date",
-             descending: bool = True, offset: int = 0, limit: int = 100) -> RowPage:
-    """One page of public rows matching ``flt``, sorted server-side.
+             descending: bool = True, offset: int = 0, limit: int = 100,
+             projection: str = PUBLIC) -> RowPage:
+    """One page of rows matching ``flt``, sorted server-side, in the caller's projection.
 
     Parameters
     ----------
@@ -229,6 +241,8 @@ def row_page(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *, sort: s
         Rows to skip; an offset past the end gives an empty page.
     limit : int, default 100
         Page size, 1 to :data:`MAX_LIMIT`.
+    projection : {"public", "researcher"}
+        The caller's projection (:mod:`data.privacy`).
 
     Returns
     -------
@@ -245,6 +259,7 @@ def row_page(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *, sort: s
         raise ValueError(f"limit must be from 1 to {MAX_LIMIT}, got {limit}")
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}; allowed: {', '.join(SORT_KEYS)}")
-    ids, total = page_ids(snapshot, snapshot.mask(flt), sort, descending, offset, limit)
-    rows = fetch_public_rows(engine, ids, snapshot.taxonomy)
-    return RowPage(rows.reset_index(drop=True), total, offset)
+    positions, total = page_positions(snapshot, snapshot.mask(flt), sort, descending, offset,
+                                      limit)
+    rows = public_rows_table(engine, snapshot, positions, projection=projection).to_pandas()
+    return RowPage(rows, total, offset)

@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import deferred, i18n, i18n_text, ids
+from dashboard import caller, deferred, i18n, i18n_text, ids
 from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
 from dashboard.incident_format import COLUMNS, grid_records
@@ -183,8 +183,11 @@ def rows_block(request, search):
     start = max(_int(request.get("startRow"), 0), 0)
     limit = min(max(_int(request.get("endRow"), start + PAGE_SIZE) - start, 1), MAX_LIMIT)
     sort, descending = sort_of(request.get("sortModel"))
+    seen_as = caller.projection()
     page = row_page(context.engine, snapshot, flt, sort=sort, descending=descending,
-                    offset=start, limit=limit)
+                    offset=start, limit=limit, projection=seen_as)
+    caller.log_if_restricted("table-page", len(page.rows), snapshot.fingerprint,
+                             query=f"{flt.to_query_string()}&offset={start}&limit={limit}")
     labels = {code: label for kind in ("bias", "indicator", "type")
               for code, label in context.labels(kind, lang).items()}
     records = grid_records(page.rows, context.country_names(lang), labels, lang)

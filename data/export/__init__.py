@@ -70,7 +70,8 @@ def select(engine: Engine, snapshot, flt, **kwargs) -> Selection:
 
 def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *,
            batch: int | None = None,
-           progress: Callable[[int, int], None] | None = None) -> Iterator[bytes]:
+           progress: Callable[[int, int], None] | None = None,
+           projection: str = "public") -> Iterator[bytes]:
     """The bytes of ``selection`` in format ``fmt``, produced batch by batch.
 
     Parameters
@@ -85,6 +86,8 @@ def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *
         Rows per batch (:data:`data.export.selection.BATCH` by default).
     progress : callable, optional
         Called with (rows done, rows in all) after each batch is read.
+    projection : {"public", "researcher"}
+        The caller's projection (:mod:`data.privacy`).
 
     Returns
     -------
@@ -95,7 +98,8 @@ def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *
     from data.export.table import to_table
 
     columns = fields(taxonomy)
-    batches = row_batches(engine, selection, batch=batch or BATCH, progress=progress)
+    batches = row_batches(engine, selection, batch=batch or BATCH, progress=progress,
+                          projection=projection)
     tables = (to_table(rows, columns, selection.info.data_release) for rows in batches)
     return EXPORTERS[fmt].write(tables, selection.info, columns)
 

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
-from data.privacy import MEMBER_SOURCE
+from data.privacy import MEMBER_SOURCE, PUBLIC
 from data.public_rows import public_rows_table
 from data.queries import public_datasets, public_summaries
 
@@ -105,7 +105,8 @@ def select(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *,
 
 
 def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
-                progress: Callable[[int, int], None] | None = None) -> Iterator[pa.Table]:
+                progress: Callable[[int, int], None] | None = None,
+                projection: str = PUBLIC) -> Iterator[pa.Table]:
     """Public rows of ``selection``, in its order, ``batch`` at a time.
 
     The next batch's summaries are read from the store in a second thread while the caller
@@ -120,11 +121,13 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
         Rows per batch.
     progress : callable, optional
         Called with (rows done, rows in all) after each batch.
+    projection : {"public", "researcher"}
+        The caller's projection (:mod:`data.privacy`).
 
     Yields
     ------
     pyarrow.Table
-        Rows in the public projection (:func:`data.public_rows.public_rows_table`).
+        Rows in that projection (:func:`data.public_rows.public_rows_table`).
     """
     total = len(selection.ids)
     starts = range(0, total, batch)
@@ -140,6 +143,7 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
             if start + batch < total:
                 ahead = read(start + batch)
             yield public_rows_table(engine, selection.snapshot,
-                                    selection.positions[start:start + batch], summaries)
+                                    selection.positions[start:start + batch], summaries,
+                                    projection)
             if progress is not None:
                 progress(min(start + batch, total), total)
