@@ -59,9 +59,16 @@ function (href) {
 
 
 def register(app) -> None:
-    """Keep every format's link on the CSV link's filter (client-side)."""
+    """Keep every format's link, and the size estimate, on the CSV link's filter.
+
+    The links are derived client-side; the estimate (rows and rough size per format) is
+    :mod:`dashboard.download_sizes`.
+    """
     import json
 
+    from dashboard import download_sizes
+
+    download_sizes.register(app)
     formats = list(OTHER_FORMATS)
     app.clientside_callback(
         _SYNC % (json.dumps(EXTRA), json.dumps(formats), BASE),

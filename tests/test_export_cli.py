@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import hashlib
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 import app
 from data.analytics import build
+from data.export import cli as export_cli
 from data.filters import IncidentFilter
 from data.releases import get_release
+from data.settings import Settings
 from data.taxonomy import load_taxonomy
+from ingest.progress import Progress
 from tests.data.export_store import add_record, build_store, read_download
 
 TAX = load_taxonomy()
@@ -114,3 +124,64 @@ def test_release_freezes_lists_and_keeps_its_bytes(store, tmp_path, capsys):
 def test_release_usage_errors_are_status_2(store, capsys, args):
     assert app.main(["release", *args]) == 2
     assert "incidentmap: error:" in capsys.readouterr().err
+
+
+
+def test_export_progress_line_when_forced_on(store, tmp_path):
+    """The bar the command draws, forced on: rows, percentage and rate, ending at 100 %."""
+    drawn = io.StringIO()
+    made = []
+
+    def progress(total, label="rows"):
+        made.append(Progress(total, stream=drawn, enabled=True, label=label))
+        return made[-1]
+
+    parser = argparse.ArgumentParser()
+    export_cli.register(parser.add_subparsers(dest="command"), progress=progress)
+    out = tmp_path / "all.csv"
+    args = parser.parse_args(["export", "--format", "csv", "-o", str(out)])
+    assert args.func(args, Settings.from_env()) == 0
+    total = len(_rows(out))
+    text = drawn.getvalue()
+    assert len(made) == 1 and made[0].total == total > 100
+    assert text.startswith("\r") and text.endswith("\n")
+    assert f"{total:,}/{total:,} rows (100%)" in text and "rows/s" in text
+
+
+def _run_export(tmp_path, stderr) -> subprocess.CompletedProcess:
+    script = Path(sys.executable).parent / "incidentmap"
+    return subprocess.run([str(script), "export", "--format", "csv", "-o",
+                           str(tmp_path / "x.csv")], stdout=subprocess.PIPE, stderr=stderr,
+                          env=dict(os.environ), timeout=120, check=False)
+
+
+def _read_all(fd: int) -> bytes:
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO once the terminal's other end is closed
+            return drawn
+        if not chunk:
+            return drawn
+        drawn += chunk
+
+
+def test_export_draws_progress_on_a_terminal_and_stays_quiet_when_piped(store, tmp_path):
+    main_fd, child_fd = pty.openpty()
+    try:
+        proc = _run_export(tmp_path, child_fd)
+    finally:
+        os.close(child_fd)
+    try:
+        drawn = _read_all(main_fd)
+    finally:
+        os.close(main_fd)
+    assert proc.returncode == 0, drawn
+    assert b"\r" in drawn and b"rows (100%)" in drawn and b"rows/s" in drawn
+    assert b"rows/s" not in proc.stdout  # the bar goes to standard error only
+
+    piped = _run_export(tmp_path, subprocess.PIPE)
+    assert piped.returncode == 0
+    assert b"rows/s" not in piped.stderr and b"\r" not in piped.stderr
+    assert b"wrote " in piped.stdout

@@ -18,6 +18,7 @@ from dash.exceptions import MissingCallbackContextException
 from dashboard import (
     chart_tables,
     coverage_view,
+    download_sizes,
     downloads,
     figures,
     i18n,
@@ -100,6 +101,7 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
                      className="button"),
             html.A(_("Download CSV", lang), id=ids.DOWNLOAD_CSV,
                    href="/api/v1/incidents?format=csv", className="button", download=""),
+            download_sizes.component(lang),
             downloads.other_formats(lang),
         ], className="actions"),
     ], className="controls", role="search")

@@ -305,10 +305,53 @@ def test_about_page_renders_taxonomy_sources_and_release(app):
     for kind in ("bias", "indicator", "type"):
         for term in TAX.terms(kind):
             assert term.code in text
-    for expected in ("Natural Earth", "EuroGeographics", "Eurostat", "An open monitor",
+    for expected in ("Natural Earth", "EuroGeographics", "Eurostat", "GISCO", "An open monitor",
                      "CC0-1.0", release, "not prevalence"):
         assert expected in text
     assert "Secret Org" not in text and "secret-org" not in text
+
+
+def _sections(node) -> dict[str, str]:
+    """The about page's sections: the id of each section's heading -> the section's text."""
+    def text_of(item) -> str:
+        if isinstance(item, str | int | float):
+            return str(item)
+        if isinstance(item, list | tuple):
+            return " ".join(text_of(i) for i in item)
+        children = getattr(item, "children", None)
+        return "" if children is None else text_of(children)
+
+    found = {}
+
+    def walk(item):
+        if isinstance(item, list | tuple):
+            for i in item:
+                walk(i)
+            return
+        children = getattr(item, "children", None)
+        if type(item).__name__ == "Section" and isinstance(children, list) and children:
+            found[getattr(children[0], "id", "")] = text_of(children)
+        if children is not None and not isinstance(children, str):
+            walk(children)
+
+    walk(node)
+    return found
+
+
+def test_about_page_states_the_precision_rules_and_map_attributions(app):
+    with app.server.test_request_context("/"):
+        sections = _sections(route("/about", ""))
+    precision = sections["precision"]
+    assert precision.startswith("Dates and places: how precise")
+    for rule in ("A day is never invented", '"March 2016" is the whole of March',
+                 "records known only to the year appear in yearly views",
+                 "Precision is never invented", "has no region and no point of its own",
+                 "Greece is GR", "the month (never the day)", "no region, no point",
+                 "the organisation is not named"):
+        assert rule in precision, rule
+    sources = sections["sources"]
+    for credit in ("Natural Earth", "public domain", "GISCO", "© EuroGeographics"):
+        assert credit in sources, credit
 
 
 def test_map_page_does_not_list_the_grid_bundle_but_it_is_served(app):

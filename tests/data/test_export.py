@@ -20,7 +20,13 @@ from data.privacy import RESTRICTED_COLUMNS
 from data.taxonomy import load_taxonomy
 from data.vocab import DEMO_NOTICE
 from tests.conftest import fresh_database
-from tests.data.export_store import CANARIES, build_store, read_download, text_of
+from tests.data.export_store import (
+    CANARIES,
+    add_record,
+    build_store,
+    read_download,
+    text_of,
+)
 
 TAX = load_taxonomy()
 NAMES = [f.name for f in fields(TAX)]
@@ -104,6 +110,42 @@ def test_spreadsheet_formats_neutralise_formulas_but_keep_numbers(store, fmt, tm
         assert rows[0]["lon"] == -13.4 and rows[0]["is_online"] is False  # typed cells
 
 
+#: Summaries starting like a formula (every prefix a spreadsheet may run) and harmless ones.
+FORMULA_CASES = {
+    "fplus": ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
+    "fminus": ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+    "fat": ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    "ftab": ("\t=1+1", "'\t=1+1"),
+    "fcr": ("\r=1+1", "'\r=1+1"),
+    "fplain": ("Leaflets left at a school: -2 degrees, +1 witness", None),
+}
+
+
+@pytest.fixture(scope="module")
+def formula_store(tmp_path_factory):
+    with fresh_database("sqlite", tmp_path_factory.mktemp("formulas")) as url:
+        engine = build_store(url, demo_rows=20)
+        for public_id, (summary, _) in FORMULA_CASES.items():
+            add_record(engine, slug="formula-monitor", policy="open", status="published",
+                       public_id=public_id, summary=summary, lat=48.2, lon=-16.4)
+        yield engine, build(engine, TAX)
+        engine.dispose()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "datapackage"])
+def test_every_formula_prefix_is_neutralised(formula_store, fmt, tmp_path):
+    _, data = _export(formula_store, fmt, IncidentFilter(source=("formula-monitor",)))
+    _, rows, _ = read_download(fmt, data, tmp_path)
+    summaries = {r["public_id"]: r["public_summary"] for r in rows}
+    assert set(summaries) == set(FORMULA_CASES)
+    for public_id, (summary, guarded) in FORMULA_CASES.items():
+        expected = guarded or summary
+        if fmt == "xlsx":  # XML text reads a lone carriage return back as a line feed
+            expected = expected.replace("\r", "\n")
+        assert summaries[public_id] == expected, public_id
+    assert all(float(r["lon"]) == -16.4 for r in rows)  # a negative number is not text
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "parquet", "gpkg"])
 def test_data_formats_keep_text_as_published(store, fmt, tmp_path):
     _, data = _export(store, fmt, IncidentFilter(source=("open-monitor",)))
@@ -151,6 +193,16 @@ def test_data_package_is_valid_and_self_describing(store, tmp_path):
     for expected in (flt.describe(TAX), TAX.version, store[1].fingerprint, "2026-03-01T12:00:00Z",
                      "How to cite", "country=DE&bias=bm.racism_xenophobia", "CC0-1.0"):
         assert expected in readme, expected
+    attribution = ("- **Open Monitor** (`open-monitor`), licence: CC0-1.0. Attribution: "
+                   "Open Monitor e.V. <https://example.org/open-monitor>")
+    assert attribution in readme.splitlines()
+    citation = ("incidentmap contributors. Anti-migrant hate incidents in the EU-27 (incidentmap), "
+                f"data release {store[1].fingerprint}, filter: "
+                "country=DE&bias=bm.racism_xenophobia. Retrieved 2026-03-01. Please also credit "
+                "the sources named in the attribution list.")
+    cite_section = readme.split("## How to cite", 1)[1].split("\n## ", 1)[0]
+    assert cite_section.strip() == citation
+    assert package["incidentmap"]["citation"] == citation
 
 
 def test_sources_list_licences_and_never_names_member_organisations(store, tmp_path):

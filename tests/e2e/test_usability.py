@@ -1,5 +1,7 @@
 """Usability of the map page (map issue, point 7): small screens, keyboard, text alternatives.
 
+The incident table (``/incidents``) is checked on the phone screen too.
+
 Colour scales are checked without a browser (tests/dashboard/test_colour_safety.py). The
 first-load download budget (2.5 MB) is measured by benchmarks/bench_drilldown.py and
 benchmarks/bench_table.py, not repeated here.
@@ -9,8 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import chart_tables, ids
+from dashboard import chart_tables, download_sizes, ids
 from tests.e2e.map_page import choose_option, open_page, settle, summary_count
+from tests.e2e.test_incidents import ids_shown, open_table, paging_text, wait_rows
+from tests.e2e.test_incidents import summary_count as table_count
 
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
 FILTERS = (ids.DATE_RANGE, ids.COUNTRY, ids.BIAS, ids.INDICATOR, ids.TYPE, ids.METRIC,
@@ -39,6 +43,11 @@ JS_FOCUSED = """() => {
             visible: e.getBoundingClientRect().width > 0};
 }"""
 
+JS_ESTIMATE = """(n) => {
+    const e = document.getElementById('download-estimate');
+    return !!e && e.textContent.includes('Rows in the download: ' + n + '.');
+}"""
+
 
 def _open(page, base: str, size: tuple[int, int], query: str = "") -> None:
     page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -52,7 +61,7 @@ def test_layout_fits_the_viewport(page, server, name):
     _open(page, server, (width, height))
     scroll = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
     assert scroll[0] <= scroll[1] + 1, f"the page scrolls sideways at {width} px: {scroll}"
-    for element in (ids.MAP, *FILTERS, ids.DOWNLOAD_CSV, ids.COVERAGE):
+    for element in (ids.MAP, *FILTERS, ids.DOWNLOAD_CSV, download_sizes.ESTIMATE, ids.COVERAGE):
         box = page.locator(f"#{element}").bounding_box()
         assert box and box["width"] > 0, f"#{element} is not shown at {width} px"
         assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, (
@@ -61,6 +70,7 @@ def test_layout_fits_the_viewport(page, server, name):
     assert map_box["width"] >= min(width - 40, 600) and map_box["height"] >= 300
     # the filters work at this width: pick a member state, the views follow
     before = summary_count(page)
+    page.wait_for_function(JS_ESTIMATE, arg=f"{before:,}")  # the rows the CSV link holds
     choose_option(page, ids.COUNTRY, "Greece")
     page.wait_for_function("() => new URLSearchParams(location.search).get('country') === 'GR'")
     page.wait_for_function(
@@ -68,6 +78,7 @@ def test_layout_fits_the_viewport(page, server, name):
         arg=f"{before:,} incidents")
     settle(page)
     assert summary_count(page) < before
+    page.wait_for_function(JS_ESTIMATE, arg=f"{summary_count(page):,}")  # follows the filter
     after = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
     assert after[0] <= after[1] + 1, f"sideways scrolling after filtering: {after}"
 
@@ -132,3 +143,35 @@ def test_chart_tables_follow_the_filter(page, server):
         "(rows) => rows.map((r) => [r.cells[0].textContent, r.cells[1].textContent])")
     nonzero = [name for name, value in cells if value != "0"]
     assert nonzero == ["Germany"]
+
+
+def test_incident_table_fits_a_phone_screen(page, server):
+    width, height = VIEWPORTS["phone"]
+    page.set_viewport_size({"width": width, "height": height})
+    open_table(page, server)
+    scroll = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+    assert scroll[0] <= scroll[1] + 1, f"/incidents scrolls sideways at {width} px: {scroll}"
+    grid = f"#{ids.TABLE_GRID}"
+    for selector in (f"#{ids.NAV}", f"#{ids.TABLE_SUMMARY}", f"#{ids.TABLE_MAP_LINK}",
+                     f"#{ids.TABLE_CSV}", grid, f"{grid} .ag-paging-panel",
+                     f"{grid} .ag-pinned-left-cols-container .ag-row a >> nth=0"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, f"{selector} is not shown"
+        assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, (
+            f"{selector} sticks out of the {width}-px viewport: {box}")
+    grid_box = page.locator(grid).bounding_box()
+    assert grid_box["width"] >= width - 40 and grid_box["height"] >= 300
+    # the grid's columns scroll inside the grid, not the page; the id column stays pinned
+    inner = page.evaluate("(g) => { const v = document.querySelector(g + "
+                          "' .ag-center-cols-viewport'); return [v.scrollWidth, v.clientWidth]; }",
+                          grid)
+    assert inner[1] > 0 and inner[1] <= width
+    # paging works with a tap at this width
+    total = table_count(page)
+    first = ids_shown(page)
+    page.locator(f"{grid} .ag-paging-button[aria-label='Next Page']").click()
+    wait_rows(page, 100)
+    assert f"101 to 200 of {total:,}" in paging_text(page)
+    assert not set(ids_shown(page)) & set(first)
+    after = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+    assert after[0] <= after[1] + 1, f"sideways scrolling after paging: {after}"

@@ -29,8 +29,9 @@ def _gunicorn(env: dict, folder: Path):
     base = f"http://127.0.0.1:{port}"
     with open(folder / "gunicorn.log", "wb") as log:
         proc = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-             "--timeout", "120", "app:server"],
+            [str(GUNICORN), "--workers", str(WORKERS), "--worker-class", "gthread",
+             "--threads", "4", "--timeout", "300", "--bind", f"127.0.0.1:{port}",
+             "app:server"],  # the settings of docs/operations.md
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         _wait_for(lambda: _get(base + STATS)[0] == 200 or proc.poll() is not None, 120,
