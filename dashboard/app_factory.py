@@ -15,11 +15,11 @@ from dashboard.i18n import N_
 from dashboard.nav import language_switch, nav
 from dashboard.nav import register as register_nav
 from dashboard.odihr_views import blueprint as odihr_blueprint
-from dashboard.pages import about, incident_detail, incidents, overview
+from dashboard.pages import about, incident_detail, incidents, overview, report
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
 TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
-PAGES = {"/": overview, "/incidents": incidents, "/about": about}
+PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]

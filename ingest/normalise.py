@@ -145,6 +145,52 @@ def _texts(fields: dict, ctx: Context) -> tuple[str | None, str | None]:
     return None, "\n\n".join(parts) if parts else None
 
 
+@dataclass
+class Core:
+    """What every record needs read the same way, from a file row or from the web form.
+
+    ``interval`` is None when the dates were refused; ``iso2`` None when the country was.
+    """
+
+    interval: DateInterval | None
+    iso2: str | None
+    codes: dict[str, list[str]]
+    raw_labels: dict
+    issues: list[Issue]
+    unrecognised: list[tuple[str, str]]
+
+
+def normalise_fields(fields: dict, row: int, ctx: Context) -> Core:
+    """Read the dates, the country and the taxonomy labels of one record's canonical fields.
+
+    The one code path for these rules: :func:`normalise_row` (ingest) and
+    :func:`ingest.form.validate_report` (the web form) both call it.
+
+    Parameters
+    ----------
+    fields : dict
+        Canonical field name (:data:`ingest.fields.FIELDS`) -> text.
+    row : int
+        Row number the issues carry.
+    ctx : Context
+
+    Returns
+    -------
+    Core
+        Issues of dates, country and labels, in that order.
+    """
+    interval, issues = _dates(fields, row, ctx)
+    country = ctx.country(fields.get("country"))
+    if country.reason and not (country.reason == "missing" and fields.get("lat")):
+        detail = f" ({country.detail})" if country.detail else ""
+        issues.append(issue(f"country_{country.reason}", row, "country",
+                            str(fields.get("country", "")) + detail,
+                            COUNTRY_HINTS[country.reason]))
+    codes, raw_labels, label_issues, unrecognised = _labels(fields, row, ctx)
+    issues.extend(label_issues)
+    return Core(interval, country.iso2, codes, raw_labels, issues, unrecognised)
+
+
 def normalise_row(raw: RawRow, ctx: Context) -> Normalised:
     """Normalise everything about one row except its location (see :func:`normalise_batch`)."""
     fields = {**ctx.defaults, **raw.fields}
@@ -152,16 +198,9 @@ def normalise_row(raw: RawRow, ctx: Context) -> Normalised:
         problem = issue("row_malformed", raw.row, "row", fields["_error"],
                         "check quoting and delimiters around this line")
         return Normalised(raw, None, {}, {}, [problem], [])
-    interval, issues = _dates(fields, raw.row, ctx)
-    country = ctx.country(fields.get("country"))
-    iso2 = country.iso2
-    if country.reason and not (country.reason == "missing" and fields.get("lat")):
-        detail = f" ({country.detail})" if country.detail else ""
-        issues.append(issue(f"country_{country.reason}", raw.row, "country",
-                            str(fields.get("country", "")) + detail,
-                            COUNTRY_HINTS[country.reason]))
-    codes, raw_labels, label_issues, unrecognised = _labels(fields, raw.row, ctx)
-    issues.extend(label_issues)
+    core = normalise_fields(fields, raw.row, ctx)
+    interval, issues = core.interval, core.issues
+    codes, raw_labels, unrecognised = core.codes, core.raw_labels, core.unrecognised
     if any(p.rejects for p in issues):
         return Normalised(raw, None, codes, raw_labels, issues, unrecognised)
     summary, narrative = _texts(fields, ctx)
@@ -169,7 +208,7 @@ def normalise_row(raw: RawRow, ctx: Context) -> Normalised:
         "date_start": interval.start,
         "date_end": interval.end,
         "date_precision": interval.precision,
-        "country": iso2,
+        "country": core.iso2,
         "place_name": fields.get("place"),
         "public_summary": summary,
         "narrative": narrative,

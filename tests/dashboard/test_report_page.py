@@ -1,0 +1,166 @@
+"""Page /report over HTTP: who may open it, and write callbacks refused without CSRF/origin."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard import report_form as rf
+from dashboard.app_factory import create_app
+from dashboard.context import AppContext
+from dashboard.pages import report
+from data import db
+from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.schema import incidents, reports
+from data.settings import Settings
+from data.taxonomy import load_taxonomy
+from tests.data.test_reports import valid_form
+
+GOOD = "correct horse battery staple"
+HOST = "localhost"
+
+
+@pytest.fixture
+def site(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'rep.sqlite'}",
+                        instance_dir=tmp_path / "instance")
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
+    for email, role, org in (("rep@example.org", "reporter", "ngo-leipzig"),
+                             ("res@example.org", "researcher", None)):
+        add_user(engine, email, role, org)
+        redeem_password_link(engine, issue_password_link(engine, email), GOOD)
+    app = create_app(AppContext(settings, engine, load_taxonomy()))
+    yield engine, app
+    engine.dispose()
+
+
+def _login(client, email):
+    page = client.get("/account/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/account/login", data={"email": email, "password": GOOD,
+                                        "csrf_token": token, "next": "/"})
+    with client.session_transaction() as session:
+        return session["csrf"]
+
+
+def test_anonymous_visitors_are_sent_to_the_login(site):
+    _engine, app = site
+    response = app.server.test_client().get("/report")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account/login?next=%2Freport"
+    french = app.server.test_client().get("/report?lang=fr")
+    assert french.headers["Location"] == "/account/login?next=%2Freport%3Flang%3Dfr"
+
+
+def test_other_roles_get_403_and_reporters_the_page(site):
+    _engine, app = site
+    researcher = app.server.test_client()
+    _login(researcher, "res@example.org")
+    assert researcher.get("/report").status_code == 403
+    reporter = app.server.test_client()
+    _login(reporter, "rep@example.org")
+    assert reporter.get("/report").status_code == 200
+
+
+def _submit_key(app) -> str:
+    return next(k for k in app.callback_map if report.OUTCOME in k)
+
+
+def _payload(app, token, key, form_values: dict) -> dict:
+    slots = list(rf.FIELDS)  # one message slot per validated field, in page order
+    raw = {**{name: None for name in rf.INPUTS}, **form_values}
+    states = [{"id": report.CSRF, "property": "data", "value": token},
+              {"id": report.KEY, "property": "data", "value": key},
+              {"id": "report-point", "property": "data", "value": None},
+              {"id": report.LANG, "property": "data", "value": "en"}]
+    states += [{"id": rf.field_id(n), "property": "value", "value": raw[n]} for n in rf.INPUTS]
+    return {
+        "output": _submit_key(app),
+        "outputs": [[{"id": {"type": rf.MESSAGE, "field": f}, "property": "children"}
+                     for f in slots], {"id": report.OUTCOME, "property": "children"}],
+        "inputs": [{"id": "report-submit", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["report-submit.n_clicks"], "state": states,
+    }
+
+
+def _as_typed(form: dict) -> dict:
+    """The page's input values for a validator-format form (tick boxes as lists)."""
+    out = dict(form)
+    for name, kind in rf.KINDS.items():
+        if kind == "check":
+            out[name] = [rf.YES] if form.get(name) else []
+    return out
+
+
+def _post(client, payload, origin=f"http://{HOST}"):
+    headers = {"Origin": origin} if origin else {}
+    return client.post("/_dash-update-component", data=json.dumps(payload),
+                       content_type="application/json", headers=headers)
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_the_submit_callback_checks_csrf_origin_and_role(site):
+    engine, app = site
+    client = app.server.test_client()
+    token = _login(client, "rep@example.org")
+    typed = _as_typed(valid_form(date="2020-03-05", place="Leipzig"))
+    key = "k" * 22
+    assert _post(client, _payload(app, "wrong", key, typed)).status_code == 403
+    assert _post(client, _payload(app, None, key, typed)).status_code == 403
+    assert _post(client, _payload(app, token, key, typed),
+                 origin="https://evil.example").status_code == 403
+    assert _post(client, _payload(app, token, key, typed), origin=None).status_code == 403
+    assert _count(engine, incidents) == 0 and _count(engine, reports) == 0
+    anonymous = app.server.test_client()
+    assert _post(anonymous, _payload(app, token, key, typed)).status_code == 401
+    researcher = app.server.test_client()
+    other = _login(researcher, "res@example.org")
+    assert _post(researcher, _payload(app, other, key, typed)).status_code == 403
+    done = _post(client, _payload(app, token, key, typed))
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert "status submitted" in done.get_data(as_text=True)
+    again = _post(client, _payload(app, token, key, typed))  # a double click
+    assert "Already submitted" in again.get_data(as_text=True)
+    assert _count(engine, incidents) == 1
+
+
+def test_a_failed_submit_answers_with_field_messages_only(site):
+    engine, app = site
+    client = app.server.test_client()
+    token = _login(client, "rep@example.org")
+    typed = _as_typed(valid_form(date="2999-01-01"))
+    answer = _post(client, _payload(app, token, "f" * 22, typed))
+    assert answer.status_code == 200
+    body = answer.get_json()["response"]
+    slot = '{{"field":"{}","type":"report-msg"}}'.format
+    assert set(body) == {report.OUTCOME, *(slot(f) for f in rf.FIELDS)}  # no input values
+    by_field = {f: body[slot(f)]["children"] for f in rf.FIELDS}
+    assert "This date is after today." in json.dumps(by_field["date"])
+    assert [f for f, m in by_field.items() if m] == ["date"]  # nothing else flagged
+    assert "correct the fields" in json.dumps(body[report.OUTCOME])
+    assert _count(engine, incidents) == 0
+
+
+def test_every_problem_message_and_own_hint_is_marked_for_translation():
+    from dashboard.report_texts import PROBLEM_MESSAGES
+    from ingest.form import MESSAGES
+
+    texts = {text for pair in MESSAGES.values() for text in pair if text}
+    assert texts - set(PROBLEM_MESSAGES) == set()
+
+
+def test_the_form_has_a_message_slot_and_a_question_for_every_checked_field():
+    from dashboard.report_texts import QUESTIONS
+
+    shown = {name for fields in rf.SECTION_FIELDS.values() for name in fields}
+    assert set(rf.FIELDS) <= shown and shown <= set(QUESTIONS)
+    assert not any("residence" in name for name in (*rf.INPUTS, *QUESTIONS))
