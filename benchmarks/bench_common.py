@@ -26,6 +26,21 @@ MB = 1024 * 1024
 KB = 1024
 
 
+def database_url(db: Path | str) -> str:
+    """The SQLAlchemy URL of a benchmark store: a SQLite file's path, or a URL as given.
+
+    Parameters
+    ----------
+    db : Path or str
+        The SQLite file, or a database URL (``postgresql+psycopg://...``).
+
+    Returns
+    -------
+    str
+    """
+    return db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+
+
 def log(message: str) -> None:
     """Print ``message`` to stderr with a wall-clock stamp, so a long run can be watched.
 

@@ -11,7 +11,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_common import REPO, RUN_SCRIPT, fmt_bytes, log, proc_status, reset_peak_rss, summary
+from bench_common import (
+    REPO,
+    RUN_SCRIPT,
+    database_url,
+    fmt_bytes,
+    log,
+    proc_status,
+    reset_peak_rss,
+    summary,
+)
 from bench_scenarios import Scenario, search_of
 
 
@@ -48,8 +57,8 @@ def probe_snapshot(db: Path) -> dict:
 
     Parameters
     ----------
-    db : Path
-        The SQLite file.
+    db : Path or str
+        The SQLite file, or a database URL.
 
     Returns
     -------
@@ -61,7 +70,7 @@ def probe_snapshot(db: Path) -> dict:
     from data.db import data_version, make_engine
     from data.taxonomy import load_taxonomy
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(database_url(db))
     taxonomy = load_taxonomy()
     data_version(engine)  # connection, pragmas and SQLAlchemy compiled once, before measuring
     gc.collect()
@@ -91,8 +100,8 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
         Engine on the benchmark's SQLite file.
     taxonomy : Taxonomy
         The app's taxonomy.
-    db : Path
-        The same SQLite file, for the fresh-process probe.
+    db : Path or str
+        The same SQLite file (or database URL), for the fresh-process probe.
 
     Returns
     -------
@@ -105,8 +114,9 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
     from data.db import data_version
     from data.queries import load_public_frame
 
-    proc = subprocess.run([sys.executable, str(RUN_SCRIPT), "--probe-snapshot",
-                           "--db", str(db)], capture_output=True, text=True, cwd=REPO)
+    where = ["--database-url", db] if database_url(db) == db else ["--db", str(db)]
+    proc = subprocess.run([sys.executable, str(RUN_SCRIPT), "--probe-snapshot", *where],
+                          capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
         raise RuntimeError(f"snapshot probe failed:\n{proc.stderr[-3000:]}")
     memory = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -188,8 +198,8 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
 
     Parameters
     ----------
-    db_path : Path
-        The SQLite file the app is built on.
+    db_path : Path or str
+        The SQLite file the app is built on, or a database URL.
     scenarios : list of Scenario
         The filters (the first three also serve as warm-up).
 
@@ -209,7 +219,7 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
     from data.reference_tables import population
     from data.settings import Settings
 
-    dash_app = build_app(Settings(database_url=f"sqlite:///{db_path}"))
+    dash_app = build_app(Settings(database_url=database_url(db_path)))
     steps: dict[str, list[float]] = {}
     totals: list[float] = []
     clock = time.perf_counter

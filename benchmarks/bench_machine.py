@@ -59,6 +59,7 @@ def machine_info() -> dict:
         "flask": version("Flask"),
         "werkzeug": version("Werkzeug"),
         "sqlite": sqlite3.sqlite_version,
+        "psycopg": version("psycopg"),
     }
 
 

@@ -50,9 +50,12 @@ def write_report(path: Path, r: dict) -> None:
         plus the run's date, command, revision, load averages and ``errors``.
     """
     m = r["machine"]
+    postgres = r.get("backend") == "postgresql"
+    store_kind = (f"PostgreSQL {m.get('postgresql')} database (PostGIS {m.get('postgis')})"
+                  if postgres else "SQLite file")
     lines: list[str] = []
     add = lines.append
-    add("# incidentmap benchmark results")
+    add("# incidentmap benchmark results" + (" on PostgreSQL + PostGIS" if postgres else ""))
     add("")
     add(f"- Date: {r['date']} (UTC); wall time of the run: {r['wall_s'] / 60:,.1f} min")
     add(f"- Command: `{r['command']}`")
@@ -61,12 +64,16 @@ def write_report(path: Path, r: dict) -> None:
         f"{m['mem_total'] / 1024 ** 3:,.1f} GiB RAM, {m['cpu']}, Linux {m['kernel']}")
     add(f"- Software: Python {m['python']}, numpy {m['numpy']}, pandas {m['pandas']}, "
         f"SQLAlchemy {m['sqlalchemy']}, Dash {m['dash']}, plotly {m['plotly']}, "
-        f"Flask {m['flask']}, Werkzeug {m['werkzeug']}, SQLite {m['sqlite']}")
+        f"Flask {m['flask']}, Werkzeug {m['werkzeug']}, SQLite {m['sqlite']}"
+        + (f", PostgreSQL {m.get('postgresql')} (same machine, Debian's default "
+           f"configuration), PostGIS {m.get('postgis')}, psycopg {m.get('psycopg')}"
+           if postgres else ""))
     add(f"- Load average (1/5/15 min) at start {r['load_start']}, at end {r['load_end']}. "
         "The machine is shared and noisy: read medians and ratios, not single samples.")
     add(f"- Data: {r['rows']:,} synthetic incidents (seed {r['seed']}), "
         f"{r['snapshot']['memory']['records']:,} of them public; "
-        f"SQLite file {fmt_bytes(r['store']['bytes'])}.")
+        f"{store_kind} {fmt_bytes(r['store']['bytes'])}"
+        + (f" (`{r['store']['path']}`, size from pg_database_size)." if postgres else "."))
     add("- Server: `incidentmap serve` (Flask/Werkzeug development server, one process), "
         "requests over 127.0.0.1, a new connection per request, `Accept-Encoding: gzip` as a "
         "browser sends it (unless stated).")
@@ -147,13 +154,16 @@ def write_report(path: Path, r: dict) -> None:
     st = r["store"]
     gen = st.get("generated")
     if gen:
-        when = (f" (measured when the file was generated, {gen['at']}, code git "
+        when = (f" (measured when the {'database' if postgres else 'file'} was generated, "
+                f"{gen['at']}, code git "
                 f"{gen.get('revision', 'unknown')})") if st["reused"] else ""
-        add(f"`data.demo.load_demo` into a fresh SQLite file{when}: "
+        add(f"`data.demo.load_demo` into a fresh {store_kind}{when}: "
             f"**{gen['total_s']:,.1f} s, {gen['rows_per_s']:,.0f} rows/s** "
             f"(generate + to dicts {gen['prepare_s']:,.1f} s; incident INSERTs "
             f"{gen['insert_incidents_s']:,.1f} s; link tables + commit "
-            f"{gen['links_commit_s']:,.1f} s; peak RSS +{fmt_bytes(gen['peak_rss_delta'])}).")
+            f"{gen['links_commit_s']:,.1f} s; peak RSS +{fmt_bytes(gen['peak_rss_delta'])})"
+            + (f"; then `VACUUM ANALYZE` {gen['vacuum_analyze_s']:,.1f} s."
+               if "vacuum_analyze_s" in gen else "."))
     else:
         add("The file was reused and no load timing was recorded; delete it to measure again.")
     add("")

@@ -18,7 +18,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench_common import REPO, log, proc_status
+from bench_common import REPO, database_url, log, proc_status
 
 
 def free_port() -> int:
@@ -39,8 +39,8 @@ class Server:
 
     Parameters
     ----------
-    db_path : Path
-        The SQLite file (passed as ``INCIDENTMAP_DATABASE_URL``).
+    db_path : Path or str
+        The SQLite file, or a database URL (passed as ``INCIDENTMAP_DATABASE_URL``).
     logdir : Path
         Working directory of the server, which receives ``server.log``.
     """
@@ -73,7 +73,7 @@ class Server:
             Seconds from starting the process to its first answer.
         """
         env = dict(os.environ)
-        env["INCIDENTMAP_DATABASE_URL"] = f"sqlite:///{self.db_path}"
+        env["INCIDENTMAP_DATABASE_URL"] = database_url(self.db_path)
         env.pop("INCIDENTMAP_INSTANCE_DIR", None)
         for _attempt in range(5):
             self.port = free_port()

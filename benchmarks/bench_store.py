@@ -44,7 +44,6 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
         the peak RSS growth and the code revision).
     """
     from data.db import incident_count, make_engine, upgrade
-    from data.demo import load_demo
     from data.store import schema_is_current
 
     sidecar = path.with_suffix(path.suffix + ".json")
@@ -73,6 +72,43 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{partial}")
     upgrade(engine)
+    generated = timed_load(engine, rows, seed, nuts_dir, label=str(partial))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    os.replace(partial, path)
+    sidecar.write_text(json.dumps(generated, indent=2))
+    gc.collect()
+    return {"reused": False, "path": str(path), "bytes": path.stat().st_size,
+            "generated": generated}
+
+
+def timed_load(engine, rows: int, seed: int, nuts_dir: Path | None = None,
+               label: str = "") -> dict:
+    """Run ``data.demo.load_demo`` on a migrated store and time its parts.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The store (SQLite or PostgreSQL), migrated.
+    rows, seed : int
+        Passed to ``load_demo``.
+    nuts_dir : Path, optional
+        NUTS 2024 files, for regions.
+    label : str, optional
+        Names the store in the progress messages.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``seed``, ``at``, ``total_s``, ``rows_per_s``, ``prepare_s`` (generate and
+        the conversion, until the first INSERT batch returned), ``insert_incidents_s``,
+        ``links_commit_s`` (link tables + commit), ``peak_rss_delta`` and ``revision``.
+    """
+    from data.demo import load_demo
+
     marks: dict[str, float] = {}
     step = max(rows // 10, 1)
 
@@ -83,38 +119,25 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
         if done % step < 5000 or done == total:
             log(f"  inserted {done:,}/{total:,} incidents")
 
-    log(f"generating {rows:,} synthetic incidents (seed {seed}) into {partial}")
+    log(f"generating {rows:,} synthetic incidents (seed {seed}) into {label}")
     rss0 = proc_status()["VmRSS"]
     reset_peak_rss()
     t0 = time.perf_counter()
     load_demo(engine, rows=rows, seed=seed, progress=progress, nuts_dir=nuts_dir)
     t1 = time.perf_counter()
     peak = proc_status()["VmHWM"]
-    with engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    os.replace(partial, path)
     first = marks.get("first_batch", t1)
     last = marks.get("last_batch", t1)
-    generated = {
+    log(f"loaded {rows:,} incidents in {t1 - t0:,.1f} s ({rows / (t1 - t0):,.0f} rows/s)")
+    return {
         "rows": rows,
         "seed": seed,
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "total_s": t1 - t0,
         "rows_per_s": rows / (t1 - t0),
-        # generate() + DataFrame -> dicts, until the first INSERT batch returned
         "prepare_s": first - t0,
-        # incident INSERT batches
         "insert_incidents_s": last - first,
-        # link tables + commit
         "links_commit_s": t1 - last,
         "peak_rss_delta": peak - rss0,
         "revision": git_revision(),
     }
-    sidecar.write_text(json.dumps(generated, indent=2))
-    log(f"loaded {rows:,} incidents in {t1 - t0:,.1f} s ({rows / (t1 - t0):,.0f} rows/s)")
-    gc.collect()
-    return {"reused": False, "path": str(path), "bytes": path.stat().st_size,
-            "generated": generated}

@@ -4,16 +4,19 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/run.py                  # 1,000,000 incidents, 30 filters
     .venv/bin/python benchmarks/run.py --rows 20000 --repeat 10
+    flock /tmp/incidentmap-bench.lock .venv/bin/python benchmarks/run.py \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/incidentmap_bench
 
 Every step prints progress to stderr; the report goes to ``benchmarks/RESULTS.md`` and the raw
 samples to ``benchmarks/work/last-run.json``. See ``benchmarks/README.md`` for what each figure
 means. Nothing here talks to any address other than 127.0.0.1.
 
 The measurements live in the ``bench_*`` modules beside this script: ``bench_store`` (the
-synthetic SQLite store), ``bench_inprocess`` (snapshot builds, filter aggregates, a render's
-steps), ``bench_server`` and ``bench_http`` (the server and the timed requests), ``bench_page``
-(first page load bytes), ``bench_machine`` and ``bench_report`` (what the run ran on, and
-``RESULTS.md``). This module only parses the command line and runs them in order.
+synthetic SQLite store) and ``bench_pgstore`` (the same on PostgreSQL), ``bench_inprocess``
+(snapshot builds, filter aggregates, a render's steps), ``bench_server`` and ``bench_http``
+(the server and the timed requests), ``bench_page`` (first page load bytes),
+``bench_machine`` and ``bench_report`` (what the run ran on, and ``RESULTS.md``). This module
+only parses the command line and runs them in order.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ _BENCH_DIR = str(Path(__file__).resolve().parent)
 if _BENCH_DIR not in sys.path:
     sys.path.append(_BENCH_DIR)
 
-from bench_common import REPO, WORK, fmt_bytes, log  # noqa: E402 - needs the path above
+from bench_common import REPO, WORK, database_url, fmt_bytes, log  # noqa: E402 - path above
 from bench_http import (  # noqa: E402
     bench_control_change,
     bench_csv,
@@ -49,6 +52,7 @@ from bench_inprocess import (  # noqa: E402
 from bench_machine import git_revision, loadavg, machine_info  # noqa: E402
 from bench_page import bench_page_bytes, browser_check  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
+from bench_pgstore import ensure_pg_store, server_versions  # noqa: E402
 from bench_report import write_report  # noqa: E402
 from bench_scenarios import make_scenarios, search_of  # noqa: E402
 from bench_server import DashClient, Server  # noqa: E402
@@ -73,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=30, help="filters timed (default 30)")
     ap.add_argument("--db", type=Path, help="SQLite file to reuse or create "
                     "(default benchmarks/work/incidents-ROWS-seedSEED.sqlite)")
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--database-url", help="measure this PostgreSQL database instead "
+                    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/incidentmap_bench; "
+                    "created and loaded when it does not hold the rows; report "
+                    "benchmarks/RESULTS-postgres.md; no Datasette peer)")
+    ap.add_argument("--out", type=Path, help="the report (default benchmarks/RESULTS.md, "
+                    "benchmarks/RESULTS-postgres.md with --database-url)")
     ap.add_argument("--seed", type=int, default=42, help="data and filter seed (default 42)")
     ap.add_argument("--csv-repeat", type=int, default=3, help="CSV exports timed (default 3)")
     ap.add_argument("--no-http", action="store_true", help="skip the server measurements")
@@ -86,10 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--probe-snapshot", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.probe_snapshot:  # internal: run by bench_snapshot in a fresh interpreter
-        print(json.dumps(probe_snapshot(args.db.resolve())))
+        print(json.dumps(probe_snapshot(args.database_url or args.db.resolve())))
         return 0
     started = time.perf_counter()
-    db = (args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite").resolve()
+    postgres = bool(args.database_url)
+    # a SQLite file's path, or the PostgreSQL URL: bench_common.database_url() turns either
+    # into the URL the app and the probes open
+    db = args.database_url if postgres else \
+        (args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite").resolve()
+    if args.out is None:
+        args.out = REPO / "benchmarks" / ("RESULTS-postgres.md" if postgres else "RESULTS.md")
+    if postgres:
+        args.no_peer = True  # the Datasette peer reads SQLite files only
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
 
     # Import every app module now, so that one run measures one version of the code even
@@ -97,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     import app  # noqa: F401
     import dashboard.api  # noqa: F401
     import dashboard.pages.overview  # noqa: F401
-    from data.db import make_engine
+    from data.db import make_engine, redact
     from data.taxonomy import load_taxonomy
 
+    if postgres:  # no password in the report
+        command = command.replace(args.database_url, redact(args.database_url))
     results: dict = {
         "revision": git_revision(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
@@ -111,8 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
     }
     taxonomy = load_taxonomy()
-    results["store"] = ensure_store(db, args.rows, args.seed)
-    engine = make_engine(f"sqlite:///{db}")
+    if postgres:
+        results["store"] = ensure_pg_store(db, args.rows, args.seed)
+        results["machine"].update(server_versions(db))
+    else:
+        results["store"] = ensure_store(db, args.rows, args.seed)
+    results["backend"] = "postgresql" if postgres else "sqlite"
+    engine = make_engine(database_url(db))
     snapshot, results["snapshot"] = bench_snapshot(engine, taxonomy, db)
     scenarios = make_scenarios(args.repeat, args.seed, taxonomy)
     results["aggregates"] = bench_aggregates(snapshot, scenarios)
@@ -174,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     results["load_end"] = loadavg()
     results["wall_s"] = time.perf_counter() - started
     WORK.mkdir(parents=True, exist_ok=True)
-    raw = WORK / "last-run.json"
+    raw = WORK / ("last-run-postgres.json" if postgres else "last-run.json")
     results["raw_path"] = str(raw.relative_to(REPO))
     raw.write_text(json.dumps(results, indent=1, default=str))
     args.out.parent.mkdir(parents=True, exist_ok=True)
