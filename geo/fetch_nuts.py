@@ -15,13 +15,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from data.download import DownloadError, download
 from geo.nuts import LEVELS, NUTS_VERSION, SCALES, find_nuts_files
 
 __all__ = ["DEFAULT_SCALE", "FetchNutsError", "FetchedFile", "fetch_nuts", "nuts_file_names"]
@@ -70,25 +69,13 @@ def nuts_file_names(scale: str = DEFAULT_SCALE) -> list[str]:
 
 
 def _download(url: str, target: Path, timeout: float) -> int:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response, \
-                target.open("wb") as handle:
-            copied = 0
-            while chunk := response.read(1 << 20):
-                copied += len(chunk)
-                if copied > MAX_BYTES:
-                    raise FetchNutsError(f"{url} is larger than {MAX_BYTES:,} bytes")
-                handle.write(chunk)
-    except urllib.error.HTTPError as exc:
-        raise FetchNutsError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchNutsError(
-            f"cannot download {url}: {reason}. Is this machine offline? Copy the files "
-            "from a machine that is online into a folder and set INCIDENTMAP_NUTS_DIR to it"
-        ) from exc
-    return copied
+        return download(url, target, max_bytes=MAX_BYTES, timeout=timeout,
+                        user_agent=USER_AGENT)
+    except DownloadError as exc:
+        hint = (". Is this machine offline? Copy the files from a machine that is online into "
+                "a folder and set INCIDENTMAP_NUTS_DIR to it") if exc.offline else ""
+        raise FetchNutsError(f"{exc}{hint}") from exc
 
 
 def _check(path: Path, level: int, url: str) -> int:

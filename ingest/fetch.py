@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from data.download import DownloadError, download
 
 MAX_BYTES = 2 * 1024**3
 TIMEOUT = 60
@@ -32,24 +32,9 @@ def fetch(url: str, folder: Path, *, max_bytes: int = MAX_BYTES) -> Path:
     """
     name = Path(unquote(urlparse(url).path)).name or "download"
     target = folder / name
-    request = urllib.request.Request(url, headers={"User-Agent": "incidentmap-ingest"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response, \
-                target.open("wb") as handle:
-            length = response.headers.get("Content-Length")
-            if length and int(length) > max_bytes:
-                raise FetchError(f"{url} is {int(length):,} bytes, over the limit of "
-                                 f"{max_bytes:,}")
-            copied = 0
-            while chunk := response.read(1 << 20):
-                copied += len(chunk)
-                if copied > max_bytes:
-                    raise FetchError(f"{url} is larger than the limit of {max_bytes:,} bytes")
-                handle.write(chunk)
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"cannot download {url}: {reason}") from exc
+        download(url, target, max_bytes=max_bytes, timeout=TIMEOUT,
+                 user_agent="incidentmap-ingest")
+    except DownloadError as exc:
+        raise FetchError(str(exc)) from exc
     return target
-
