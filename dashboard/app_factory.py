@@ -7,11 +7,12 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, regions, sessions
+from dashboard import admin_views, failures, i18n, ids, regions, sessions
 from dashboard.account_views import blueprint as account_blueprint
 from dashboard.api import blueprint as api_blueprint
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
+from dashboard.moderation_views import blueprint as moderation_blueprint
 from dashboard.nav import language_switch, nav
 from dashboard.nav import register as register_nav
 from dashboard.odihr_views import blueprint as odihr_blueprint
@@ -124,5 +125,7 @@ def create_app(context: AppContext) -> dash.Dash:
     server.register_blueprint(api_blueprint)
     server.register_blueprint(account_blueprint)
     server.register_blueprint(odihr_blueprint)
+    server.register_blueprint(moderation_blueprint)
+    server.register_blueprint(admin_views.blueprint)
     _register_geometry(server)
     return app

@@ -243,3 +243,65 @@ def count_admins(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(users).where(
             users.c.role == "admin", users.c.active.is_(True))).scalar())
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A member organisation as the admin page lists it."""
+
+    id: int
+    slug: str
+    name: str
+    country: str
+    public_name: bool
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One line of the admin page's account list."""
+
+    user: User
+    organisation: str | None
+    has_password: bool
+    last_login_at: dt.datetime | None
+
+
+def list_organisations(engine: Engine) -> list[Organisation]:
+    """Every member organisation, by slug.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+
+    Returns
+    -------
+    list of Organisation
+    """
+    query = select(organisations.c.id, organisations.c.slug, organisations.c.name,
+                   organisations.c.country, organisations.c.public_name_opt_in
+                   ).order_by(organisations.c.slug)
+    with engine.connect() as conn:
+        return [Organisation(int(r.id), r.slug, r.name, r.country, bool(r.public_name_opt_in))
+                for r in conn.execute(query)]
+
+
+def list_accounts(engine: Engine) -> list[AccountRow]:
+    """Every account with its organisation's slug, password state and last login.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+
+    Returns
+    -------
+    list of AccountRow
+        By e-mail address.
+    """
+    query = (select(*USER_COLUMNS, organisations.c.slug.label("org_slug"),
+                    users.c.password_hash.isnot(None).label("has_password"),
+                    users.c.last_login_at)
+             .select_from(users.outerjoin(organisations))
+             .order_by(users.c.email))
+    with engine.connect() as conn:
+        return [AccountRow(user_from_row(r), r.org_slug, bool(r.has_password), r.last_login_at)
+                for r in conn.execute(query)]

@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.audit_schema import audit_log_table
 from data.report_vocab import REPORT_STATUSES
 from data.vocab import (
     CLASSIFICATIONS,
@@ -385,3 +386,5 @@ reports = Table(
     Index("ix_reports_org_status", "organisation_id", "status", "updated_at"),
     comment="forms filled on /report: drafts (typed values) and what they were submitted as",
 )
+
+audit_log = audit_log_table(metadata)

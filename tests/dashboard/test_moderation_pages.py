@@ -1,0 +1,155 @@
+"""/moderate and /my-records over HTTP: access, CSRF and origin, batches, organisations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.app_factory import create_app
+from dashboard.context import AppContext
+from data.schema import incidents
+from data.settings import Settings
+from data.taxonomy import load_taxonomy
+from data.workflow import transition
+from tests.data.workflow_store import link_duplicates, make_store, new_record
+
+ORIGIN = {"Origin": "http://localhost"}
+
+
+@pytest.fixture
+def site(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'mod.sqlite'}",
+                        instance_dir=tmp_path / "instance")
+    engine, users = make_store(settings.database_url)
+    app = create_app(AppContext(settings, engine, load_taxonomy()))
+    yield engine, users, app
+    engine.dispose()
+
+
+def _client(app, user=None):
+    """A test client logged in as ``user`` (the session a completed login leaves)."""
+    client = app.server.test_client()
+    if user is not None:
+        with client.session_transaction() as session:
+            session.update(user_id=user.id, version=user.session_version, csrf="t" * 32)
+    return client
+
+
+def _status(engine, rid) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(incidents.c.status).where(incidents.c.id == rid)).scalar()
+
+
+def _public_id(engine, rid) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(incidents.c.public_id)
+                            .where(incidents.c.id == rid)).scalar()
+
+
+def test_only_moderators_and_admins_open_the_queue(site):
+    engine, users, app = site
+    rid = new_record(engine, users["rep"])
+    anonymous = _client(app).get("/moderate?status=submitted")
+    assert anonymous.status_code == 303
+    assert anonymous.headers["Location"] == \
+        "/account/login?next=%2Fmoderate%3Fstatus%3Dsubmitted"
+    for who in ("rep", "res"):
+        assert _client(app, users[who]).get("/moderate").status_code == 403
+        assert _client(app, users[who]).get(f"/moderate/record/{rid}").status_code == 403
+    page = _client(app, users["mod"]).get("/moderate").get_data(as_text=True)
+    assert _public_id(engine, rid) in page and "An NGO in Leipzig" in page
+    assert _public_id(engine, rid) not in _client(app, users["admin"]).get(
+        "/moderate?country=FR").get_data(as_text=True)
+    french = _client(app, users["mod"]).get("/moderate?lang=fr").get_data(as_text=True)
+    assert "Vérifier" in french
+
+
+def test_bulk_actions_need_csrf_and_this_sites_origin(site):
+    engine, users, app = site
+    rid = new_record(engine, users["rep"])
+    client = _client(app, users["mod"])
+    form = {"ids": [str(rid)], "action": "verified", "csrf_token": "t" * 32}
+    assert client.post("/moderate/action", data={**form, "csrf_token": "wrong"},
+                       headers=ORIGIN).status_code == 403
+    assert client.post("/moderate/action", data=form,
+                       headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/moderate/action", data=form).status_code == 403  # no origin
+    assert _client(app, users["rep"]).post("/moderate/action", data=form,
+                                           headers=ORIGIN).status_code == 403
+    assert _status(engine, rid) == "submitted"
+    done = client.post("/moderate/action", data=form, headers=ORIGIN)
+    assert done.status_code == 303 and "done=1" in done.headers["Location"]
+    assert _status(engine, rid) == "verified"
+
+
+def test_a_bulk_publish_with_one_illegal_record_changes_nothing(site):
+    engine, users, app = site
+    good, stuck = new_record(engine, users["rep"]), new_record(engine, users["rep"])
+    transition(engine, [good], "verified", users["mod"], summary="An attack in Leipzig.")
+    answer = _client(app, users["mod"]).post(
+        "/moderate/action", headers=ORIGIN, data={"ids": [str(good), str(stuck)],
+                                                  "action": "published",
+                                                  "csrf_token": "t" * 32})
+    assert answer.status_code == 409
+    text = answer.get_data(as_text=True)
+    assert f"Record {_public_id(engine, stuck)}: a submitted record cannot become" in text
+    assert _public_id(engine, good) not in re.findall(r'role="alert">([^<]*)<', text)[0]
+    assert (_status(engine, good), _status(engine, stuck)) == ("verified", "submitted")
+
+
+def test_the_record_view_compares_likely_duplicates_and_marks_one(site):
+    engine, users, app = site
+    first, second = new_record(engine, users["rep"]), new_record(engine, users["other"],
+                                                                 country="FR", place="Lyon")
+    link_duplicates(engine, first, second)
+    client = _client(app, users["mod"])
+    page = client.get(f"/moderate/record/{first}").get_data(as_text=True)
+    assert "side-by-side" in page and _public_id(engine, second) in page
+    assert 'class="differs"><th>country</th>' in page
+    client.post(f"/moderate/record/{first}", headers=ORIGIN,
+                data={"public_summary": "An assault.", "action": "save",
+                      "csrf_token": "t" * 32})
+    done = client.post(f"/moderate/record/{first}/duplicate", headers=ORIGIN,
+                       data={"other": str(second), "csrf_token": "t" * 32})
+    assert done.status_code == 200 and _status(engine, first) == "duplicate"
+    history = done.get_data(as_text=True).split('id="record-history"')[1]
+    assert "public_summary" in history and "An assault." in history
+    assert f"duplicate of {_public_id(engine, second)}" in history
+
+
+def test_reporters_see_and_edit_only_their_organisations_records(site):
+    engine, users, app = site
+    mine, theirs = new_record(engine, users["rep"]), new_record(engine, users["other"])
+    client = _client(app, users["rep"])
+    listing = client.get("/my-records").get_data(as_text=True)
+    assert _public_id(engine, mine) in listing and _public_id(engine, theirs) not in listing
+    assert client.get(f"/my-records/{theirs}").status_code == 404
+    form = {"victim_count": "4", "narrative": "Changed text.", "csrf_token": "t" * 32}
+    assert client.post(f"/my-records/{theirs}", data=form, headers=ORIGIN).status_code == 404
+    assert client.post(f"/my-records/{mine}", data=form).status_code == 403  # no origin
+    saved = client.post(f"/my-records/{mine}", data=form, headers=ORIGIN)
+    assert saved.status_code == 200
+    history = saved.get_data(as_text=True).split('id="record-history"')[1]
+    assert "victim_count" in history and "Changed text." not in history
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(incidents.c.id, incidents.c.victim_count)).all())
+    assert (rows[mine], rows[theirs]) == (4, 1)
+
+
+def test_a_published_member_record_counts_in_the_public_stats(site):
+    engine, users, app = site
+    rid = new_record(engine, users["rep"])
+    client = _client(app)
+
+    def total():
+        return client.get("/api/v1/stats?group_by=country").get_json()["total"]
+
+    before = total()
+    transition(engine, [rid], "verified", users["mod"])
+    assert total() == before
+    transition(engine, [rid], "published", users["mod"], summary="An attack in Leipzig.")
+    assert total() == before + 1
+    row = client.get("/api/v1/stats?group_by=country").get_json()["data"]
+    assert {"key": "DE", "count": 1} in row

@@ -1,0 +1,81 @@
+"""Moderation in Chromium: a reporter submits, a moderator (TOTP) publishes, the map counts."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from data import db
+from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from tests.e2e.conftest import _guarded_page, _serve
+from tests.e2e.map_page import open_page, summary_count
+from tests.e2e.test_report_form import PASSWORD, _fill
+
+
+@pytest.fixture(scope="module")
+def moderation_site(tmp_path_factory):
+    """A server of its own with a reporter of an organisation and a moderator."""
+    instance = tmp_path_factory.mktemp("moderation-instance")
+    serving = _serve(tmp_path_factory, {"INCIDENTMAP_INSTANCE_DIR": str(instance)})
+    base = next(serving)
+    engine = db.make_engine(f"sqlite:///{instance / 'incidentmap.sqlite'}")
+    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
+    for email, role, org in (("rep@example.org", "reporter", "ngo-leipzig"),
+                             ("mod@example.org", "moderator", None)):
+        add_user(engine, email, role, org)
+        redeem_password_link(engine, issue_password_link(engine, email), PASSWORD)
+    yield base
+    engine.dispose()
+    serving.close()
+
+
+@pytest.fixture
+def moderation_page(browser, moderation_site, page_log):
+    yield from _guarded_page(browser, page_log)
+
+
+def _log_in(page, email: str) -> None:
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
+        moderation_site, moderation_page):
+    base, page = moderation_site, moderation_page
+    open_page(page, base)
+    before = summary_count(page)
+
+    page.goto(base + "/report")
+    _log_in(page, "rep@example.org")
+    page.wait_for_selector("#report-form")
+    _fill(page, "2024-03-05")
+    page.click("#report-submit")
+    expect(page.locator("#report-submitted")).to_contain_text("status submitted")
+    public_id = next(word for word in page.inner_text("#report-submitted").split()
+                     if len(word.strip(".,:;")) == 16).strip(".,:;")
+    page.context.clear_cookies()
+
+    page.goto(base + "/moderate")
+    assert "/account/login" in page.url
+    _log_in(page, "mod@example.org")
+    secret = page.inner_text(".totp-secret").strip()  # first login: enrol the app
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button[type=submit]")
+    expect(page.locator("#moderation-queue")).to_contain_text(public_id)
+
+    page.click(f"#moderation-queue a:text('{public_id}')")
+    page.fill("#public_summary", "A man was assaulted in Leipzig.")
+    page.click("#record-verified")
+    expect(page.locator("#moderation-message")).to_contain_text("1 record")
+    expect(page.locator("#record-history")).to_contain_text("public_summary")
+
+    page.goto(base + "/moderate")
+    page.check(f"#pick-{public_id}")
+    page.click("#bulk-publish")
+    expect(page.locator("#moderation-message")).to_contain_text("1 record(s) changed")
+    expect(page.locator("#moderation-queue")).not_to_contain_text(public_id)
+
+    open_page(page, base)
+    assert summary_count(page) == before + 1

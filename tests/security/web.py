@@ -1,0 +1,40 @@
+"""Helpers of the security tests: an app over a given store, sessions without a password."""
+
+from __future__ import annotations
+
+import re
+
+from dashboard.app_factory import create_app
+from dashboard.context import AppContext
+from data.accounts import add_user, get_user
+from data.settings import Settings
+from data.taxonomy import load_taxonomy
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_server(url: str, instance):
+    """The Flask server of the app over the store at ``url``."""
+    settings = Settings(database_url=url, instance_dir=instance)
+    from data import db
+
+    engine = db.make_engine(url)
+    return create_app(AppContext(settings, engine, load_taxonomy())).server
+
+
+def log_in_as(client, engine, email: str, role: str | None = None,
+              organisation: str | None = None) -> str:
+    """Start a session for ``email`` in ``client`` (creating the account when ``role``).
+
+    Returns the session's CSRF token. The password and second factor are tested elsewhere
+    (tests/dashboard/test_accounts_web.py); here only what a valid session may do matters.
+    """
+    if role is not None and get_user(engine, email=email) is None:
+        add_user(engine, email, role, organisation)
+    user = get_user(engine, email=email)
+    token = f"csrf-{user.id}-test-token"
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(user_id=user.id, version=user.session_version, csrf=token)
+        session.permanent = True
+    return token
