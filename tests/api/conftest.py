@@ -16,6 +16,7 @@ from data.demo import load_demo
 from data.settings import Settings
 from data.taxonomy import load_taxonomy
 from tests.e2e.conftest import REPO, _answers, _free_port, _server_env
+from tests.processes import stop
 
 DEMO_ROWS = "400"
 RELEASE = "2026-test"
@@ -71,9 +72,4 @@ def api_server(tmp_path_factory) -> str:
             time.sleep(0.25)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.processes import stop
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -119,12 +121,7 @@ def _serve(tmp_path_factory, extra_env: dict[str, str] | None = None):
             time.sleep(0.25)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="session")

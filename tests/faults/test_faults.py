@@ -28,6 +28,7 @@ from data.db import make_engine
 from data.schema import incidents, ingest_runs
 from tests.conftest import IN_CI
 from tests.faults.private_postgres import PrivatePostgres, free_port, postgres_bin
+from tests.processes import stop
 
 CLI = Path(sys.executable).parent / "incidentmap"
 ROWS = 20_000
@@ -133,12 +134,7 @@ def _serving(env: dict, folder: Path):
             time.sleep(0.3)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def _route_callback(base: str) -> tuple[int, str]:
