@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from data import accounts_cli
+from data import accounts_cli, protection_cli
 from data.db import StoreError
 from data.export import cli as export_cli
 from data.failures import classify, driver_errors
 from data.settings import SETTINGS_HELP, Settings, SettingsError
+from data.vault import VaultError
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
 from ingest.progress import Progress
@@ -168,6 +169,7 @@ def parser() -> argparse.ArgumentParser:
     settings.set_defaults(func=_cmd_settings)
     ingest_cli.register(sub)
     accounts_cli.register(sub)
+    protection_cli.register(sub)
     export_cli.register(sub, progress=Progress)
     return top
 
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return args.func(args, settings)
-    except (StoreError, SettingsError, *USER_ERRORS) as exc:
+    except (StoreError, SettingsError, VaultError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2
     except (DBAPIError, DisconnectionError, *driver_errors()) as exc:

@@ -86,13 +86,16 @@ it to the person only):</p><p><code id="one-time-link">{{ link }}</code></p></di
 {% for org in orgs %}<option value="{{ org.slug }}">{{ org.slug }}</option>{% endfor %}</select>
 <button type="submit">Add the account</button></p></form>
 <h2>Record-access log</h2>
-<p>Who read member records beyond the public projection (newest {{ limit }} entries).
+<p>Every read of restricted data: researchers' record-level answers, accounts and vault
+entries shown, attachments downloaded, subject-access exports (newest {{ limit }} entries).
 <a href="/admin/access-log.csv">Download the whole log as CSV</a>.</p>
-<table class="admin-table"><thead><tr><th>When (UTC)</th><th>Who</th><th>Role</th>
-<th>What</th><th>Query</th><th>Records</th><th>Release</th></tr></thead><tbody>
+<table class="admin-table" id="access-log"><thead><tr><th>When (UTC)</th><th>Who</th>
+<th>Role</th><th>What</th><th>Query</th><th>Records</th><th>Which</th><th>Fields</th>
+<th>Release</th></tr></thead><tbody>
 {% for entry in access %}<tr><td>{{ entry.at }}</td><td>{{ entry.email }}</td>
 <td>{{ entry.role }}</td><td>{{ entry.kind }}</td><td><code>{{ entry.query }}</code></td>
-<td>{{ entry.records }}</td><td>{{ entry.data_release }}</td></tr>{% endfor %}
+<td>{{ entry.records }}</td><td>{{ entry.record_ids or "" }}</td>
+<td>{{ entry.fields or "" }}</td><td>{{ entry.data_release }}</td></tr>{% endfor %}
 </tbody></table>"""
 
 

@@ -125,7 +125,8 @@ def incidents():
     chunk = positions[(page - 1) * per_page: page * per_page]
     seen_as = caller.projection()
     rows = public_rows_table(ctx.engine, snapshot, chunk, projection=seen_as).to_pandas()
-    caller.log_if_restricted("api-page", len(rows), snapshot.fingerprint)
+    caller.log_if_restricted("api-page", len(rows), snapshot.fingerprint,
+                             record_ids=rows.get("public_id", ()))
     body = _envelope(snapshot, flt, len(positions), has_demo)
     body.update({"page": page, "per_page": per_page, "pages": pages,
                  "next": _page_url(page + 1) if page < pages else None})

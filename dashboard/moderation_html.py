@@ -53,7 +53,11 @@ QUEUE = """<form method="get" action="/moderate" class="queue-filters">
 <button name="action" value="rejected" id="bulk-reject">{{ t.reject }}</button></p></form>"""
 
 FIELDS = """<table class="record-fields">{% for name in shown %}<tr><th>{{ name }}</th>
-<td>{{ record[name] if record[name] is not none else "—" }}</td></tr>{% endfor %}</table>"""
+<td>{{ record[name] if record[name] is not none else "—" }}</td></tr>{% endfor %}</table>
+{% if record.withheld %}<p class="withheld" id="personal-withheld">Personal data not shown:
+{{ record.withheld }}</p>{% elif record.policy == "member" %}<p><a id="personal-link"
+ href="/records/{{ record.id }}/personal{{ q }}">People, files and consents
+ (confidential)</a></p>{% endif %}"""
 
 HISTORY = """<h2>{{ t.history }}</h2><table class="history" id="record-history"><thead><tr>
 <th>{{ t.when }}</th><th>{{ t.who }}</th><th>{{ t.field }}</th><th>{{ t.old }}</th>

@@ -19,6 +19,7 @@ from dashboard import i18n
 from dashboard import moderation_html as html
 from dashboard import moderation_texts as mt
 from dashboard.callback_guard import same_site
+from dashboard.caller import log_restricted_read
 from dashboard.context import current
 from dashboard.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
 from data import moderation
@@ -42,7 +43,7 @@ def _lang() -> str:
     return i18n.normal(flask.request.values.get(i18n.PARAM))
 
 
-def _user(roles: tuple[str, ...]):
+def require_user(roles: tuple[str, ...]):
     """The user, after the access checks (redirect, 401 or 403 otherwise)."""
     user = current_user(current().engine)
     request = flask.request
@@ -102,7 +103,7 @@ def _queue(args, status: int = 200, errors=(), message: str = "") -> flask.Respo
 @blueprint.get("/moderate")
 def queue():
     """The queue of records to decide on, with filters and bulk actions."""
-    _user(MODERATORS)
+    require_user(MODERATORS)
     done = flask.request.args.get("done", "")
     message = mt.texts(_lang())["done"].format(count=done) if done.isdigit() else ""
     return _queue(flask.request.args, message=message)
@@ -111,7 +112,7 @@ def queue():
 @blueprint.post("/moderate/action")
 def bulk():
     """Verify, publish or reject the ticked records: all of them in one transaction, or none."""
-    user = _user(MODERATORS)
+    user = require_user(MODERATORS)
     form = flask.request.form
     back = dict(parse_qsl(form.get("back", "")))
     back.pop("done", None)
@@ -127,6 +128,16 @@ def bulk():
     return flask.redirect(f"/moderate?{query}", 303)
 
 
+def _logged(user, record: dict, duplicates: list[dict] = ()) -> list[dict]:
+    """Log the personal fields a page shows (the record and its compared duplicates)."""
+    shown = [record, *(d["record"] for d in duplicates)]
+    read = [r for r in shown if r["personal"]]
+    if read:
+        log_restricted_read(user, "record-view", [r["public_id"] for r in read],
+                            sorted({f for r in read for f in r["personal"]}))
+    return list(duplicates)
+
+
 def _record(user, incident_id: int, status: int = 200, errors=(), message: str = ""):
     engine = current().engine
     record = moderation.get_record(engine, user, incident_id)
@@ -134,20 +145,21 @@ def _record(user, incident_id: int, status: int = 200, errors=(), message: str =
         flask.abort(404)
     return _page("record_title", html.RECORD, status, errors, message, record=record,
                  steps=TRANSITIONS.get(record["status"], ()),
-                 duplicates=moderation.likely_duplicates(engine, incident_id),
+                 duplicates=_logged(user, record, moderation.likely_duplicates(
+                     engine, user, incident_id)),
                  history=history(engine, incident_id))
 
 
 @blueprint.get("/moderate/record/<int:incident_id>")
 def record(incident_id: int):
     """One record: its fields, its summary, its likely duplicates and its edit history."""
-    return _record(_user(MODERATORS), incident_id)
+    return _record(require_user(MODERATORS), incident_id)
 
 
 @blueprint.post("/moderate/record/<int:incident_id>")
 def decide(incident_id: int):
     """Save the record's public summary, or change its status (with the summary typed)."""
-    user = _user(MODERATORS)
+    user = require_user(MODERATORS)
     form = flask.request.form
     summary = form.get("public_summary", "").strip()
     action = form.get("action", "save")
@@ -170,7 +182,7 @@ def decide(incident_id: int):
 @blueprint.post("/moderate/record/<int:incident_id>/duplicate")
 def duplicate(incident_id: int):
     """Mark the record as a duplicate of the linked record it was compared with."""
-    user = _user(MODERATORS)
+    user = require_user(MODERATORS)
     other = flask.request.form.get("other", "")
     try:
         mark_duplicate(current().engine, incident_id, int(other) if other.isdigit() else 0,
@@ -183,7 +195,7 @@ def duplicate(incident_id: int):
 @blueprint.get("/my-records")
 def my_records():
     """Every record of the user's organisation, any status."""
-    user = _user(RECORDERS)
+    user = require_user(RECORDERS)
     return _page("mine", html.MY_RECORDS,
                  rows=moderation.organisation_records(current().engine, user))
 
@@ -193,22 +205,27 @@ def _mine(user, incident_id: int, status: int = 200, errors=(), message: str = "
     found = moderation.get_record(engine, user, incident_id)
     if found is None or found["organisation_id"] != user.organisation_id:
         flask.abort(404)  # another organisation's record: the same answer as a missing one
+    _logged(user, found)
     return _page("mine", html.MY_RECORD, status, errors, message, record=found,
-                 editable=found["status"] == "submitted", inputs=INPUTS,
+                 editable=found["status"] == "submitted",
+                 inputs=[i for i in INPUTS if not (found["withheld"]
+                                                  and i[0] in moderation.PERSONAL_SHOWN)],
                  history=history(engine, incident_id))
 
 
 @blueprint.get("/my-records/<int:incident_id>")
 def my_record(incident_id: int):
     """One of the organisation's records; a form while it is submitted."""
-    return _mine(_user(RECORDERS), incident_id)
+    return _mine(require_user(RECORDERS), incident_id)
 
 
 @blueprint.post("/my-records/<int:incident_id>")
 def edit_mine(incident_id: int):
     """Save the edited fields of a submitted record (each changed field is logged)."""
-    user = _user(RECORDERS)
-    _mine(user, incident_id)  # 404 for another organisation's record
+    user = require_user(RECORDERS)
+    found = moderation.get_record(current().engine, user, incident_id)
+    if found is None or found["organisation_id"] != user.organisation_id:
+        flask.abort(404)
     form = flask.request.form
     changes = {name: form[name] for name, _kind, _options in INPUTS if name in form}
     t = mt.texts(_lang())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import os
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +18,7 @@ from pathlib import Path
 import flask
 
 from data.accounts import User, get_user
+from data.keys import kept_secret
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 CSRF_FIELD = "csrf_token"
@@ -33,18 +33,7 @@ def secret_key(configured: str, instance_dir: Path) -> str:
     """
     if configured:
         return configured
-    path = Path(instance_dir) / "secret_key"
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(key)
-        return key
-    except FileExistsError:  # another worker wrote it first
-        return path.read_text(encoding="ascii").strip()
+    return kept_secret(Path(instance_dir) / "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 def configure(server: flask.Flask, key: str, secure: bool) -> None:

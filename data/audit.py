@@ -18,8 +18,10 @@ from sqlalchemy import Engine, insert, select
 from data.accounts import User
 from data.schema import audit_log, users
 
-#: Fields whose text must not leave the record (DESIGN §5: restricted, never public).
-RESTRICTED = frozenset({"narrative", "bias_indicator_notes"})
+#: Fields whose values must not leave the record: restricted text, and personal data that an
+#: erasure removes (a copy here would outlive it). Edits are logged as ``changed``.
+RESTRICTED = frozenset({"narrative", "bias_indicator_notes", "place_name"})
+SYSTEM_ROLE = "system"
 CHANGED = "changed"
 MODERATING_ROLES = ("moderator", "admin")
 
@@ -47,7 +49,7 @@ def as_text(value) -> str | None:
     return str(value)
 
 
-def append(conn, user: User, incident_id: int, public_id: str, action: str, field: str,
+def append(conn, user: User | None, incident_id: int, public_id: str, action: str, field: str,
            old=None, new=None, reason: str | None = None) -> None:
     """Add one entry in the caller's transaction (restricted fields: ``changed`` only).
 
@@ -55,12 +57,12 @@ def append(conn, user: User, incident_id: int, public_id: str, action: str, fiel
     ----------
     conn : sqlalchemy.Connection
         Inside the transaction that makes the change (so both happen or neither).
-    user : User
-        Who made the change.
+    user : User or None
+        Who made the change; None for the retention job (logged as role ``system``).
     incident_id, public_id
         The record changed.
     action : str
-        ``status``, ``field`` or ``review`` (:data:`data.audit_schema.AUDIT_ACTIONS`).
+        One of :data:`data.audit_schema.AUDIT_ACTIONS`.
     field : str
         The column changed (``status`` for a status change).
     old, new
@@ -71,7 +73,8 @@ def append(conn, user: User, incident_id: int, public_id: str, action: str, fiel
     if field in RESTRICTED:
         old, new = (None, CHANGED) if action == "field" else (None, None)
     conn.execute(insert(audit_log).values(
-        at=dt.datetime.now(dt.UTC), user_id=user.id, role=user.role,
+        at=dt.datetime.now(dt.UTC), user_id=user.id if user else None,
+        role=user.role if user else SYSTEM_ROLE,
         incident_id=int(incident_id), public_id=public_id, action=action, field=field,
         old_value=as_text(old), new_value=as_text(new), reason=reason or None))
 
@@ -89,12 +92,12 @@ def history(engine: Engine, incident_id: int) -> list[Entry]:
     list of Entry
     """
     query = (select(audit_log, users.c.email)
-             .select_from(audit_log.join(users, users.c.id == audit_log.c.user_id))
+             .select_from(audit_log.outerjoin(users, users.c.id == audit_log.c.user_id))
              .where(audit_log.c.incident_id == int(incident_id))
              .order_by(audit_log.c.id))
     with engine.connect() as conn:
-        return [Entry(r.at, r.email, r.role, r.action, r.field, r.old_value, r.new_value,
-                      r.reason) for r in conn.execute(query)]
+        return [Entry(r.at, r.email or SYSTEM_ROLE, r.role, r.action, r.field, r.old_value,
+                      r.new_value, r.reason) for r in conn.execute(query)]
 
 
 def summary_reviewed(conn, ids: list[int]) -> set[int]:

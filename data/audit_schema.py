@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 #: What an audit entry records.
-AUDIT_ACTIONS = ("status", "field", "review")
+AUDIT_ACTIONS = ("status", "field", "review", "consent", "erasure", "retention")
 
 
 def audit_log_table(metadata: MetaData) -> Table:
@@ -33,11 +33,13 @@ def audit_log_table(metadata: MetaData) -> Table:
         metadata,
         Column("id", Integer, primary_key=True),
         Column("at", DateTime(timezone=True), nullable=False),
-        Column("user_id", ForeignKey("users.id"), nullable=False),
+        Column("user_id", ForeignKey("users.id"),
+               comment="NULL for the retention job (role 'system')"),
         Column("role", String(16), nullable=False, comment="the user's role at the time"),
         Column("incident_id", Integer, nullable=False, comment="no foreign key: kept forever"),
         Column("public_id", String(16), nullable=False),
-        Column("action", String(16), nullable=False, comment="status | field | review"),
+        Column("action", String(16), nullable=False,
+               comment="status | field | review | consent | erasure | retention"),
         Column("field", String(64), nullable=False),
         Column("old_value", Text, comment="restricted text fields: never the text"),
         Column("new_value", Text, comment="restricted text fields: 'changed'"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 
 from data.accounts import User
+from data.consent import WITHHELD, Consents, personal_access
 from data.schema import duplicate_links, incidents, organisations, sources
 
 #: Statuses the queue shows by default (still to be decided).
@@ -23,6 +24,26 @@ SHOWN_FIELDS = ("public_id", "status", "policy", "source", "organisation", "date
                 "narrative", "victim_count", "harm_severity", "reported_to_police",
                 "justice_outcome", "national_offence_label")
 QUEUE_LIMIT = 500
+#: Shown fields that hold personal data: withheld where the consents do not allow the
+#: reader to see them (:func:`data.consent.personal_access`); reads are logged.
+PERSONAL_SHOWN = ("narrative", "place_name", "bias_indicator_notes")
+
+
+def guarded(user: User, record: dict) -> dict:
+    """A record as ``user`` may read it: personal fields withheld where consents say so.
+
+    Adds ``withheld`` (None, or why the personal fields are not shown) and ``personal``
+    (the personal fields shown with a value: what the caller logs as read).
+    """
+    reason = personal_access(user.role, user.organisation_id, record.get("organisation_id"),
+                             Consents.of(record))
+    out = dict(record)
+    if reason is not None:
+        for name in PERSONAL_SHOWN:
+            out[name] = None
+    out["withheld"] = WITHHELD[reason] if reason else None
+    out["personal"] = [n for n in PERSONAL_SHOWN if out.get(n) not in (None, "")]
+    return out
 
 
 @dataclass(frozen=True)
@@ -101,16 +122,17 @@ def get_record(engine: Engine, user: User, incident_id: int) -> dict | None:
         return None
     with engine.connect() as conn:
         row = conn.execute(query).first()
-    return dict(row._mapping) if row else None
+    return guarded(user, dict(row._mapping)) if row else None
 
 
-def likely_duplicates(engine: Engine, incident_id: int) -> list[dict]:
+def likely_duplicates(engine: Engine, user: User, incident_id: int) -> list[dict]:
     """Records the ingest linked to ``incident_id`` as likely duplicates, best score first.
 
     Returns
     -------
     list of dict
-        ``record`` (the other record, as :func:`get_record`), ``score``, ``reasons`` and
+        ``record`` (the other record, as :func:`get_record` gives it to ``user``), ``score``,
+        ``reasons`` and
         the link's ``status``.
     """
     links = (select(duplicate_links)
@@ -124,7 +146,7 @@ def likely_duplicates(engine: Engine, incident_id: int) -> list[dict]:
             other = link.other_id if link.incident_id == int(incident_id) else link.incident_id
             row = conn.execute(_select().where(incidents.c.id == other)).first()
             if row is not None:
-                out.append({"record": dict(row._mapping), "score": link.score,
+                out.append({"record": guarded(user, dict(row._mapping)), "score": link.score,
                             "reasons": link.reasons, "status": link.status})
     return out
 

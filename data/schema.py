@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from data.audit_schema import audit_log_table
 from data.report_vocab import REPORT_STATUSES
+from data.vault_schema import vault_tables
 from data.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
@@ -163,6 +164,8 @@ def _report_columns() -> list[Column]:
         Column("consent_publish_aggregate", Boolean),
         Column("consent_police_referral", Boolean),
         Column("consent_recorded_at", DateTime(timezone=True)),
+        Column("personal_data_erased_at", DateTime(timezone=True),
+               comment="when the record was anonymised (request, consent or retention)"),
     ]
 
 
@@ -362,6 +365,9 @@ record_access = Table(
     Column("query", Text, nullable=False, comment="the filter and paging, as a query string"),
     Column("records", Integer, nullable=False, comment="how many records were shown"),
     Column("data_release", String(16), nullable=False),
+    Column("record_ids", Text, comment="public ids of the records read, comma separated "
+           "(empty for large downloads: the query and release name them)"),
+    Column("fields", Text, comment="restricted fields shown, comma separated"),
     Index("ix_record_access_user_at", "user_id", "at"),
     comment="append-only: who read member records beyond the public projection, and when",
 )
@@ -388,3 +394,4 @@ reports = Table(
 )
 
 audit_log = audit_log_table(metadata)
+vault_people, vault_files = vault_tables(metadata)

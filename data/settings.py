@@ -18,6 +18,16 @@ PREFIX = "INCIDENTMAP_"
 DEFAULT_BIAS_SCOPE = ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma")
 #: Eurostat GISCO's distribution folder of the NUTS GeoJSON files (``incidentmap geo fetch-nuts``).
 GISCO_NUTS_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
+#: How long personal data is kept, in days, per kind (``None``: kept until erased by hand).
+#: ``incidentmap retention run`` erases what is older (``data.retention``).
+RETENTION_DEFAULTS: dict[str, int | None] = {
+    "people": 365,          # identity and contact details in the vault
+    "attachments": 365,     # files in the vault
+    "narrative": 730,       # the recorder's account and bias indicator notes
+    "exact_location": 365,  # point and place name of member records (regions stay)
+    "drafts": 90,           # unsubmitted report forms
+    "login_attempts": 90,   # addresses and hashed e-mails of login attempts
+}
 
 
 class SettingsError(ValueError):
@@ -52,6 +62,12 @@ class Settings:
     proxies : int
         Reverse proxies in front of the app whose ``X-Forwarded-For``/``-Proto`` headers are
         trusted (0: none; the client address is then the socket's).
+    vault_key : str
+        Comma list of Fernet keys for the identity vault: the first encrypts, every one
+        decrypts (key rotation). Empty: a key kept in ``instance_dir/vault_key``.
+    retention : dict
+        Days each kind of personal data is kept (:data:`RETENTION_DEFAULTS`); ``None``
+        keeps it until erased by hand.
     min_cell : int
         Small-cell threshold for member records (never below 3).
     default_bias_scope : tuple of str
@@ -69,6 +85,8 @@ class Settings:
     secret_key: str = ""
     secure_cookies: bool = False
     proxies: int = 0
+    vault_key: str = ""
+    retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION_DEFAULTS))
     min_cell: int = 5
     default_bias_scope: tuple[str, ...] = DEFAULT_BIAS_SCOPE
     demo_rows: int = 20_000
@@ -144,11 +162,44 @@ def _parse(name: str, raw: str) -> object:
             return Path(raw).expanduser()
         if name == "secure_cookies":
             return _flag(name, raw)
+        if name == "retention":
+            return parse_retention(raw)
         if name == "default_bias_scope":
             return tuple(code.strip() for code in raw.split(",") if code.strip())
+    except SettingsError:
+        raise
     except ValueError as exc:
         raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a number") from exc
     return raw
+
+
+def parse_retention(raw: str) -> dict[str, int | None]:
+    """Parse ``kind=days`` pairs (comma separated) over :data:`RETENTION_DEFAULTS`.
+
+    ``days`` is a whole number of at least 1, or ``never``. Kinds not named keep their
+    default.
+
+    Raises
+    ------
+    SettingsError
+        An unknown kind or a value that is not a number of days; the message lists the
+        allowed kinds.
+    """
+    out = dict(RETENTION_DEFAULTS)
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        kind, sep, value = part.partition("=")
+        kind, value = kind.strip(), value.strip().lower()
+        if not sep or kind not in RETENTION_DEFAULTS:
+            raise SettingsError(f"{PREFIX}RETENTION: {part!r} is not kind=days; kinds: "
+                                + ", ".join(RETENTION_DEFAULTS))
+        if value == "never":
+            out[kind] = None
+            continue
+        if not value.isdigit() or int(value) < 1:
+            raise SettingsError(f"{PREFIX}RETENTION: {kind}={value!r} must be a number of "
+                                "days (at least 1) or 'never'")
+        out[kind] = int(value)
+    return out
 
 
 #: One line of help per setting, in the order the README lists them.
@@ -170,6 +221,15 @@ SETTINGS_HELP: dict[str, str] = {
     "PROXIES": "Number of reverse proxies in front of the app whose X-Forwarded-For and "
     "X-Forwarded-Proto headers are trusted (default 0). Set it behind nginx, or every client "
     "looks like the proxy to the login rate limit.",
+    "VAULT_KEY": "Comma list of Fernet keys encrypting the identity vault (names, contact "
+    "details, files of victims, witnesses and reporters); the first encrypts, all decrypt. "
+    "Generate one with `incidentmap vault new-key`. Default: a key kept in "
+    "INSTANCE_DIR/vault_key. Back it up apart from the database: without it the vault is "
+    "unreadable (the incidents are not).",
+    "RETENTION": "How long personal data is kept, as kind=days pairs (or kind=never), e.g. "
+    "people=180,narrative=365. Kinds and defaults: "
+    + ", ".join(f"{k}={v or 'never'}" for k, v in RETENTION_DEFAULTS.items())
+    + ". `incidentmap retention run` erases what is due.",
     "MIN_CELL": "Small-cell threshold for member records in public outputs (default 5, "
     "minimum 3).",
     "DEFAULT_BIAS_SCOPE": "Comma list of bias motivation codes the dashboard opens on. "

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select, update
 
 from data import audit
 from data.accounts import User
+from data.consent import Consents, may_publish, personal_access
 from data.db import bump_version
 from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.schema import duplicate_links, incidents
@@ -53,6 +54,12 @@ BAD_FIELD = "{field} cannot be edited here."
 BAD_VALUE = "{field}: {value} is not a valid value."
 TOO_LONG = "{field} is longer than {limit} characters."
 REQUIRED = "{field} cannot be empty."
+NO_PUBLISH_CONSENT = ("Record {record}: the person did not agree to be counted in published "
+                      "statistics, so it cannot be published.")
+PERSONAL_WITHHELD = ("Record {record}: {field} is personal data you may not change here "
+                     "(count-only record, or not shared beyond its organisation).")
+#: Editable fields that hold personal data: the consents decide who may change them.
+PERSONAL_FIELDS = ("narrative", "place_name")
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,8 @@ EDITABLE: dict[str, Callable] = {
 }
 
 _COLUMNS = (incidents.c.id, incidents.c.public_id, incidents.c.status, incidents.c.policy,
-            incidents.c.organisation_id, incidents.c.public_summary)
+            incidents.c.organisation_id, incidents.c.public_summary,
+            *(incidents.c[c] for c in Consents().as_columns()))
 
 
 def _now() -> dt.datetime:
@@ -166,6 +174,8 @@ def _step(conn, ids: list[int], to_status: str, user: User, reason: str | None,
         elif to_status == PUBLISHED and row.policy == "member" and not (
                 row.public_summary and row.id in reviewed):
             problems.append(Problem(NEEDS_SUMMARY, {"record": row.public_id}))
+        elif to_status == PUBLISHED and not may_publish(row.policy, Consents.of(row)):
+            problems.append(Problem(NO_PUBLISH_CONSENT, {"record": row.public_id}))
     if problems:
         raise WorkflowError(problems)
     now = _now()
@@ -280,6 +290,12 @@ def edit_fields(engine: Engine, incident_id: int, changes: dict, user: User) -> 
         if user.role == "reporter" and row.status != "submitted":
             raise WorkflowError([Problem(NOT_EDITABLE, {"record": row.public_id,
                                                         "status": row.status})])
+        if personal_access(user.role, user.organisation_id, row.organisation_id,
+                           Consents.of(row)) is not None:
+            withheld = [Problem(PERSONAL_WITHHELD, {"record": row.public_id, "field": f})
+                        for f in values if f in PERSONAL_FIELDS]
+            if withheld:
+                raise WorkflowError(withheld)
         changed = {f: v for f, v in values.items() if getattr(row, f) != v}
         if user.role in MODERATORS and "public_summary" in values \
                 and "public_summary" not in changed and values["public_summary"]:

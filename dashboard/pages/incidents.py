@@ -187,7 +187,8 @@ def rows_block(request, search):
     page = row_page(context.engine, snapshot, flt, sort=sort, descending=descending,
                     offset=start, limit=limit, projection=seen_as)
     caller.log_if_restricted("table-page", len(page.rows), snapshot.fingerprint,
-                             query=f"{flt.to_query_string()}&offset={start}&limit={limit}")
+                             query=f"{flt.to_query_string()}&offset={start}&limit={limit}",
+                             record_ids=page.rows.get("public_id", ()))
     labels = {code: label for kind in ("bias", "indicator", "type")
               for code, label in context.labels(kind, lang).items()}
     records = grid_records(page.rows, context.country_names(lang), labels, lang)

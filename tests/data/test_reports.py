@@ -43,6 +43,7 @@ def valid_form(**changes) -> dict:
         "group_of_individuals", "reported_to_police": "no", "reasons_not_reported":
         ["distrust_police"], "source_type": "victim", "narrative": "Two men shouted and hit.",
         "narrative_lang": "de", "consent_record": True, "consent_share_network": True,
+        "consent_publish_aggregate": True,
     }
     form.update(changes)
     return form

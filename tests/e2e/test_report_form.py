@@ -63,6 +63,7 @@ def _fill(page, date: str) -> None:
     _choose(page, "report-source-type", "the victim")
     page.fill("#report-narrative", NARRATIVE)
     _tick(page, "report-consent-record", "yes")
+    _tick(page, "report-consent-publish-aggregate", "yes")
 
 
 def test_a_reporter_fixes_a_future_date_and_submits(report_site, report_page):
