@@ -7,7 +7,16 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import admin_views, failures, i18n, ids, regions, sessions
+from dashboard import (
+    admin_views,
+    failures,
+    i18n,
+    ids,
+    protection_page,
+    regions,
+    sessions,
+    vault_views,
+)
 from dashboard.account_views import blueprint as account_blueprint
 from dashboard.api import blueprint as api_blueprint
 from dashboard.context import AppContext, attach, current
@@ -127,5 +136,7 @@ def create_app(context: AppContext) -> dash.Dash:
     server.register_blueprint(odihr_blueprint)
     server.register_blueprint(moderation_blueprint)
     server.register_blueprint(admin_views.blueprint)
+    server.register_blueprint(vault_views.blueprint)
+    server.register_blueprint(protection_page.blueprint)
     _register_geometry(server)
     return app

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from data.analytics import Snapshot, SnapshotCache
 from data.settings import Settings, SettingsError
 from data.taxonomy import Taxonomy
+from data.vault import Vault
 
 EXTENSION_KEY = "incidentmap"
 
@@ -22,6 +23,7 @@ class AppContext:
     engine: Engine
     taxonomy: Taxonomy
     snapshots: SnapshotCache = field(init=False)
+    _vault: Vault | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         try:
@@ -29,6 +31,12 @@ class AppContext:
         except ValueError as exc:
             raise SettingsError(f"INCIDENTMAP_DEFAULT_BIAS_SCOPE: {exc}") from exc
         self.snapshots = SnapshotCache(self.engine, self.taxonomy)
+
+    def vault(self) -> Vault:
+        """The identity vault with the configured keys (opened on first use)."""
+        if self._vault is None:
+            self._vault = Vault.from_settings(self.settings)
+        return self._vault
 
     def snapshot(self) -> Snapshot:
         """The public snapshot for the current data version, one per request.

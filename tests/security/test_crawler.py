@@ -10,35 +10,44 @@ import json
 import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from data.access_log import log_access
 from data.accounts import add_organisation, get_user
 from data.analytics import GROUPS
 from data.reports import new_key, save_draft
 from data.schema import incidents, sources
+from data.vault import add_file, add_person
 from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of
+from tests.protection.protection_store import CANARIES as VAULT_CANARIES
+from tests.protection.protection_store import FILE_CANARY
 from tests.security.web import log_in_as, make_server
 
 #: Restricted values beyond the download tests' (organisation, reports, access log, users).
 MORE = ("CANARY-ORG-NAME", "secret-org-members", "CANARY-REPORT-FORM", "CANARY-ACCESS",
         "draftrec1")
-ALL_CANARIES = CANARIES + MORE
+ALL_CANARIES = CANARIES + MORE + tuple(VAULT_CANARIES.values()) + (FILE_CANARY.decode(),
+                                                                    "canary-file-name")
 FORMATS = ("csv", "xlsx", "geojson", "gpkg", "parquet", "datapackage")
 #: Routes crawled anonymously here (bodies and headers checked).
 CRAWLED = {"/", "/<path:path>", "/incidents/<public_id>", "/_dash-layout",
            "/_dash-dependencies", "/_dash-update-component", "/api/v1/incidents",
            "/api/v1/releases", "/api/v1/releases/<name>", "/api/v1/stats",
            "/api/v1/<path:unknown>", "/api/v1/openapi.json", "/api/v1/taxonomy",
-           "/account/login", "/account/password", "/account", "/account/two-factor"}
+           "/account/login", "/account/password", "/account", "/account/two-factor",
+           "/data-protection"}
 #: Routes that need a login: anonymous callers get 401/403 or a redirect to the login.
 NEEDS_LOGIN = {"/account/odihr.csv", "/admin", "/admin/access-log.csv", "/moderate",
                "/moderate/record/<int:incident_id>", "/my-records",
-               "/my-records/<int:incident_id>"}
+               "/my-records/<int:incident_id>", "/records/<int:incident_id>/personal",
+               "/records/<int:incident_id>/files/<int:file_id>", "/moderate/subject-access"}
 #: Write-only routes (POST): tests/security/test_writes.py.
 WRITES = {"/account/logout", "/account/change-password", "/admin/organisations",
           "/admin/users", "/admin/users/link", "/admin/users/active", "/moderate/action",
-          "/moderate/record/<int:incident_id>/duplicate"}
+          "/moderate/record/<int:incident_id>/duplicate", "/records/<int:incident_id>/consent",
+          "/records/<int:incident_id>/people", "/records/<int:incident_id>/files",
+          "/records/<int:incident_id>/people/<int:person_id>/erase",
+          "/records/<int:incident_id>/anonymise"}
 #: Files that hold no records (code, styles, reference geometry).
 STATIC = {"/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",
           "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
@@ -65,6 +74,14 @@ def site(tmp_path_factory):
               "secret-org-members")
     reporter = get_user(engine, email="secret-org-members-rep@example.org")
     save_draft(engine, reporter, new_key(), {"narrative": "CANARY-REPORT-FORM"})
+    vault = server.extensions["incidentmap"].vault()
+    for public_id in ("orgrec1", "memberrec1"):
+        with engine.connect() as conn:
+            rid = conn.execute(select(incidents.c.id).where(
+                incidents.c.public_id == public_id)).scalar()
+        person = add_person(engine, vault, reporter, rid, "victim", VAULT_CANARIES)
+        add_file(engine, vault, reporter, rid, "canary-file-name.txt", "text/plain",
+                 FILE_CANARY, person)
     log_access(engine, user_id=reporter.id, role="researcher", kind="csv",
                query="CANARY-ACCESS-QUERY", records=1, data_release="x")
     return engine, server
@@ -190,3 +207,45 @@ def test_login_only_routes_refuse_anonymous_callers(site):
         response = client.get(url)
         assert response.status_code in (303, 401, 403), url
         _clean(response, url)
+
+
+def _no_vault_value(response, where: str, typed: str = "") -> None:
+    """Staff may see a record's day or place; never a vault value they have no right to.
+
+    ``typed`` is a value the caller typed into the page's form: it comes back in the form.
+    """
+    text = response.get_data().decode("utf-8", "replace") + repr(list(response.headers))
+    for canary in (*VAULT_CANARIES.values(), FILE_CANARY.decode(), "canary-file-name"):
+        if canary == typed:
+            continue
+        assert canary not in text, f"{canary!r} leaked by {where}"
+
+
+def test_staff_pages_show_the_vault_only_where_role_and_consent_allow(site):
+    engine, server = site
+    with engine.begin() as conn:
+        # both records of the organisation hold the vault canaries; neither is shared
+        conn.execute(update(incidents).where(incidents.c.public_id.in_(
+            ["orgrec1", "memberrec1"])).values(consent_share_network=False,
+                                                consent_record=True))
+        rid = conn.execute(select(incidents.c.id).where(
+            incidents.c.public_id == "orgrec1")).scalar()
+    add_organisation(engine, "another-org", "Another", "FR")
+    pages = (f"/records/{rid}/personal", f"/records/{rid}/files/1", f"/moderate/record/{rid}",
+             f"/my-records/{rid}", "/moderate/subject-access", "/moderate")
+    for email, role, org in (("crawl-mod@example.org", "moderator", None),
+                             ("crawl-admin@example.org", "admin", None),
+                             ("crawl-res@example.org", "researcher", None),
+                             ("crawl-other@example.org", "reporter", "another-org")):
+        client = server.test_client()
+        token = log_in_as(client, engine, email, role, org)
+        for path in pages:
+            _no_vault_value(client.get(path), f"{path} as {role}")
+        found = client.post("/moderate/subject-access", headers={"Origin": "http://localhost"},
+                            data={"csrf_token": token, "email": VAULT_CANARIES["email"],
+                                  "action": "export"})
+        _no_vault_value(found, f"subject access as {role}", typed=VAULT_CANARIES["email"])
+    owner = server.test_client()
+    log_in_as(owner, engine, "secret-org-members-rep@example.org")
+    assert VAULT_CANARIES["email"] in owner.get(f"/records/{rid}/personal").get_data(
+        as_text=True)  # the organisation itself does read it

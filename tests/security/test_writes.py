@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.pages import report
@@ -22,7 +24,7 @@ def site(tmp_path):
 
 
 def _post_rules(server) -> list[str]:
-    return sorted({rule.rule.replace("<int:incident_id>", "1") for rule in
+    return sorted({re.sub(r"<int:[a-z_]+>", "1", rule.rule) for rule in
                    server.url_map.iter_rules() if "POST" in rule.methods
                    and rule.rule != "/_dash-update-component"})
 
