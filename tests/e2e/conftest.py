@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 DEMO_ROWS = "3000"
 START_TIMEOUT = 90.0
 READY_PATH = "/api/v1/stats?group_by=country"
+#: Base URL of each server started by :func:`_serve` -> its (stdout, stderr) log files.
+SERVER_LOGS: dict[str, tuple[Path, Path]] = {}
 LOCAL_HOSTS = {"127.0.0.1"}
 # Software WebGL reports performance hints ("GL Driver Message ... GPU stall") on the console.
 IGNORED_CONSOLE = ("GL Driver",)
@@ -98,6 +100,7 @@ def _serve(tmp_path_factory, extra_env: dict[str, str] | None = None):
     base = f"http://127.0.0.1:{port}"
     # Log to files, not pipes: nobody drains a pipe, and werkzeug logs every request.
     out_path, err_path = root / "stdout.log", root / "stderr.log"
+    SERVER_LOGS[base] = (out_path, err_path)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen(
             [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)],
