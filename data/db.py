@@ -68,6 +68,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _without_row_values(context) -> None:
+    """Keep only the first line of a database error's message.
+
+    PostgreSQL adds lines that quote row values (``DETAIL: Failing row contains (...)``);
+    dropped, no error message or log line can carry an account, a place or a name. The first
+    line (what went wrong, in which column) stays; the parameters are hidden by the engine.
+    """
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        args = getattr(error, "args", ())
+        if args and isinstance(args[0], str) and "\n" in args[0]:
+            error.args = (args[0].split("\n", 1)[0], *args[1:])
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` and check that it can connect.
 
@@ -95,11 +108,14 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        # hide_parameters: a failed statement's values (an account, a place) never reach an
+        # error message or a log line
+        engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot use database {redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "handle_error", _without_row_values)
     try:
         with engine.connect():
             pass

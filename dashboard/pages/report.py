@@ -22,6 +22,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import callback_guard, i18n, report_map
 from dashboard import report_form as rf
+from dashboard.caller import log_restricted_read
 from dashboard.context import current
 from dashboard.i18n import translate
 from dashboard.report_texts import UI
@@ -192,6 +193,9 @@ def resume(clicks, token, lang):
         draft = load_draft(context.engine, user, int(ctx.triggered_id["draft"]))
     except ReportError as exc:
         return (no_update, no_update, str(exc), *([no_update] * len(rf.INPUTS)))
+    shown = [f for f in ("narrative", "bias_indicator_notes", "place") if draft.form.get(f)]
+    if shown:  # a draft's account is restricted data: its reading is logged
+        log_restricted_read(user, "draft", [f"draft:{draft.id}"], shown)
     return (draft.key, draft.form.get("_point"), translate(UI["resumed"], lang),
             *rf.restore(draft.form))
 

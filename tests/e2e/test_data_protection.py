@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from data import db
+from data.access_log import recent_access
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
 from data.schema import incidents, vault_people
 from tests.e2e.conftest import SERVER_LOGS, _guarded_page, _serve
@@ -74,6 +75,12 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
     _fill(page, "2024-03-05")
     page.fill("#report-narrative", NARRATIVE_CANARY)
     _tick(page, "report-consent-share-network", "yes")  # moderators may read the vault
+    page.click("#report-save")  # a draft, resumed: reading its account is logged
+    expect(page.locator("#report-drafts .report-resume")).to_have_count(1)
+    page.goto(base + "/report")
+    page.click("#report-drafts .report-resume")
+    expect(page.locator("#report-narrative")).to_have_value(NARRATIVE_CANARY)
+    assert "draft" in set(recent_access(engine)["kind"])
     page.click("#report-submit")
     expect(page.locator("#report-submitted")).to_contain_text("status submitted")
     with engine.connect() as conn:

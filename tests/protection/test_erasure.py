@@ -208,3 +208,18 @@ def test_a_place_is_coarsened_to_the_finest_region_known():
 
 def test_every_retention_setting_has_a_rule():
     assert set(RULES) == set(RETENTION_DEFAULTS)
+
+
+def test_retention_leaves_no_copy_in_the_sqlite_files(tmp_path):
+    engine, users = make_store(f"sqlite:///{tmp_path / 'keep.sqlite'}")
+    rid = _with_personal_data(engine, users, new_vault())
+    with engine.begin() as conn:
+        conn.execute(update(incidents).where(incidents.c.id == rid).values(
+            created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+    run(engine, dict(RETENTION_DEFAULTS))
+    engine.dispose()
+    for name in ("keep.sqlite", "keep.sqlite-wal"):
+        path = tmp_path / name
+        if path.exists():
+            raw = path.read_bytes()
+            assert NARRATIVE_CANARY.encode() not in raw and PLACE_CANARY.encode() not in raw

@@ -177,3 +177,13 @@ def test_deleting_an_incident_deletes_its_vault(store):
             conn.execute(text("PRAGMA foreign_keys"))  # on for every connection
         conn.execute(incidents.delete().where(incidents.c.id == rid))
         assert conn.execute(select(vault_people.c.id)).all() == []
+
+
+def test_a_failed_statement_never_quotes_its_values(store):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    engine, users = store
+    with pytest.raises(IntegrityError) as caught, engine.begin() as conn:
+        conn.execute(insert(incidents).values(narrative="canary-in-a-failed-insert"))
+    assert "canary-in-a-failed-insert" not in str(caught.value)
