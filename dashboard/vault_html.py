@@ -36,6 +36,10 @@ anonymised on {{ record.personal_data_erased_at }}.</p>{% endif %}
  {{ label }}</label><br><small>{{ help }}</small>
 {% if record[name] is none %}<br><small>(not recorded with the form: treated as given)
 </small>{% endif %}</p>{% endfor %}
+{% if record.consent_record is not false %}<p><label><input type="checkbox"
+ name="confirm_erase" value="yes" id="confirm-erase"> If consent to record is withdrawn:
+ I understand that the account, the place and the people of this record are erased at
+ once.</label></p>{% endif %}
 <p><button type="submit" id="consent-save">Save the consents</button></p></form>
 <h2>People involved</h2>
 {% if withheld %}<p class="withheld" id="vault-withheld">{{ withheld }}</p>{% else %}

@@ -96,9 +96,14 @@ def personal(incident_id: int):
 def consent(incident_id: int):
     """Save the record's consents and apply what follows from them."""
     user = require_user(RECORDERS)
-    _record_for(user, incident_id)
+    record = _record_for(user, incident_id)
     form = flask.request.form
     wanted = Consents(*(form.get(name) == "yes" for name in CONSENTS))
+    if wanted.record is False and record["consent_record"] is not False \
+            and form.get("confirm_erase") != "yes":
+        return _personal(user, incident_id, 400, [
+            "Withdrawing consent to record erases the record's personal data at once: tick "
+            "the confirmation box to do it."])
     try:
         changed = change_consents(current().engine, user, incident_id, wanted)
     except vaults.VaultError as exc:

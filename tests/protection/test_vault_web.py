@@ -157,6 +157,22 @@ def test_moderators_erase_and_anonymise_and_answer_subject_access(site):
     assert "anonymised" in done.get_data(as_text=True)
     with engine.connect() as conn:
         assert conn.execute(select(incidents.c.narrative)).scalar() is None
+
+
+def test_withdrawing_consent_to_record_needs_a_confirmation(site):
+    engine, users, app, _settings = site
+    rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY)
+    rep = _client(app, users["rep"])
+    unconfirmed = rep.post(f"/records/{rid}/consent", headers=ORIGIN,
+                           data={**CSRF, "consent_share_network": "yes"})
+    assert unconfirmed.status_code == 400 and "confirmation" in unconfirmed.get_data(
+        as_text=True)
+    with engine.connect() as conn:
+        assert conn.execute(select(incidents.c.narrative)).scalar() == NARRATIVE_CANARY
+    rep.post(f"/records/{rid}/consent", headers=ORIGIN,
+             data={**CSRF, "consent_share_network": "yes", "confirm_erase": "yes"})
+    with engine.connect() as conn:
+        assert conn.execute(select(incidents.c.narrative)).scalar() is None
         assert conn.execute(select(vault_people.c.id)).all() == []
 
 
