@@ -10,7 +10,7 @@ from data import db
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
 from tests.e2e.conftest import _guarded_page, _serve
 from tests.e2e.map_page import open_page, summary_count
-from tests.e2e.test_report_form import PASSWORD, _fill
+from tests.e2e.test_report_form import NARRATIVE, PASSWORD, _fill, _tick
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,7 @@ def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
     _log_in(page, "rep@example.org")
     page.wait_for_selector("#report-form")
     _fill(page, "2024-03-05")
+    _tick(page, "report-consent-share-network", "yes")  # moderators may read the account
     page.click("#report-submit")
     expect(page.locator("#report-submitted")).to_contain_text("status submitted")
     public_id = next(word for word in page.inner_text("#report-submitted").split()
@@ -66,6 +67,7 @@ def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
     expect(page.locator("#moderation-queue")).to_contain_text(public_id)
 
     page.click(f"#moderation-queue a:text('{public_id}')")
+    record_url = page.url
     page.fill("#public_summary", "A man was assaulted in Leipzig.")
     page.click("#record-verified")
     expect(page.locator("#moderation-message")).to_contain_text("1 record")
@@ -79,3 +81,15 @@ def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
 
     open_page(page, base)
     assert summary_count(page) == before + 1
+
+    # the moderator still reads the account; after logging out, nobody does
+    page.goto(record_url)
+    expect(page.locator(".record-fields")).to_contain_text(NARRATIVE)
+    page.goto(base + "/account")
+    page.click("text=Log out")
+    page.goto(record_url)
+    assert "/account/login" in page.url
+    assert NARRATIVE not in page.content()
+    page.goto(f"{base}/incidents/{public_id}")
+    expect(page.locator("body")).to_contain_text("A man was assaulted in Leipzig.")
+    assert NARRATIVE not in page.content()
