@@ -206,3 +206,29 @@ def test_the_data_protection_page_states_the_live_settings(tmp_path):
     assert "Record of processing activities" in page and "Residence" not in page.split(
         "Never collected")[0][-10:]
     engine.dispose()
+
+
+def test_after_anonymising_no_cache_or_later_export_holds_the_erased_values(site, tmp_path):
+    from tests.data.export_store import read_download, text_of
+
+    engine, users, app, _settings = site
+    rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY,
+                     place="Leipzig")
+    transition(engine, [rid], "verified", users["mod"])
+    transition(engine, [rid], "published", users["mod"], summary="An assault in Saxony.")
+    researcher = _client(app, users["res"])
+    assert researcher.get("/api/v1/incidents?format=csv").status_code == 200  # warm caches
+    mod = _client(app, users["mod"])
+    mod.post(f"/records/{rid}/anonymise", headers=ORIGIN,
+             data={**CSRF, "confirm": "yes", "reason": "request"})
+    snapshot = app.server.extensions["incidentmap"].snapshot()
+    cached = repr(vars(snapshot))
+    for client in (researcher, _client(app)):
+        for fmt in ("csv", "geojson", "xlsx", "gpkg", "parquet", "datapackage"):
+            answer = client.get(f"/api/v1/incidents?format={fmt}")
+            assert answer.status_code == 200, fmt
+            _cols, rows, meta = read_download(fmt, answer.data, tmp_path)
+            text = text_of(rows, meta)
+            assert "An assault in Saxony." in text or fmt == "gpkg"
+            for value in (NARRATIVE_CANARY, "2026-03-05"):
+                assert value not in text and value not in cached, (fmt, value)
