@@ -96,3 +96,13 @@ def engine(database_url):
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def workflow_store(database_url):
+    """On each backend: a store with two organisations and their staff (engine, users)."""
+    from tests.data.workflow_store import make_store
+
+    engine, users = make_store(database_url)
+    yield engine, users
+    engine.dispose()

@@ -14,6 +14,7 @@ from data.settings import Settings
 from data.taxonomy import load_taxonomy
 from data.workflow import transition
 from tests.data.workflow_store import link_duplicates, make_store, new_record
+from tests.security.web import client_as
 
 ORIGIN = {"Origin": "http://localhost"}
 
@@ -28,13 +29,6 @@ def site(tmp_path):
     engine.dispose()
 
 
-def _client(app, user=None):
-    """A test client logged in as ``user`` (the session a completed login leaves)."""
-    client = app.server.test_client()
-    if user is not None:
-        with client.session_transaction() as session:
-            session.update(user_id=user.id, version=user.session_version, csrf="t" * 32)
-    return client
 
 
 def _status(engine, rid) -> str:
@@ -51,32 +45,32 @@ def _public_id(engine, rid) -> str:
 def test_only_moderators_and_admins_open_the_queue(site):
     engine, users, app = site
     rid = new_record(engine, users["rep"])
-    anonymous = _client(app).get("/moderate?status=submitted")
+    anonymous = client_as(app).get("/moderate?status=submitted")
     assert anonymous.status_code == 303
     assert anonymous.headers["Location"] == \
         "/account/login?next=%2Fmoderate%3Fstatus%3Dsubmitted"
     for who in ("rep", "res"):
-        assert _client(app, users[who]).get("/moderate").status_code == 403
-        assert _client(app, users[who]).get(f"/moderate/record/{rid}").status_code == 403
-    page = _client(app, users["mod"]).get("/moderate").get_data(as_text=True)
+        assert client_as(app, users[who]).get("/moderate").status_code == 403
+        assert client_as(app, users[who]).get(f"/moderate/record/{rid}").status_code == 403
+    page = client_as(app, users["mod"]).get("/moderate").get_data(as_text=True)
     assert _public_id(engine, rid) in page and "An NGO in Leipzig" in page
-    assert _public_id(engine, rid) not in _client(app, users["admin"]).get(
+    assert _public_id(engine, rid) not in client_as(app, users["admin"]).get(
         "/moderate?country=FR").get_data(as_text=True)
-    french = _client(app, users["mod"]).get("/moderate?lang=fr").get_data(as_text=True)
+    french = client_as(app, users["mod"]).get("/moderate?lang=fr").get_data(as_text=True)
     assert "Vérifier" in french
 
 
 def test_bulk_actions_need_csrf_and_this_sites_origin(site):
     engine, users, app = site
     rid = new_record(engine, users["rep"])
-    client = _client(app, users["mod"])
+    client = client_as(app, users["mod"])
     form = {"ids": [str(rid)], "action": "verified", "csrf_token": "t" * 32}
     assert client.post("/moderate/action", data={**form, "csrf_token": "wrong"},
                        headers=ORIGIN).status_code == 403
     assert client.post("/moderate/action", data=form,
                        headers={"Origin": "https://evil.example"}).status_code == 403
     assert client.post("/moderate/action", data=form).status_code == 403  # no origin
-    assert _client(app, users["rep"]).post("/moderate/action", data=form,
+    assert client_as(app, users["rep"]).post("/moderate/action", data=form,
                                            headers=ORIGIN).status_code == 403
     assert _status(engine, rid) == "submitted"
     done = client.post("/moderate/action", data=form, headers=ORIGIN)
@@ -88,7 +82,7 @@ def test_a_bulk_publish_with_one_illegal_record_changes_nothing(site):
     engine, users, app = site
     good, stuck = new_record(engine, users["rep"]), new_record(engine, users["rep"])
     transition(engine, [good], "verified", users["mod"], summary="An attack in Leipzig.")
-    answer = _client(app, users["mod"]).post(
+    answer = client_as(app, users["mod"]).post(
         "/moderate/action", headers=ORIGIN, data={"ids": [str(good), str(stuck)],
                                                   "action": "published",
                                                   "csrf_token": "t" * 32})
@@ -104,7 +98,7 @@ def test_the_record_view_compares_likely_duplicates_and_marks_one(site):
     first, second = new_record(engine, users["rep"]), new_record(engine, users["other"],
                                                                  country="FR", place="Lyon")
     link_duplicates(engine, first, second)
-    client = _client(app, users["mod"])
+    client = client_as(app, users["mod"])
     page = client.get(f"/moderate/record/{first}").get_data(as_text=True)
     assert "side-by-side" in page and _public_id(engine, second) in page
     assert 'class="differs"><th>country</th>' in page
@@ -122,7 +116,7 @@ def test_the_record_view_compares_likely_duplicates_and_marks_one(site):
 def test_reporters_see_and_edit_only_their_organisations_records(site):
     engine, users, app = site
     mine, theirs = new_record(engine, users["rep"]), new_record(engine, users["other"])
-    client = _client(app, users["rep"])
+    client = client_as(app, users["rep"])
     listing = client.get("/my-records").get_data(as_text=True)
     assert _public_id(engine, mine) in listing and _public_id(engine, theirs) not in listing
     assert client.get(f"/my-records/{theirs}").status_code == 404
@@ -141,7 +135,7 @@ def test_reporters_see_and_edit_only_their_organisations_records(site):
 def test_a_published_member_record_counts_in_the_public_stats(site):
     engine, users, app = site
     rid = new_record(engine, users["rep"])
-    client = _client(app)
+    client = client_as(app)
 
     def total():
         return client.get("/api/v1/stats?group_by=country").get_json()["total"]

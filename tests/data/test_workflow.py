@@ -10,18 +10,14 @@ from data import db
 from data.audit import history
 from data.schema import audit_log, duplicate_links, incidents
 from data.workflow import TRANSITIONS, WorkflowError, edit_fields, mark_duplicate, transition
-from tests.conftest import BACKENDS, fresh_database
-from tests.data.workflow_store import link_duplicates, make_store, new_record
+from tests.data.workflow_store import link_duplicates, new_record
 
 SECRET = "He called him a [slur] at the bus stop."
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine, users = make_store(url)
-        yield engine, users
-        engine.dispose()
+@pytest.fixture
+def store(workflow_store):
+    return workflow_store
 
 
 def _status(engine, *ids) -> list[str]:

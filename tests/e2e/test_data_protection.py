@@ -19,12 +19,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data import db
 from data.access_log import recent_access
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
 from data.schema import incidents, vault_people
-from tests.e2e.conftest import SERVER_LOGS, _guarded_page, _serve
-from tests.e2e.test_report_form import PASSWORD, _fill, _tick
+from tests.e2e.conftest import SERVER_LOGS, _guarded_page
+from tests.e2e.staff_site import log_in, staff_site
+from tests.e2e.test_report_form import _fill, _tick
 from tests.protection.protection_store import CANARIES, FILE_CANARY
 
 NARRATIVE_CANARY = "canary-narrative-e2e: he was pushed off his bicycle."
@@ -32,29 +31,12 @@ NARRATIVE_CANARY = "canary-narrative-e2e: he was pushed off his bicycle."
 
 @pytest.fixture(scope="module")
 def protection_site(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("protection-instance")
-    serving = _serve(tmp_path_factory, {"INCIDENTMAP_INSTANCE_DIR": str(instance)})
-    base = next(serving)
-    engine = db.make_engine(f"sqlite:///{instance / 'incidentmap.sqlite'}")
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    for email, role, org in (("rep@example.org", "reporter", "ngo-leipzig"),
-                             ("mod@example.org", "moderator", None)):
-        add_user(engine, email, role, org)
-        redeem_password_link(engine, issue_password_link(engine, email), PASSWORD)
-    yield base, engine
-    engine.dispose()
-    serving.close()
+    yield from staff_site(tmp_path_factory)
 
 
 @pytest.fixture
 def protection_page(browser, protection_site, page_log):
     yield from _guarded_page(browser, page_log)
-
-
-def _log_in(page, email: str) -> None:
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _get(url: str) -> bytes:
@@ -70,7 +52,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
                                                     page_log):
     (base, engine), page = protection_site, protection_page
     page.goto(base + "/report")
-    _log_in(page, "rep@example.org")
+    log_in(page, "rep@example.org")
     page.wait_for_selector("#report-form")
     _fill(page, "2024-03-05")
     page.fill("#report-narrative", NARRATIVE_CANARY)
@@ -109,7 +91,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
     page.context.clear_cookies()
 
     page.goto(base + "/moderate/subject-access")
-    _log_in(page, "mod@example.org")
+    log_in(page, "mod@example.org")
     secret = page.inner_text(".totp-secret").strip()
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("button[type=submit]")

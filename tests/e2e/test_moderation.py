@@ -6,39 +6,22 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from data import db
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
-from tests.e2e.conftest import _guarded_page, _serve
+from tests.e2e.conftest import _guarded_page
 from tests.e2e.map_page import open_page, summary_count
-from tests.e2e.test_report_form import NARRATIVE, PASSWORD, _fill, _tick
+from tests.e2e.staff_site import log_in, staff_site
+from tests.e2e.test_report_form import NARRATIVE, _fill, _tick
 
 
 @pytest.fixture(scope="module")
 def moderation_site(tmp_path_factory):
     """A server of its own with a reporter of an organisation and a moderator."""
-    instance = tmp_path_factory.mktemp("moderation-instance")
-    serving = _serve(tmp_path_factory, {"INCIDENTMAP_INSTANCE_DIR": str(instance)})
-    base = next(serving)
-    engine = db.make_engine(f"sqlite:///{instance / 'incidentmap.sqlite'}")
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    for email, role, org in (("rep@example.org", "reporter", "ngo-leipzig"),
-                             ("mod@example.org", "moderator", None)):
-        add_user(engine, email, role, org)
-        redeem_password_link(engine, issue_password_link(engine, email), PASSWORD)
-    yield base
-    engine.dispose()
-    serving.close()
+    for base, _engine in staff_site(tmp_path_factory):
+        yield base
 
 
 @pytest.fixture
 def moderation_page(browser, moderation_site, page_log):
     yield from _guarded_page(browser, page_log)
-
-
-def _log_in(page, email: str) -> None:
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
@@ -48,7 +31,7 @@ def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
     before = summary_count(page)
 
     page.goto(base + "/report")
-    _log_in(page, "rep@example.org")
+    log_in(page, "rep@example.org")
     page.wait_for_selector("#report-form")
     _fill(page, "2024-03-05")
     _tick(page, "report-consent-share-network", "yes")  # moderators may read the account
@@ -60,7 +43,7 @@ def test_a_moderator_publishes_a_submitted_report_and_the_map_counts_it(
 
     page.goto(base + "/moderate")
     assert "/account/login" in page.url
-    _log_in(page, "mod@example.org")
+    log_in(page, "mod@example.org")
     secret = page.inner_text(".totp-secret").strip()  # first login: enrol the app
     page.fill("#code", pyotp.TOTP(secret).now())
     page.click("button[type=submit]")

@@ -6,28 +6,18 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data import db
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
 from data.schema import incidents
-from tests.e2e.conftest import _guarded_page, _serve
+from tests.e2e.conftest import _guarded_page
+from tests.e2e.staff_site import log_in, staff_site
 
-PASSWORD = "correct horse battery staple"
 NARRATIVE = "Two men shouted insults and pushed him."
 
 
 @pytest.fixture(scope="module")
 def report_site(tmp_path_factory):
     """A server of its own (an instance folder the test can reach) with one reporter."""
-    instance = tmp_path_factory.mktemp("report-instance")
-    serving = _serve(tmp_path_factory, {"INCIDENTMAP_INSTANCE_DIR": str(instance)})
-    base = next(serving)
-    engine = db.make_engine(f"sqlite:///{instance / 'incidentmap.sqlite'}")
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    add_user(engine, "rep@example.org", "reporter", "ngo-leipzig")
-    redeem_password_link(engine, issue_password_link(engine, "rep@example.org"), PASSWORD)
-    yield base, engine
-    engine.dispose()
-    serving.close()
+    yield from staff_site(tmp_path_factory, accounts=[("rep@example.org", "reporter",
+                                                       "ngo-leipzig")])
 
 
 @pytest.fixture
@@ -72,9 +62,7 @@ def test_a_reporter_fixes_a_future_date_and_submits(report_site, report_page):
     page = report_page
     page.goto(base + "/report")
     assert "/account/login" in page.url  # anonymous: log in first, then come back
-    page.fill("#email", "rep@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "rep@example.org")
     page.wait_for_selector("#report-form")
     expect(page.locator("#report-not-collected")).to_contain_text("Residence status")
     _fill(page, "2999-01-01")

@@ -18,19 +18,15 @@ from data.schema import audit_log, incidents, login_attempts, reports, vault_fil
 from data.settings import RETENTION_DEFAULTS
 from data.vault import VaultError, add_file, add_person, people
 from data.workflow import WorkflowError, edit_fields, transition
-from tests.conftest import BACKENDS, fresh_database
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY, new_vault
 
 PLACE_CANARY = "Canarygasse 12, Leipzig"
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine, users = make_store(url)
-        yield engine, users
-        engine.dispose()
+@pytest.fixture
+def store(workflow_store):
+    return workflow_store
 
 
 def _row(engine, rid):

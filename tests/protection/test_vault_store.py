@@ -22,17 +22,13 @@ from data.vault import (
     read_file,
     rotate_keys,
 )
-from tests.conftest import BACKENDS, fresh_database
-from tests.data.workflow_store import make_store, new_record
+from tests.data.workflow_store import new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, new_vault
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine, users = make_store(url)
-        yield engine, users
-        engine.dispose()
+@pytest.fixture
+def store(workflow_store):
+    return workflow_store
 
 
 def _set(engine, rid, **values):

@@ -18,6 +18,7 @@ from data.taxonomy import load_taxonomy
 from data.workflow import transition
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY
+from tests.security.web import client_as
 
 ORIGIN = {"Origin": "http://localhost"}
 CSRF = {"csrf_token": "t" * 32}
@@ -33,12 +34,6 @@ def site(tmp_path):
     engine.dispose()
 
 
-def _client(app, user=None):
-    client = app.server.test_client()
-    if user is not None:
-        with client.session_transaction() as session:
-            session.update(user_id=user.id, version=user.session_version, csrf="t" * 32)
-    return client
 
 
 def _add(client, rid, **details):
@@ -49,7 +44,7 @@ def _add(client, rid, **details):
 def test_the_organisation_adds_and_reads_people_and_files_and_each_read_is_logged(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY)
-    rep = _client(app, users["rep"])
+    rep = client_as(app, users["rep"])
     assert _add(rep, rid, **CANARIES).status_code == 200
     upload = rep.post(f"/records/{rid}/files", headers=ORIGIN, content_type="multipart/form-data",
                       data={**CSRF, "file": (io.BytesIO(FILE_CANARY), "letter <b>.txt")})
@@ -79,14 +74,14 @@ def test_the_organisation_adds_and_reads_people_and_files_and_each_read_is_logge
 def test_access_follows_role_consent_and_organisation(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"])
-    _add(_client(app, users["rep"]), rid, **CANARIES)
-    assert _client(app).get(f"/records/{rid}/personal").status_code == 303  # log in first
-    assert _client(app, users["res"]).get(f"/records/{rid}/personal").status_code == 403
-    assert _client(app, users["other"]).get(f"/records/{rid}/personal").status_code == 404
-    moderator = _client(app, users["mod"])
+    _add(client_as(app, users["rep"]), rid, **CANARIES)
+    assert client_as(app).get(f"/records/{rid}/personal").status_code == 303  # log in first
+    assert client_as(app, users["res"]).get(f"/records/{rid}/personal").status_code == 403
+    assert client_as(app, users["other"]).get(f"/records/{rid}/personal").status_code == 404
+    moderator = client_as(app, users["mod"])
     assert CANARIES["name"] in moderator.get(f"/records/{rid}/personal").get_data(as_text=True)
     # the person withdraws consent to share within the network
-    saved = _client(app, users["rep"]).post(
+    saved = client_as(app, users["rep"]).post(
         f"/records/{rid}/consent", headers=ORIGIN,
         data={**CSRF, "consent_record": "yes", "consent_publish_aggregate": "yes"})
     assert "consent_share_network" in saved.get_data(as_text=True)
@@ -100,14 +95,14 @@ def test_access_follows_role_consent_and_organisation(site):
 def test_writes_need_csrf_origin_and_the_right_role(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"])
-    rep = _client(app, users["rep"])
+    rep = client_as(app, users["rep"])
     assert rep.post(f"/records/{rid}/people", data={**CSRF, "name": "x",
                                                     "person_role": "victim"}).status_code == 403
     assert rep.post(f"/records/{rid}/people", headers={"Origin": "https://evil.example"},
                     data={**CSRF, "name": "x", "person_role": "victim"}).status_code == 403
     assert rep.post(f"/records/{rid}/people", headers=ORIGIN,
                     data={"csrf_token": "bad", "name": "x"}).status_code == 403
-    assert _client(app).post(f"/records/{rid}/people", headers=ORIGIN,
+    assert client_as(app).post(f"/records/{rid}/people", headers=ORIGIN,
                              data=CSRF).status_code == 401
     assert rep.post(f"/records/{rid}/anonymise", headers=ORIGIN,
                     data={**CSRF, "confirm": "yes"}).status_code == 403
@@ -118,7 +113,7 @@ def test_writes_need_csrf_origin_and_the_right_role(site):
 def test_a_failed_form_keeps_what_was_typed_and_names_the_field_not_the_value(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"])
-    answer = _add(_client(app, users["rep"]), rid, name="Kept Name", email="broken-address")
+    answer = _add(client_as(app, users["rep"]), rid, name="Kept Name", email="broken-address")
     text = answer.get_data(as_text=True)
     assert answer.status_code == 400
     assert 'value="Kept Name"' in text and 'value="broken-address"' in text
@@ -129,11 +124,11 @@ def test_a_failed_form_keeps_what_was_typed_and_names_the_field_not_the_value(si
 def test_moderators_erase_and_anonymise_and_answer_subject_access(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY)
-    rep = _client(app, users["rep"])
+    rep = client_as(app, users["rep"])
     _add(rep, rid, **CANARIES)
     rep.post(f"/records/{rid}/files", headers=ORIGIN, content_type="multipart/form-data",
              data={**CSRF, "file": (io.BytesIO(FILE_CANARY), "photo.jpg")})
-    mod = _client(app, users["mod"])
+    mod = client_as(app, users["mod"])
     found = mod.post("/moderate/subject-access", headers=ORIGIN,
                      data={**CSRF, "email": CANARIES["email"].upper(), "action": "search"})
     assert 'id="subject-matches"' in found.get_data(as_text=True)
@@ -149,7 +144,7 @@ def test_moderators_erase_and_anonymise_and_answer_subject_access(site):
     log = recent_access(engine)
     assert {"subject-search", "subject-access"} <= set(log["kind"])
     assert not log.astype(str).apply(lambda c: c.str.contains("9988776655")).any().any()
-    assert _client(app, users["rep"]).get("/moderate/subject-access").status_code == 403
+    assert client_as(app, users["rep"]).get("/moderate/subject-access").status_code == 403
     refused = mod.post(f"/records/{rid}/anonymise", headers=ORIGIN, data={**CSRF})
     assert refused.status_code == 400  # the confirmation box
     done = mod.post(f"/records/{rid}/anonymise", headers=ORIGIN,
@@ -162,7 +157,7 @@ def test_moderators_erase_and_anonymise_and_answer_subject_access(site):
 def test_withdrawing_consent_to_record_needs_a_confirmation(site):
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY)
-    rep = _client(app, users["rep"])
+    rep = client_as(app, users["rep"])
     unconfirmed = rep.post(f"/records/{rid}/consent", headers=ORIGIN,
                            data={**CSRF, "consent_share_network": "yes"})
     assert unconfirmed.status_code == 400 and "confirmation" in unconfirmed.get_data(
@@ -181,10 +176,10 @@ def test_withdrawing_publication_consent_empties_the_public_outputs_at_once(site
     rid = new_record(engine, users["rep"])
     transition(engine, [rid], "verified", users["mod"])
     transition(engine, [rid], "published", users["mod"], summary="An assault in Saxony.")
-    public = _client(app)
+    public = client_as(app)
     before = public.get("/api/v1/stats?group_by=country&country=DE").get_json()
     assert before["total"] >= 1
-    _client(app, users["rep"]).post(
+    client_as(app, users["rep"]).post(
         f"/records/{rid}/consent", headers=ORIGIN,
         data={**CSRF, "consent_record": "yes", "consent_share_network": "yes"})
     after = public.get("/api/v1/stats?group_by=country&country=DE").get_json()
@@ -201,7 +196,7 @@ def test_the_data_protection_page_states_the_live_settings(tmp_path):
                         min_cell=7)
     engine, _users = make_store(settings.database_url)
     app = create_app(AppContext(settings, engine, load_taxonomy()))
-    page = _client(app).get("/data-protection").get_data(as_text=True)
+    page = client_as(app).get("/data-protection").get_data(as_text=True)
     assert "30 days" in page and "until erased by hand" in page and "at least 7" in page
     assert "Record of processing activities" in page and "Residence" not in page.split(
         "Never collected")[0][-10:]
@@ -216,14 +211,14 @@ def test_after_anonymising_no_cache_or_later_export_holds_the_erased_values(site
                      place="Leipzig")
     transition(engine, [rid], "verified", users["mod"])
     transition(engine, [rid], "published", users["mod"], summary="An assault in Saxony.")
-    researcher = _client(app, users["res"])
+    researcher = client_as(app, users["res"])
     assert researcher.get("/api/v1/incidents?format=csv").status_code == 200  # warm caches
-    mod = _client(app, users["mod"])
+    mod = client_as(app, users["mod"])
     mod.post(f"/records/{rid}/anonymise", headers=ORIGIN,
              data={**CSRF, "confirm": "yes", "reason": "request"})
     snapshot = app.server.extensions["incidentmap"].snapshot()
     cached = repr(vars(snapshot))
-    for client in (researcher, _client(app)):
+    for client in (researcher, client_as(app)):
         for fmt in ("csv", "geojson", "xlsx", "gpkg", "parquet", "datapackage"):
             answer = client.get(f"/api/v1/incidents?format={fmt}")
             assert answer.status_code == 200, fmt

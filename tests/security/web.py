@@ -38,3 +38,16 @@ def log_in_as(client, engine, email: str, role: str | None = None,
         session.update(user_id=user.id, version=user.session_version, csrf=token)
         session.permanent = True
     return token
+
+
+def client_as(app, user=None, csrf: str = "t" * 32):
+    """A test client of the Dash ``app``, logged in as ``user`` when given.
+
+    The session is the one a completed login leaves (the user's id, session version and a
+    CSRF token ``csrf``); passwords and second factors are tested elsewhere.
+    """
+    client = app.server.test_client()
+    if user is not None:
+        with client.session_transaction() as session:
+            session.update(user_id=user.id, version=user.session_version, csrf=csrf)
+    return client
