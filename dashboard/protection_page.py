@@ -125,7 +125,7 @@ any region.</li>
 <p>For the network's record of processing (GDPR Art. 30) and its data protection impact
 assessment (Art. 35: records revealing ethnic origin or religion, and alleged offences, call
 for one). Fill in the bracketed parts.</p>
-<pre id="ropa-template">{{ ropa }}</pre>
+<pre id="ropa-template" style="white-space: pre-wrap">{{ ropa }}</pre>
 """
 
 ROPA = """Name of the processing:  Recording and mapping of anti-migrant hate incidents
@@ -161,9 +161,8 @@ def data_protection():
     """The page (see the module)."""
     settings = current().settings
     retention = {k: settings.retention.get(k) for k in RETENTION_DEFAULTS}
-    ropa = ROPA.format(retention="; ".join(
-        f"{RETENTION_TEXT[k].split(' (')[0]}: {f'{v} days' if v else 'until erased'}"
-        for k, v in retention.items()))
+    ropa = ROPA.format(retention=("\n" + " " * 25).join(
+        f"{k}: {f'{v} days' if v else 'until erased by hand'}" for k, v in retention.items()))
     inner = flask.render_template_string(BODY, retention=retention, min_cell=settings.min_cell,
                                          retention_text=RETENTION_TEXT, ropa=ropa)
     page = flask.render_template_string(PAGE, lang="en", q="", title="How we protect data",
