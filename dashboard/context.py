@@ -28,7 +28,7 @@ class AppContext:
             self.taxonomy.expand("bias", self.settings.default_bias_scope)
         except ValueError as exc:
             raise SettingsError(f"INCIDENTMAP_DEFAULT_BIAS_SCOPE: {exc}") from exc
-        self.snapshots = SnapshotCache(self.engine, self.taxonomy)
+        self.snapshots = SnapshotCache(self.engine, self.taxonomy, self.settings.min_cell)
 
     def snapshot(self) -> Snapshot:
         """The public snapshot for the current data version, one per request.
