@@ -12,6 +12,7 @@ from data.settings import Settings, SettingsError
 from data.taxonomy import Taxonomy
 
 EXTENSION_KEY = "incidentmap"
+SNAPSHOT_KEY = "incidentmap.snapshot"
 
 
 @dataclass
@@ -34,13 +35,16 @@ class AppContext:
         """The public snapshot for the current data version, one per request.
 
         Within a request every caller (hooks such as ETags, then the handler) gets the same
-        snapshot, so counts, validation and tags agree and the version is asked once.
+        snapshot, so counts, validation and tags agree and the version is asked once. It is
+        kept in the request's WSGI environ: ``flask.g`` would outlive the request when an
+        application context is already active (see ``dashboard.sessions.USER_KEY``).
         """
         if not flask.has_request_context():
             return self.snapshots.get()
-        if "incidentmap_snapshot" not in flask.g:
-            flask.g.incidentmap_snapshot = self.snapshots.get()
-        return flask.g.incidentmap_snapshot
+        environ = flask.request.environ
+        if SNAPSHOT_KEY not in environ:
+            environ[SNAPSHOT_KEY] = self.snapshots.get()
+        return environ[SNAPSHOT_KEY]
 
     def country_names(self, lang: str = "en") -> dict[str, str]:
         """Display name per ISO alpha-2 code."""
