@@ -13,6 +13,7 @@ from data.taxonomy import Taxonomy
 from data.vault import Vault
 
 EXTENSION_KEY = "incidentmap"
+SNAPSHOT_KEY = "incidentmap.snapshot"
 
 
 @dataclass
@@ -30,7 +31,7 @@ class AppContext:
             self.taxonomy.expand("bias", self.settings.default_bias_scope)
         except ValueError as exc:
             raise SettingsError(f"INCIDENTMAP_DEFAULT_BIAS_SCOPE: {exc}") from exc
-        self.snapshots = SnapshotCache(self.engine, self.taxonomy)
+        self.snapshots = SnapshotCache(self.engine, self.taxonomy, self.settings.min_cell)
 
     def vault(self) -> Vault:
         """The identity vault with the configured keys (opened on first use)."""
@@ -42,13 +43,16 @@ class AppContext:
         """The public snapshot for the current data version, one per request.
 
         Within a request every caller (hooks such as ETags, then the handler) gets the same
-        snapshot, so counts, validation and tags agree and the version is asked once.
+        snapshot, so counts, validation and tags agree and the version is asked once. It is
+        kept in the request's WSGI environ: ``flask.g`` would outlive the request when an
+        application context is already active (see ``dashboard.sessions.USER_KEY``).
         """
         if not flask.has_request_context():
             return self.snapshots.get()
-        if "incidentmap_snapshot" not in flask.g:
-            flask.g.incidentmap_snapshot = self.snapshots.get()
-        return flask.g.incidentmap_snapshot
+        environ = flask.request.environ
+        if SNAPSHOT_KEY not in environ:
+            environ[SNAPSHOT_KEY] = self.snapshots.get()
+        return environ[SNAPSHOT_KEY]
 
     def country_names(self, lang: str = "en") -> dict[str, str]:
         """Display name per ISO alpha-2 code."""

@@ -3,6 +3,11 @@
 The map and table links carry the current URL query, so switching between the two views keeps
 the filter; every link keeps the interface language (``lang``). The links are updated in the
 browser (no server round trip per filter change); their words follow the language.
+
+Logged-in users also get links to the pages their role can use (:data:`ROLE_LINKS`: recording
+form, their organisation's records, moderation queue, administration), filled in by a server
+callback that reads the session; anonymous visitors get none. The pages check the role again
+themselves: the links are a convenience, not the access control.
 """
 
 from __future__ import annotations
@@ -12,10 +17,20 @@ import json
 from dash import Input, Output, dcc, html
 
 from dashboard import i18n, ids
+from dashboard.context import current
 from dashboard.i18n import N_
+from dashboard.sessions import current_user
 
 LINKS = ((ids.NAV_MAP, N_("Map"), "/"), (ids.NAV_TABLE, N_("Incidents"), "/incidents"),
          (ids.NAV_ABOUT, N_("About"), "/about"))
+#: Pages for logged-in users: (text, path, roles that may use it, needs an organisation).
+#: The roles are those the pages themselves check (dashboard/pages/report.py,
+#: dashboard/moderation_views.py, dashboard/admin_views.py).
+ROLE_LINKS = ((N_("Record an incident"), "/report", ("reporter", "moderator", "admin"), True),
+              (N_("Your organisation's records"), "/my-records",
+               ("reporter", "moderator", "admin"), True),
+              (N_("Moderation queue"), "/moderate", ("moderator", "admin"), False),
+              (N_("Administration"), "/admin", ("admin",), False))
 TAGLINE = N_("Anti-migrant hate incidents recorded across the 27 EU member states")
 #: Carries the query over between the map and the table, the language everywhere, and marks
 #: the current page.
@@ -78,10 +93,42 @@ def language_switch() -> html.Nav:
 
 def nav() -> html.Nav:
     """The navigation links (plain hrefs until the browser updates them)."""
-    return html.Nav(html.Ul([
+    return html.Nav([html.Ul([
         html.Li(dcc.Link(text, href=href, id=link_id, className="nav-link"))
         for link_id, text, href in LINKS
-    ]), id=ids.NAV, className="site-nav", **{"aria-label": "Pages"})
+    ]), html.Ul(id=ids.NAV_ROLES, className="role-links")], id=ids.NAV, className="site-nav",
+        **{"aria-label": "Pages"})
+
+
+def role_links(role: str | None, has_organisation: bool) -> list[tuple[str, str]]:
+    """The (text, path) of each page of :data:`ROLE_LINKS` a user can use.
+
+    Parameters
+    ----------
+    role : str or None
+        The logged-in user's role; None for an anonymous visitor (no links).
+    has_organisation : bool
+        Whether the user belongs to an organisation (recording needs one).
+
+    Returns
+    -------
+    list of (str, str)
+        Untranslated link texts and paths, in :data:`ROLE_LINKS` order.
+    """
+    return [(text, path) for text, path, roles, needs_org in ROLE_LINKS
+            if role in roles and (has_organisation or not needs_org)]
+
+
+def role_items(pathname: str | None, search: str | None) -> list:
+    """The header's links for the session's user, in the URL's language (a callback)."""
+    user = current_user(current().engine)
+    if user is None:
+        return []
+    lang = i18n.lang_of(search)
+    path = pathname or "/"
+    return [html.Li(html.A(i18n.translate(text, lang), href=i18n.href(href, lang),
+                           className="nav-link current" if path == href else "nav-link"))
+            for text, href in role_links(user.role, user.organisation_id is not None)]
 
 
 def shell_texts(search: str | None) -> tuple:
@@ -107,6 +154,8 @@ def register(app) -> None:
         *(Output(switch_id(code), "className") for code in i18n.LANGUAGES),
         Input(ids.SHELL_URL, "pathname"), Input(ids.SHELL_URL, "search"),
     )
+    app.callback(Output(ids.NAV_ROLES, "children"), Input(ids.SHELL_URL, "pathname"),
+                 Input(ids.SHELL_URL, "search"))(role_items)
     app.callback(
         Output(ids.TAGLINE, "children"),
         *(Output(link_id, "children") for link_id, _, _ in LINKS),

@@ -57,10 +57,18 @@ def log_out() -> None:
     flask.session.clear()
 
 
+#: Where :func:`current_user` keeps its answer: the request's WSGI environ, not ``flask.g``.
+#: ``g`` lives in the application context, and Flask reuses an application context that is
+#: already active, so a test holding ``app.app_context()`` around several client requests
+#: would see the first request's user (anonymous) in all the later ones.
+USER_KEY = "incidentmap.user"
+
+
 def current_user(engine) -> User | None:
     """The logged-in, active user whose session is still valid, else None (cached per request)."""
-    if "incidentmap_user" in flask.g:
-        return flask.g.incidentmap_user
+    environ = flask.request.environ
+    if USER_KEY in environ:
+        return environ[USER_KEY]
     user = None
     user_id = flask.session.get("user_id")
     if user_id is not None:
@@ -69,7 +77,7 @@ def current_user(engine) -> User | None:
             user = found
         else:
             flask.session.clear()
-    flask.g.incidentmap_user = user
+    environ[USER_KEY] = user
     return user
 
 

@@ -23,6 +23,7 @@ from data.db import data_version
 from data.filters import CODE_PARAMS, IncidentFilter
 from data.public_rows import detail_table
 from data.queries import load_public_frame
+from data.settings import DEFAULT_MIN_CELL
 from data.taxonomy import Taxonomy
 from data.vocab import DATE_PRECISIONS
 
@@ -307,19 +308,24 @@ def _period_label(index: int, granularity: str) -> str:
     return f"{iso.year:04d}-W{iso.week:02d}"
 
 
-def build(engine: Engine, taxonomy: Taxonomy) -> Snapshot:
-    """Build a snapshot of the public records currently in the store."""
+def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) -> Snapshot:
+    """Build a snapshot of the public records currently in the store.
+
+    ``min_cell`` (``Settings.min_cell``) decides the regions member records are shown at
+    (:mod:`data.generalise`).
+    """
     version = data_version(engine)
-    frame, links = load_public_frame(engine)
+    frame, links = load_public_frame(engine, min_cell)
     return Snapshot(frame, links, taxonomy, version)
 
 
 class SnapshotCache:
     """Holds one snapshot per process and rebuilds it when the data version changes."""
 
-    def __init__(self, engine: Engine, taxonomy: Taxonomy):
+    def __init__(self, engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL):
         self.engine = engine
         self.taxonomy = taxonomy
+        self.min_cell = min_cell
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -331,5 +337,5 @@ class SnapshotCache:
             return snapshot
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = build(self.engine, self.taxonomy)
+                self._snapshot = build(self.engine, self.taxonomy, self.min_cell)
             return self._snapshot

@@ -2,10 +2,11 @@
 
 The snapshot holds, per record, compact integer codes of its member state and of its NUTS
 regions at each level, taken from the public projection (:mod:`data.privacy`): a record of a
-member organisation has no NUTS region there at all, so it can only ever be counted at
-country level. A record placed only at a coarser level than the map shows (a NUTS 2 record on
-a NUTS 3 map, a country-level record on any regional map) is not spread over regions: it is
-counted in :attr:`AreaCounts.not_shown`, by the finest level it is known at.
+member organisation has only the regions it is shown at there (:mod:`data.generalise`), so
+it is counted no finer than that. A record placed only at a coarser level than the map shows
+(a NUTS 2 record on a NUTS 3 map, a country-level record on any regional map) is not spread
+over regions: it is counted in :attr:`AreaCounts.not_shown`, by the finest level it is known
+at.
 
 Every function is a few numpy operations on the snapshot's arrays (milliseconds at a million
 records).
@@ -39,8 +40,8 @@ class AreaCounts:
     not_shown : dict of str to int
         Selected incidents without an area at ``level``, by the finest level they are known
         at: ``"nuts2"``, ``"nuts1"`` (only coarser than ``level``) and ``"country"`` (placed
-        only to the member state, or a member organisation's record, whose region is never
-        published). Empty for the country level.
+        only to the member state, or a member organisation's record shown at country level
+        only). Empty for the country level.
     """
 
     level: str

@@ -12,25 +12,37 @@ Policies
     Synthetic demo data: public, always marked as synthetic.
 ``member``
     Logged by member organisations: public only once published, and then coarsened to the
-    month, with no point, no place name and no narrative (only the reviewed summary). Until
-    small-cell generalisation of regions lands, member records are public at country level.
+    month, with no point, no place name, no source name and no narrative (only the reviewed
+    summary), at the finest region that keeps every public count of member records at 0 or
+    at least ``min_cell`` (``INCIDENTMAP_MIN_CELL``): NUTS 3, 2 or 1, else the country. The
+    region is chosen by :func:`data.generalise.shown_regions` (greedy k-anonymity over
+    everything public outputs show or filter on; its docstring says why differences of
+    counts are safe too). Both public readers (the snapshot of :mod:`data.analytics` and
+    :func:`data.queries.fetch_public_rows`) pass the records it needs and ``min_cell`` from
+    the one ``Settings`` object.
 
 Projections
 -----------
 Record-level outputs (the incident table, the API's rows, downloads) follow the caller's
 projection (DESIGN §5). ``public`` is the above. ``researcher`` (approved researchers, and
-moderators and admins reading these outputs) adds the NUTS regions of published member
-records, up to level 3: still the month, never a point, place name, narrative or identity.
+moderators and admins reading these outputs) shows the stored NUTS regions of published
+member records, up to level 3, without generalisation: still the month, never a point,
+place name, narrative or identity.
 Every answer in the researcher projection is logged (``record_access``). Aggregates (map,
 timeline, breakdowns, stats) are the public ones for everybody.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement
 
+from data.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
 from data.schema import incidents
+from data.settings import DEFAULT_MIN_CELL
 
 PUBLIC_STATUS = "published"
 
@@ -112,7 +124,8 @@ def is_public(frame: pd.DataFrame) -> pd.Series:
     return frame["status"] == PUBLIC_STATUS
 
 
-def project_public(frame: pd.DataFrame) -> pd.DataFrame:
+def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
+                   links: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Apply the publication policy of each record to a frame of incident rows.
 
     Parameters
@@ -120,13 +133,21 @@ def project_public(frame: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         Incident rows with ``policy``, ``date_start``, ``date_end``, ``date_precision`` and
         ``geo_precision``, and any other public columns; columns that are not public are
-        dropped.
+        dropped. To show member records below country level it needs ``id`` and every
+        column of :data:`data.generalise.KEY_COLUMNS`, and must hold every published
+        member record of each NUTS 1 region it holds one of (classes are counted in it).
+    min_cell : int
+        The small-cell threshold (``Settings.min_cell``).
+    links : dict of str to pandas.DataFrame, optional
+        Code links of the frame's records (see :func:`data.generalise.code_sets`). Without
+        them member records are shown at country level only.
 
     Returns
     -------
     pandas.DataFrame
         A new frame with only :data:`PUBLIC_COLUMNS` and :data:`PUBLIC_CODE_COLUMNS`,
-        where member records are coarsened to month and country.
+        where member records are coarsened to the month, with no point, place or source
+        name, and shown at the region :func:`data.generalise.shown_regions` allows.
     """
     allowed = (*PUBLIC_COLUMNS, *PUBLIC_CODE_COLUMNS)
     keep = [c for c in frame.columns if c in allowed]
@@ -139,13 +160,29 @@ def project_public(frame: pd.DataFrame) -> pd.DataFrame:
         out["date_end"] = end.where(~member, end.dt.to_period("M").dt.end_time.dt.normalize())
         finer = ~out["date_precision"].isin(_MONTH_OR_COARSER).to_numpy()
         out.loc[member & finer, "date_precision"] = "month"
-        for column in ("nuts1", "nuts2", "nuts3", "lat", "lon", "place_name"):
+        for column in ("lat", "lon", "place_name"):
             if column in out:
                 out.loc[member, column] = None
-        geo_known = ~out["geo_precision"].isin(("unknown",)).to_numpy()
-        out.loc[member & geo_known, "geo_precision"] = "country"
+        _show_member_regions(out, frame, member, min_cell, links)
         if "source" in out:
             out.loc[member, "source"] = MEMBER_SOURCE
     if "is_online" in out:
         out["is_online"] = out["is_online"].astype(bool)
     return out
+
+
+def _show_member_regions(out: pd.DataFrame, frame: pd.DataFrame, member: np.ndarray,
+                         min_cell: int, links: Mapping[str, pd.DataFrame] | None) -> None:
+    """Set the member rows of ``out`` (dates already published) to the region shown."""
+    needed = (*REGION_COLUMNS, *KEY_COLUMNS, "geo_precision")
+    if links is not None and "id" in frame and all(c in out for c in needed):
+        records = pd.concat([frame.loc[member, ["id"]], out.loc[member]], axis=1)
+        shown = shown_regions(records, links, min_cell)
+    else:  # not enough to count classes: country level is always safe
+        shown = pd.DataFrame({"geo_precision": np.where(
+            out.loc[member, "geo_precision"] == "unknown", "unknown", "country")},
+            index=out.index[member])
+    for column in (*REGION_COLUMNS, "geo_precision"):
+        if column in out:
+            out[column] = out[column].astype(object)
+            out.loc[member, column] = shown[column].to_numpy() if column in shown else None

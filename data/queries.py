@@ -23,6 +23,7 @@ from data.privacy import (
     public_scope,
 )
 from data.schema import CODE_TABLES, incidents, organisations, sources
+from data.settings import DEFAULT_MIN_CELL
 from data.taxonomy import Taxonomy
 
 _ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
@@ -70,11 +71,14 @@ DETAIL_COLUMNS = ("public_id", "lat", "lon", "place_name", "is_online", "locatio
                   "classification")
 
 
-def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+def load_public_frame(engine: Engine, min_cell: int = DEFAULT_MIN_CELL
+                      ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every publicly visible incident, projected, plus its code links, for the snapshot.
 
     Reads the store in one scan (cheaper than an index lookup per row when most records are
-    public) and keeps the records :func:`data.privacy.is_public` allows.
+    public) and keeps the records :func:`data.privacy.is_public` allows. Member records are
+    shown at the regions :mod:`data.generalise` allows for ``min_cell``
+    (``Settings.min_cell``).
 
     Returns
     -------
@@ -108,7 +112,7 @@ def load_public_frame(engine: Engine) -> tuple[pd.DataFrame, dict[str, pd.DataFr
                                    .where(public_scope())).scalar()
     ids = frame["id"].to_numpy()
     organisation = organisation_codes(frame)
-    projected = project_public(frame)
+    projected = project_public(frame, min_cell=min_cell, links=links)
     projected.insert(0, "id", ids)
     projected["organisation"] = organisation
     projected.attrs["last_change"] = str(last_change or "")
@@ -142,7 +146,8 @@ def organisation_codes(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(codes.astype(np.int32), index=frame.index, name="organisation")
 
 
-def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) -> pd.DataFrame:
+def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,
+                      min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Public rows for ``ids`` (in that order), with their code lists.
 
     Parameters
@@ -153,6 +158,10 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) ->
         silently absent from the result.
     taxonomy : Taxonomy
         Orders each record's codes (primary first, then taxonomy order).
+    min_cell : int
+        The small-cell threshold (``Settings.min_cell``): member records are shown at the
+        region :mod:`data.generalise` allows, counted over every published member record of
+        their NUTS 1 region, so a row here shows what the snapshot shows.
 
     Returns
     -------
@@ -168,20 +177,54 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy) ->
     stmt = _public_select(_row_columns()).where(incidents.c.id.in_(ids))
     with engine.connect() as conn:
         frame = _frame_of(fetch_tuples(conn, stmt), _FRAME_COLUMNS)
-        codes = {}
+        asked = len(frame)
+        peers = _peer_condition(frame)  # member records are shown as counted among these
+        if peers is not None:
+            found = _frame_of(fetch_tuples(conn, select(
+                *(incidents.c[c] for c in _PEER_COLUMNS)).where(peers)), list(_PEER_COLUMNS))
+            found = found[is_public(found) & ~found["id"].isin(frame["id"])]
+            frame = pd.concat([frame, found.drop(columns="status")], ignore_index=True)
+        links = {}
         for kind, table in CODE_TABLES.items():
-            link_stmt = select(*_link_columns(table)).where(table.c.incident_id.in_(ids))
-            codes[kind] = [tuple(row) for row in conn.execute(link_stmt)]
+            link_cols = _link_columns(table)
+            rows = fetch_tuples(conn, select(*link_cols).where(table.c.incident_id.in_(ids)))
+            if peers is not None:  # a second statement: with OR, SQLite scans every link
+                rows += fetch_tuples(conn, select(*link_cols).where(
+                    table.c.incident_id.in_(select(incidents.c.id).where(peers)),
+                    table.c.incident_id.not_in(ids)))
+            links[kind] = _frame_of(rows, [c.name for c in link_cols])
     order = {code: i for kind in CODE_PARAMS for i, code in enumerate(taxonomy.codes(kind))}
-    present = set(frame["id"].tolist())
-    frame = frame.set_index("id").reindex([i for i in ids if i in present])
-    for kind, rows in codes.items():
-        joined, primary = _code_lists(rows, order)
-        frame[CODE_COLUMNS[kind]] = [joined.get(i, "") for i in frame.index]
+    for kind, link in links.items():
+        mine = link[link["incident_id"].isin(frame["id"].iloc[:asked])]
+        joined, primary = _code_lists(mine.itertuples(index=False, name=None), order)
+        frame[CODE_COLUMNS[kind]] = [joined.get(i, "") for i in frame["id"]]
         if kind in PRIMARY_COLUMNS:
-            frame[PRIMARY_COLUMNS[kind]] = [primary.get(i, "") for i in frame.index]
-    out = project_public(frame.reset_index(drop=True))
-    return out.loc[:, columns]
+            frame[PRIMARY_COLUMNS[kind]] = [primary.get(i, "") for i in frame["id"]]
+    out = project_public(frame, min_cell=min_cell, links=links)
+    out.index = frame["id"].to_numpy()
+    present = [i for i in ids if i in out.index]
+    return out.loc[present, columns].reset_index(drop=True)
+
+
+#: What a member record is counted by (:mod:`data.generalise`): no free text.
+_PEER_COLUMNS = ("id", "policy", "status", "country", "nuts1", "nuts2", "nuts3", "geo_precision",
+                 "date_start", "date_end", "date_precision", "classification", "location_type",
+                 "is_online")
+
+
+def _peer_condition(frame: pd.DataFrame):
+    """SQL condition for the member records of the NUTS 1 regions of the member rows of ``frame``.
+
+    Which region a member record is shown at depends on the records it is counted with
+    (:mod:`data.generalise`); all of them share its NUTS 1 region. The condition leaves the
+    status out, so it runs as one scan of unindexed columns (several times faster than the
+    status index when most records are published): keep what :func:`data.privacy.is_public`
+    allows afterwards. None when ``frame`` has no member record with a region.
+    """
+    regions = sorted(set(frame.loc[frame["policy"] == "member", "nuts1"].dropna().tolist()))
+    if not regions:
+        return None
+    return (incidents.c.policy == "member") & incidents.c.nuts1.in_(regions)
 
 
 def public_summaries(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, list]:
@@ -303,8 +346,8 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
 
 
 
-def fetch_public_incident(engine: Engine, public_id: str,
-                          taxonomy: Taxonomy) -> tuple[dict, dict] | None:
+def fetch_public_incident(engine: Engine, public_id: str, taxonomy: Taxonomy, *,
+                          min_cell: int = DEFAULT_MIN_CELL) -> tuple[dict, dict] | None:
     """One public incident by its public id, projected, with the public view of its source.
 
     Parameters
@@ -314,6 +357,8 @@ def fetch_public_incident(engine: Engine, public_id: str,
         The record's public id.
     taxonomy : Taxonomy
         Orders the record's codes (primary first, then taxonomy order).
+    min_cell : int
+        The small-cell threshold (``Settings.min_cell``, see :func:`fetch_public_rows`).
 
     Returns
     -------
@@ -338,7 +383,7 @@ def fetch_public_incident(engine: Engine, public_id: str,
         if found.policy == "member" and found.organisation_id is not None:
             org_country = conn.execute(select(organisations.c.country).where(
                 organisations.c.id == found.organisation_id)).scalar()
-    rows = fetch_public_rows(engine, [found.id], taxonomy)
+    rows = fetch_public_rows(engine, [found.id], taxonomy, min_cell=min_cell)
     if rows.empty:
         return None
     if found.policy == "member":

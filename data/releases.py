@@ -26,6 +26,7 @@ from data.export import select as select_rows
 from data.export.files import write_file
 from data.filters import IncidentFilter
 from data.schema import releases
+from data.settings import DEFAULT_MIN_CELL
 from data.taxonomy import Taxonomy
 from data.vocab import DEMO_NOTICE
 
@@ -119,7 +120,7 @@ def release_file(instance_dir: Path, release: Release, fmt: str) -> Path:
 
 def freeze(engine: Engine, taxonomy: Taxonomy, instance_dir: Path, name: str, *,
            progress: Callable[[int, int], None] | None = None,
-           now: dt.datetime | None = None) -> Release:
+           now: dt.datetime | None = None, min_cell: int = DEFAULT_MIN_CELL) -> Release:
     """Freeze the current public dataset as release ``name``.
 
     Parameters
@@ -134,6 +135,8 @@ def freeze(engine: Engine, taxonomy: Taxonomy, instance_dir: Path, name: str, *,
         Called with (rows written, rows to write) across all frozen formats.
     now : datetime.datetime, optional
         Time recorded as the release's creation and retrieval time.
+    min_cell : int
+        The small-cell threshold (``Settings.min_cell``) member records are shown with.
 
     Returns
     -------
@@ -152,7 +155,7 @@ def freeze(engine: Engine, taxonomy: Taxonomy, instance_dir: Path, name: str, *,
         raise ReleaseError(f"{folder} exists but no release {name!r} is recorded (left by an "
                            "interrupted run?): remove it or choose another name")
     version = data_version(engine)
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, min_cell)
     selection = select_rows(engine, snapshot, IncidentFilter(), release_name=name, now=now)
     info = selection.info
     # written aside, then renamed into place: whoever renames first owns the name's folder
@@ -173,7 +176,7 @@ def freeze(engine: Engine, taxonomy: Taxonomy, instance_dir: Path, name: str, *,
             files[fmt] = {"path": path.relative_to(instance_dir).as_posix(),
                           "sha256": written.sha256, "bytes": written.size}
         if data_version(engine) != version and \
-                build(engine, taxonomy).fingerprint != snapshot.fingerprint:
+                build(engine, taxonomy, min_cell).fingerprint != snapshot.fingerprint:
             raise ReleaseError("the published data changed while the release was written; "
                                "run the command again")
         try:

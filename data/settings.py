@@ -16,6 +16,10 @@ PREFIX = "INCIDENTMAP_"
 #: children: anti-migrant, anti-refugee, Afrophobia, other ethnic) plus anti-Muslim and
 #: anti-Roma bias. DESIGN §5.
 DEFAULT_BIAS_SCOPE = ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma")
+#: Small-cell threshold for member records in public outputs, and the lowest allowed
+#: (DOMAIN §8.3 rule 4).
+DEFAULT_MIN_CELL = 5
+LOWEST_MIN_CELL = 3
 #: Eurostat GISCO's distribution folder of the NUTS GeoJSON files (``incidentmap geo fetch-nuts``).
 GISCO_NUTS_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
 #: How long personal data is kept, in days, per kind (``None``: kept until erased by hand).
@@ -87,7 +91,7 @@ class Settings:
     proxies: int = 0
     vault_key: str = ""
     retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION_DEFAULTS))
-    min_cell: int = 5
+    min_cell: int = DEFAULT_MIN_CELL
     default_bias_scope: tuple[str, ...] = DEFAULT_BIAS_SCOPE
     demo_rows: int = 20_000
     host: str = "127.0.0.1"
@@ -140,8 +144,9 @@ class Settings:
                 continue
             values[f.name] = _parse(f.name, raw)
         settings = cls(**values)
-        if settings.min_cell < 3:
-            raise SettingsError(f"{PREFIX}MIN_CELL must be at least 3, got {settings.min_cell}")
+        if settings.min_cell < LOWEST_MIN_CELL:
+            raise SettingsError(f"{PREFIX}MIN_CELL must be at least {LOWEST_MIN_CELL}, got "
+                                f"{settings.min_cell}")
         return settings
 
 

@@ -126,10 +126,15 @@ def _precision(context: AppContext, lang: str) -> html.Section:
     ).format(km=f"{DEFAULT_TOLERANCE_KM:g}")), html.H3(_("What the public sees", lang)), html.P(_(
         "Only published records are shown. Datasets released openly appear at the precision "
         "and with the text their publisher released. Records logged by member organisations "
-        "appear only coarsened: the month (never the day), the country (no region, no point, "
-        "no place name), their codes and a summary reviewed by a moderator; the organisation "
-        "is not named. Synthetic demo records are marked as such everywhere.", lang
-    )), anchor="precision")
+        "appear only coarsened: the month (never the day), no point and no place name, their "
+        "codes and a summary reviewed by a moderator; the organisation is not named. Their "
+        "place is the finest region (NUTS 3, else NUTS 2, else NUTS 1) in which at least "
+        "{min_cell} published member records are alike in everything the public sees (month, "
+        "codes, kind of place); otherwise only the country. So no count of member records for "
+        "a region, and no difference between two such counts, is ever between 1 and {below}. "
+        "Synthetic demo records are marked as such everywhere.", lang
+    ).format(min_cell=context.settings.min_cell, below=context.settings.min_cell - 1)),
+        anchor="precision")
 
 
 def _dataset_rows(context: AppContext, slugs: tuple[str, ...], lang: str) -> list:

@@ -120,7 +120,8 @@ def _source(source: dict, countries: dict[str, str], lang: str) -> html.Div:
 def layout(context: AppContext, public_id: str,
            lang: str = i18n.DEFAULT) -> html.Main | None:
     """The detail of one incident, or None when no published record has ``public_id``."""
-    found = fetch_public_incident(context.engine, public_id, context.taxonomy)
+    found = fetch_public_incident(context.engine, public_id, context.taxonomy,
+                                  min_cell=context.settings.min_cell)
     if found is None:
         return None
     row, source = found
@@ -144,8 +145,8 @@ def register(app) -> None:
     """Serve detail URLs with HTTP 404 when no published record has the id."""
     def page(public_id: str):
         context = current()
-        status = 200 if fetch_public_incident(context.engine, public_id,
-                                              context.taxonomy) else 404
+        status = 200 if fetch_public_incident(context.engine, public_id, context.taxonomy,
+                                              min_cell=context.settings.min_cell) else 404
         return flask.Response(app.index(), status=status, mimetype="text/html")
 
     app.server.add_url_rule(PREFIX + "<public_id>", "incident_detail_page", page,

@@ -138,7 +138,7 @@ def _cmd_export(args, settings, progress) -> int:
         output = _output(args.output)
         params = filter_params(args)
         engine, taxonomy = _open(settings)
-        snapshot = build(engine, taxonomy)
+        snapshot = build(engine, taxonomy, settings.min_cell)
         flt = from_query(params, taxonomy, sources=snapshot.sources)
     except (CommandError, FilterError) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
@@ -180,7 +180,8 @@ def _cmd_release(args, settings, progress) -> int:
         return 0
     bar = progress(None, label="rows")
     try:
-        rel = freeze(engine, taxonomy, settings.instance_dir, args.name, progress=bar.update)
+        rel = freeze(engine, taxonomy, settings.instance_dir, args.name, progress=bar.update,
+                     min_cell=settings.min_cell)
     except ReleaseError as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2

@@ -24,9 +24,11 @@ from data.export.zipped import member
 DATA_PATH = "data/incidents.csv"
 PRIVACY_NOTE = (
     "Rows are in the public projection: records of member organisations are published only "
-    "after moderation, to the month (never the day), at country level (no region, no point, no "
-    "place name) and with a reviewed summary instead of the narrative; organisations are not "
-    "named. Open datasets appear at the precision their publisher released."
+    "after moderation, to the month (never the day), with no point and no place name, at the "
+    "finest region (NUTS 3, 2 or 1, else the country) in which enough of them are alike that no "
+    "regional count of them is small, and with a reviewed summary instead of the narrative; "
+    "organisations are not named. Open datasets appear at the precision their publisher "
+    "released."
 )
 SPREADSHEET_NOTE = (
     "Text cells that would start with = + - @ or a tab are prefixed with ' so spreadsheet "

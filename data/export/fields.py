@@ -93,8 +93,9 @@ def fields(taxonomy: Taxonomy) -> tuple[Field, ...]:
               {"pattern": "^[A-Z]{2}[0-9A-Z]{2}$"}),
         Field("nuts3", "string", "NUTS 2024 level-3 region; empty when placed more coarsely.",
               {"pattern": "^[A-Z]{2}[0-9A-Z]{3}$"}),
-        Field("geo_precision", "string", "How precisely the place is known. Records of member "
-              "organisations are published at country level.",
+        Field("geo_precision", "string", "How precisely the place is known. For records of "
+              "member organisations: the level of the region shown (nuts3, nuts2, nuts1 or "
+              "country), the finest that keeps every public count of them at MIN_CELL or more.",
               {"required": True, "enum": list(GEO_PRECISIONS)}),
         Field("lat", "number", "Latitude (WGS 84, EPSG:4326) of the published point; empty "
               "when no point is published (never for member organisations' records).",

@@ -52,7 +52,8 @@ def server(tmp_path_factory, shared_data):
     db.upgrade(engine)
     load_demo(engine, rows=1500, seed=23, nuts_dir=nuts)
     # open records placed to a NUTS 2 region and to the year only; published member records
-    # (month + country in public, however precisely they were recorded)
+    # (the month in public, however precisely they were recorded): seven alike in DE212 are
+    # shown at NUTS 3, two in DE213 are too few for any region and are shown by country
     add_record(engine, slug="open-monitor", policy="open", status="published",
                public_id="openn2", lat=None, lon=None, nuts=("DE2", "DE21", None), geo="nuts2")
     add_record(engine, slug="open-monitor", policy="open", status="published",
@@ -62,6 +63,9 @@ def server(tmp_path_factory, shared_data):
         add_record(engine, slug="member-org", policy="member", status="published",
                    public_id=f"memb{i}", lat=48.1, lon=11.6, place="München",
                    nuts=("DE2", "DE21", "DE212"), day=dt.date(2016, 3, 10 + i))
+    for i in range(2):
+        add_record(engine, slug="member-org", policy="member", status="published",
+                   public_id=f"memc{i}", nuts=("DE2", "DE21", "DE213"), day=dt.date(2016, 3, 1))
     yield create_app(AppContext(settings, engine, TAX)).server
     engine.dispose()
 
@@ -144,7 +148,9 @@ def test_the_cases_cover_what_they_claim(server):
     rows = _csv_rows(client, "/api/v1/incidents?format=csv")
     assert len(rows) > 1000
     assert sum(1 for r in rows if r["nuts2"]) > 500
-    assert any(r["source"] == "member" and not r["nuts2"] for r in rows)  # never a region
+    member = [r for r in rows if r["source"] == "member"]
+    assert sum(1 for r in member if r["nuts3"] == "DE212") == 7  # enough alike: NUTS 3
+    assert sum(1 for r in member if not r["nuts1"]) == 2  # too few: the country only
     assert any(r["date_precision"] == "year" for r in rows)
     assert any(r["nuts1"] and not r["nuts2"] for r in rows)  # placed only to NUTS 1
     with server.test_request_context("/?country=MT&date_from=2031-01"):

@@ -346,7 +346,8 @@ def test_about_page_states_the_precision_rules_and_map_attributions(app):
     for rule in ("A day is never invented", '"March 2016" is the whole of March',
                  "records known only to the year appear in yearly views",
                  "Precision is never invented", "has no region and no point of its own",
-                 "Greece is GR", "the month (never the day)", "no region, no point",
+                 "Greece is GR", "the month (never the day)", "no point and no place name",
+                 "at least 5 published member records", "ever between 1 and 4",
                  "the organisation is not named"):
         assert rule in precision, rule
     sources = sections["sources"]

@@ -1,9 +1,11 @@
 """Counts per NUTS region from the snapshot: coarser records, playback months, member privacy.
 
 The store holds open records placed at every precision and published member-organisation
-records that carry NUTS codes internally. Public outputs must count the member records at
-country level only, whatever is combined (region maps, region filters, the API's groupings,
-the member source filter), so no sub-national cell of member records can be computed.
+records that carry NUTS codes internally, too few per region to be shown by region (3 and 1,
+below MIN_CELL 5; tests/security/test_differencing.py covers member records that are). Public
+outputs must count them at country level only, whatever is combined (region maps, region
+filters, the API's groupings, the member source filter), so no sub-national cell of member
+records can be computed.
 """
 
 from __future__ import annotations

@@ -28,8 +28,30 @@ def store(request, tmp_path_factory):
         # a second open record, without a point
         add_record(engine, slug="open-monitor", policy="open", status="published",
                    public_id="openrec2", bias="bm.anti_muslim", lat=None, lon=None)
+        _add_member_records(engine)
         yield engine
         engine.dispose()
+
+
+#: Published member records with regions (public id -> NUTS 3) and the level each is shown
+#: at with MIN_CELL 5: six alike in FR101 (NUTS 3); two in FR102 and three in FR103 (five
+#: left over in FR10: NUTS 2); one alone in FR201 (country); four alike in FR104 but with
+#: another motivation (country at 5, NUTS 3 at 3).
+MEMBERS = {**{f"mfr101-{i}": ("FR101", "nuts3") for i in range(6)},
+           **{f"mfr102-{i}": ("FR102", "nuts2") for i in range(2)},
+           **{f"mfr103-{i}": ("FR103", "nuts2") for i in range(3)},
+           "mfr201-0": ("FR201", "country"),
+           **{f"mfr104-{i}": ("FR104", "country") for i in range(4)}}
+
+
+def _add_member_records(engine) -> None:
+    for n, (public_id, (nuts3, _)) in enumerate(MEMBERS.items()):
+        add_record(engine, slug="member-network", policy="member", status="published",
+                   public_id=public_id, nuts=(nuts3[:3], nuts3[:4], nuts3), country="FR",
+                   day=dt.date(2021, 6, 1 + n), geo="municipality", lat=48.8, lon=2.3,
+                   place="A member place",
+                   bias="bm.anti_muslim" if nuts3 == "FR104" else
+                   "bm.racism_xenophobia.anti_refugee")
 
 
 def _plain(value):
@@ -66,6 +88,41 @@ def test_every_public_row_matches_the_sql_reader(store):
                           and r["place_name"] is None for r in member)
     text = repr(fast)
     assert not [c for c in CANARIES if c in text]
+
+
+@pytest.mark.parametrize("min_cell", [3, 5])
+def test_member_regions_agree_between_the_readers_record_by_record(store, min_cell):
+    """The detail page reads one record with SQL; it shows the region the snapshot shows."""
+    snapshot = build(store, TAX, min_cell)
+    public_ids = snapshot.detail.column("public_id").to_pylist()
+    wanted = {p: int(snapshot.ids[public_ids.index(p)]) for p in MEMBERS}
+    fast = _records_arrow(store, snapshot, list(wanted.values()))
+    shown = {r["public_id"]: r["geo_precision"] for r in fast}
+    expected = {p: level for p, (_, level) in MEMBERS.items()}
+    if min_cell == 3:
+        expected.update({p: "nuts3" for p in MEMBERS if p.startswith(("mfr104", "mfr103"))})
+        expected.update({p: "country" for p in MEMBERS if p.startswith("mfr102")})
+    assert shown == expected
+    for row in fast:
+        nuts3 = MEMBERS[row["public_id"]][0]
+        depth = {"nuts3": 3, "nuts2": 2, "nuts1": 1, "country": 0}[row["geo_precision"]]
+        assert [row["nuts1"], row["nuts2"], row["nuts3"]] == [
+            nuts3[:3] if depth >= 1 else None, nuts3[:4] if depth >= 2 else None,
+            nuts3 if depth == 3 else None]
+        assert row["lat"] is None and row["place_name"] is None
+        assert row["date_start"] == "2021-06-01" and row["date_precision"] == "month"
+    for public_id, incident_id in wanted.items():  # one id at a time, as the detail page
+        one = fetch_public_rows(store, [incident_id], TAX, min_cell=min_cell)
+        sql = [{k: _plain(v) for k, v in r.items()} for r in one.to_dict("records")]
+        assert sql == [r for r in fast if r["public_id"] == public_id]
+
+
+def test_asking_for_a_record_twice_does_not_count_it_twice(store):
+    snapshot = build(store, TAX)
+    public_ids = snapshot.detail.column("public_id").to_pylist()
+    lone = int(snapshot.ids[public_ids.index("mfr104-0")])  # four alike: country at 5
+    rows = fetch_public_rows(store, [lone] * 6, TAX)
+    assert len(rows) == 6 and set(rows["geo_precision"]) == {"country"}
 
 
 def test_rows_come_in_the_order_asked_and_a_subset_is_a_subset(store):
