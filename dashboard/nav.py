@@ -30,6 +30,7 @@ ROLE_LINKS = ((N_("Record an incident"), "/report", ("reporter", "moderator", "a
               (N_("Your organisation's records"), "/my-records",
                ("reporter", "moderator", "admin"), True),
               (N_("Moderation queue"), "/moderate", ("moderator", "admin"), False),
+              (N_("Subject access"), "/moderate/subject-access", ("moderator", "admin"), False),
               (N_("Administration"), "/admin", ("admin",), False))
 TAGLINE = N_("Anti-migrant hate incidents recorded across the 27 EU member states")
 #: Carries the query over between the map and the table, the language everywhere, and marks

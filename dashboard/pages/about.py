@@ -26,7 +26,7 @@ KINDS = (("bias", N_("Bias motivations"), N_("why the target was chosen")),
          ("type", N_("Incident types"), N_("what happened")))
 CONTENTS = ((N_("What is counted"), "counted"), (N_("Definitions"), "definitions"),
             (N_("Dates and places"), "precision"), (N_("Sources"), "sources"),
-            (N_("How to cite"), "cite"))
+            (N_("How to cite"), "cite"), (N_("Data protection"), "protection"))
 
 
 def _section(title: str, *children, anchor: str) -> html.Section:
@@ -195,6 +195,15 @@ def _cite(context: AppContext, release: str, lang: str) -> html.Section:
         anchor="cite")
 
 
+def _protection(lang: str) -> html.Section:
+    _ = translate
+    return _section(_("Data protection", lang), html.P([_(
+        "The records concern people who were targeted for who they are. What is kept about "
+        "them, who can see it, how long it is kept and how to ask for it or have it erased: ",
+        lang), html.A(_("how we protect data", lang), href="/data-protection",
+                      id="about-data-protection"), "."]), anchor="protection")
+
+
 def layout(context: AppContext, search: str | None = None) -> html.Div:
     """The about page, in the language of the URL query ``search`` (other keys are ignored)."""
     snapshot = context.snapshot()
@@ -213,6 +222,7 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
             _precision(context, lang),
             _sources(context, snapshot.sources, lang),
             _cite(context, snapshot.fingerprint, lang),
+            _protection(lang),
         ], className="about-page"),
     ])
 

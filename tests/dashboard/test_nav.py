@@ -1,4 +1,4 @@
-"""The header links to /report, /my-records, /moderate and /admin, per role (issue 5)."""
+"""The header links to /report, /my-records, /moderate (and subject access) and /admin, per role."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from data.taxonomy import load_taxonomy
 from tests.security.web import log_in_as
 
 REPORT, MINE, MODERATE, ADMIN = "/report", "/my-records", "/moderate", "/admin"
+SUBJECT = "/moderate/subject-access"
 
 
 @pytest.mark.parametrize("role, organisation, expected", [
@@ -24,10 +25,10 @@ REPORT, MINE, MODERATE, ADMIN = "/report", "/my-records", "/moderate", "/admin"
     ("researcher", False, []),
     ("reporter", True, [REPORT, MINE]),
     ("reporter", False, []),  # recording needs an organisation
-    ("moderator", False, [MODERATE]),
-    ("moderator", True, [REPORT, MINE, MODERATE]),
-    ("admin", False, [MODERATE, ADMIN]),
-    ("admin", True, [REPORT, MINE, MODERATE, ADMIN]),
+    ("moderator", False, [MODERATE, SUBJECT]),
+    ("moderator", True, [REPORT, MINE, MODERATE, SUBJECT]),
+    ("admin", False, [MODERATE, SUBJECT, ADMIN]),
+    ("admin", True, [REPORT, MINE, MODERATE, SUBJECT, ADMIN]),
 ])
 def test_each_role_gets_the_pages_it_can_use(role, organisation, expected):
     assert [path for _, path in role_links(role, organisation)] == expected
@@ -74,8 +75,8 @@ def _links(client, app, search: str = "", pathname: str = "/") -> list[tuple[str
     (None, []),
     ("res@example.org", []),
     ("rep@example.org", [REPORT, MINE]),
-    ("mod@example.org", [MODERATE]),
-    ("adm@example.org", [MODERATE, ADMIN]),
+    ("mod@example.org", [MODERATE, SUBJECT]),
+    ("adm@example.org", [MODERATE, SUBJECT, ADMIN]),
 ])
 def test_the_header_shows_each_session_its_links(site, email, expected):
     engine, app = site
