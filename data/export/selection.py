@@ -3,7 +3,7 @@
 The rows come from the public snapshot's mask (:mod:`data.analytics`), exactly as the API's
 JSON pages and counts do, so a download of a filter always holds the API's ``total`` for that
 filter. Rows come in batches from :func:`data.public_rows.public_rows_table`: the snapshot's
-projected arrays plus the summaries read by id.
+projected arrays, less the records withdrawn since it was built.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy import MEMBER_SOURCE, PUBLIC
 from data.public_rows import public_rows_table
-from data.queries import public_datasets, public_summaries
+from data.queries import not_public_ids, public_datasets
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
 BATCH = 25_000
@@ -109,8 +109,9 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
                 projection: str = PUBLIC) -> Iterator[pa.Table]:
     """Public rows of ``selection``, in its order, ``batch`` at a time.
 
-    The next batch's summaries are read from the store in a second thread while the caller
-    writes the current batch (the database waits and the writers overlap).
+    Before each batch, the records that are not public now are read from the store (an index
+    read, in a second thread while the caller writes the previous batch), so a record
+    withdrawn during a long download stops appearing from the next batch on.
 
     Parameters
     ----------
@@ -134,16 +135,13 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     if not starts:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as reader:
-        def read(start: int):
-            return reader.submit(public_summaries, engine, selection.ids[start:start + batch])
-
-        ahead = read(0)
+        ahead = reader.submit(not_public_ids, engine)
         for start in starts:
-            summaries = ahead.result()
+            withdrawn = ahead.result()
             if start + batch < total:
-                ahead = read(start + batch)
+                ahead = reader.submit(not_public_ids, engine)
             yield public_rows_table(engine, selection.snapshot,
-                                    selection.positions[start:start + batch], summaries,
+                                    selection.positions[start:start + batch], withdrawn,
                                     projection)
             if progress is not None:
                 progress(min(start + batch, total), total)
