@@ -37,10 +37,17 @@ from data.queries import (
     member_regions,
     not_public_ids,
 )
-from data.vocab import DATE_PRECISIONS
+from data.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+)
 
 if TYPE_CHECKING:
     from data.analytics import CodeLinks, Snapshot
+    from data.snapshot_read import RecordColumns
 
 MEMBER_SOURCE_POLICY = "member"
 #: Detail columns kept dictionary-encoded (few distinct values).
@@ -82,6 +89,37 @@ def detail_table(frame: pd.DataFrame) -> pa.Table | None:
                             pa.string(), from_pandas=True)
             arrays[name] = text.dictionary_encode() if name in _CATEGORICAL else text
     return pa.table(arrays)
+
+
+def record_detail(records: RecordColumns) -> pa.Table:
+    """:func:`detail_table` of records read by :mod:`data.snapshot_read` (arrays shared).
+
+    Parameters
+    ----------
+    records : RecordColumns
+        Projected public records.
+
+    Returns
+    -------
+    pyarrow.Table
+        The columns of :func:`detail_table`, aligned with ``records``.
+    """
+    def coded(codes: np.ndarray, vocab: tuple[str, ...]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
+                                              pa.array(vocab, pa.string()))
+
+    return pa.table({
+        "public_id": records.public_id,
+        "lat": pa.array(records.lat, pa.float64(), from_pandas=True),
+        "lon": pa.array(records.lon, pa.float64(), from_pandas=True),
+        "place_name": records.place_name,
+        "is_online": pa.array(records.is_online, pa.bool_()),
+        "location_type": coded(records.location_type, LOCATION_TYPES),
+        "classification": coded(records.classification, CLASSIFICATIONS),
+        "public_summary": records.public_summary,
+        "geo_precision": coded(records.geo_precision, GEO_PRECISIONS),
+        "policy": coded(records.policy, POLICIES),
+    })
 
 
 def _named(names: tuple[str, ...], index: np.ndarray, missing: np.ndarray | None = None
