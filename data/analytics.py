@@ -185,7 +185,7 @@ class Snapshot:
                       self.source, *(link.bits for link in self.links.values()),
                       self.links["bias"].primary, self.links["type"].primary,
                       *(idx for idx, _ in self.nuts.values())):
-            digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
         for names in (self.sources, *(names for _, names in self.nuts.values())):
             digest.update("\x1f".join(names).encode())
         digest.update(self.last_change.encode())  # edits of fields the arrays do not hold

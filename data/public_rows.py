@@ -157,8 +157,13 @@ def _spell_code_lists(link: CodeLinks, codes: tuple[str, ...]
         keys = bits | (primary.astype(np.uint64) << np.uint64(_PRIMARY_SHIFT))
     else:
         keys = np.stack([bits, primary.astype(np.uint64)], axis=1)
-    unique, first, inverse = np.unique(keys, axis=0 if keys.ndim == 2 else None,
-                                       return_index=True, return_inverse=True)
+    if keys.ndim == 1:  # hashing: a few milliseconds per million records
+        inverse, unique = pd.factorize(keys)
+        first = np.empty(len(unique), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
+    else:
+        unique, first, inverse = np.unique(keys, axis=0, return_index=True,
+                                           return_inverse=True)
     joined, primaries = [], []
     for row in first:
         present = int(bits[row])

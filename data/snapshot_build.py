@@ -359,6 +359,9 @@ def dictionary_codes(values: pa.Array) -> tuple[np.ndarray, tuple[str, ...]]:
 def link_positions(bits: np.ndarray, primary: np.ndarray | None, count: int) -> tuple:
     """Every link as parallel (position, code) arrays, from each record's code bits.
 
+    Most records have one code of a kind: only records with more (or, for kinds with a
+    primary code, with links besides the primary one) are looked at code by code.
+
     Returns
     -------
     tuple
@@ -366,14 +369,23 @@ def link_positions(bits: np.ndarray, primary: np.ndarray | None, count: int) -> 
         links other than the primary one (``extra_rows``, ``extra_codes``): the fields of
         :class:`data.analytics.CodeLinks`.
     """
+    one = np.uint64(1)
+    if primary is not None:
+        has_primary = primary < count
+        rest = bits & ~np.where(has_primary, one << np.minimum(primary, 63).astype(np.uint64),
+                                np.uint64(0))
+    else:
+        rest = bits
+    several = np.flatnonzero(rest)
     rows, codes = [], []
     for i in range(count):
-        found = np.flatnonzero((bits >> np.uint64(i)) & np.uint64(1)).astype(np.int32)
+        found = several[((rest[several] >> np.uint64(i)) & one).astype(bool)].astype(np.int32)
         rows.append(found)
         codes.append(np.full(len(found), i, dtype=np.uint8))
     rows = np.concatenate(rows) if rows else np.array([], dtype=np.int32)
     codes = np.concatenate(codes) if codes else np.array([], dtype=np.uint8)
     if primary is None:
         return rows, codes, bits, None, None, None
-    rest = primary[rows] != codes
-    return rows, codes, bits, primary, rows[rest], codes[rest]
+    first = np.flatnonzero(has_primary).astype(np.int32)
+    return (np.concatenate([first, rows]), np.concatenate([primary[first], codes]), bits,
+            primary, rows, codes)
