@@ -155,6 +155,5 @@ class SnapshotCache:
             if old is None or made.version >= old.version:
                 self._snapshot = made
         job.set_result(made)
-        if old is not None and old is not self._snapshot:
-            del old  # requests still answering from it keep it alive until they finish
-            release_memory()
+        del old  # requests still answering from it keep it alive until they finish
+        release_memory()  # what the build used, and the replaced snapshot

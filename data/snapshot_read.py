@@ -180,40 +180,63 @@ def _sqlite_chunks(conn, sql: str, params: list) -> Iterator[RecordColumns]:
         yield RecordColumns(**out)
 
 
-def _copy_table(conn, sql: str, types: dict[str, pa.DataType]) -> pa.Table:
-    """``COPY (sql) TO STDOUT`` in CSV on PostgreSQL, parsed by Arrow."""
-    buffer = io.BytesIO()
+class _CopyStream(io.RawIOBase):
+    """The bytes of a psycopg ``COPY ... TO STDOUT`` as a readable file, block by block."""
+
+    def __init__(self, copy) -> None:
+        self._blocks = iter(copy)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not len(self._pending):
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._pending = memoryview(bytes(block))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def _copy_batches(conn, sql: str, types: dict[str, pa.DataType]) -> Iterator[pa.RecordBatch]:
+    """``COPY (sql) TO STDOUT`` in CSV on PostgreSQL, parsed by Arrow as it streams in.
+
+    Only a block of CSV text and one batch of rows are held at a time.
+    """
     with conn.connection.driver_connection.cursor() as cursor, \
             cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-        for block in copy:
-            buffer.write(block)
-    if not buffer.tell():
-        return pa.table({name: pa.array([], kind) for name, kind in types.items()})
-    buffer.seek(0)
-    return pacsv.read_csv(
-        buffer,
-        read_options=pacsv.ReadOptions(column_names=list(types), block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""],
-                                             strings_can_be_null=True,
-                                             quoted_strings_can_be_null=False))
+        stream = io.BufferedReader(_CopyStream(copy), 1 << 20)
+        if not stream.peek(1):
+            return
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=list(types), block_size=1 << 23,
+                                           use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""],
+                                                 strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=False))
+        yield from reader
 
 
-def _postgres_records(conn, sql: str) -> RecordColumns:
+def _postgres_chunks(conn, sql: str) -> Iterator[RecordColumns]:
     types = {name: (pa.string() if name in _TEXT else pa.float64() if name in ("lat", "lon")
                     else pa.int64()) for name in _NAMES}
-    table = _copy_table(conn, sql, types)
-    out = {}
-    for name in _NAMES:
-        column = table.column(name).combine_chunks() if table.num_rows else \
-            pa.array([], types[name])
-        if name in _TEXT:
-            out[name] = column
-        elif name in ("lat", "lon"):
-            out[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
-        else:
-            out[name] = column.to_numpy(zero_copy_only=False).astype(_INT_TYPES[name])
-    return RecordColumns(**out)
+    for batch in _copy_batches(conn, sql, types):
+        out = {}
+        for name in _NAMES:
+            column = batch.column(name)
+            if name in _TEXT:
+                out[name] = column
+            elif name in ("lat", "lon"):
+                out[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
+            else:
+                out[name] = column.to_numpy(zero_copy_only=False).astype(_INT_TYPES[name])
+        yield RecordColumns(**out)
 
 
 def read_records(engine: Engine, taxonomy: Taxonomy, *, public_only: bool = True,
@@ -249,7 +272,7 @@ def read_records(engine: Engine, taxonomy: Taxonomy, *, public_only: bool = True
     sql = f"SELECT {_record_sql(postgres, countries)} FROM incidents{where}"
     max_id, parts = 0, []
     with engine.connect() as conn:
-        chunks = [_postgres_records(conn, sql)] if postgres else \
+        chunks = _postgres_chunks(conn, sql) if postgres else \
             _sqlite_chunks(conn, sql, params)
         for part in chunks:
             if len(part):
@@ -312,9 +335,9 @@ def read_packed_links(engine: Engine, taxonomy: Taxonomy, *, after_id: int | Non
         for kind in CODE_PARAMS:
             sql = _link_sql(kind, taxonomy, where)
             if postgres:
-                table = _copy_table(conn, sql, {"packed": pa.int64()})
-                out[kind] = table.column(0).to_numpy() if table.num_rows else \
-                    np.array([], dtype=np.int64)
+                parts = [batch.column(0).to_numpy(zero_copy_only=False) for batch in
+                         _copy_batches(conn, sql, {"packed": pa.int64()})]
+                out[kind] = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
                 continue
             cursor = conn.exec_driver_sql(sql).cursor
             chunks = []
