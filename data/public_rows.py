@@ -4,9 +4,10 @@ A download of 100,000 rows must not rebuild 100,000 rows from SQL. The public sn
 (:mod:`data.analytics`) already holds every public column of every public record, projected
 by :func:`data.privacy.project_public` when it was built, the public summary included; this
 module takes the selected records' values from those arrays (``take`` on Arrow and numpy
-arrays). The only read from the store is which records are not public now
-(:func:`data.queries.not_public_ids`, an index read): a record that stopped being public
-since the snapshot was built is left out, as the SQL reader leaves it out. The result has the
+arrays). The only read from the store is its data version and, when that moved since the
+snapshot was built, which records are not public now (:func:`withdrawn_ids`): a record that
+stopped being public since the snapshot was built is left out, as the SQL reader leaves it
+out. The result has the
 columns of :func:`data.queries.fetch_public_rows`, which it replaces for downloads
 (``tests/data/test_public_rows.py`` checks that both agree value for value).
 """
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
+from data.db import data_version
 from data.privacy import (
     PUBLIC,
     PUBLIC_COLUMNS,
@@ -230,6 +232,23 @@ def _reveal_member_regions(engine: Engine, columns: dict[str, pa.Array],
         columns[name] = pa.array(values, pa.string())
 
 
+def withdrawn_ids(engine: Engine, snapshot: Snapshot) -> np.ndarray:
+    """Ids of records that may have stopped being public since ``snapshot`` was built.
+
+    Every write to the store bumps its data version: while the version is the snapshot's,
+    nothing was withdrawn and the store is not asked; otherwise every record not public now
+    (:func:`data.queries.not_public_ids`).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Ascending.
+    """
+    if data_version(engine) == snapshot.version:
+        return np.array([], dtype=np.int64)
+    return not_public_ids(engine)
+
+
 def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
                       withdrawn: np.ndarray | None = None,
                       projection: str = PUBLIC) -> pa.Table:
@@ -245,7 +264,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
         Positions in the snapshot (:meth:`Snapshot.select_positions`, :func:`positions_of`),
         in output order.
     withdrawn : numpy.ndarray, optional
-        :func:`data.queries.not_public_ids`, when read ahead; read now when None.
+        :func:`withdrawn_ids`, when read ahead; read now when None.
     projection : {"public", "researcher"}
         The caller's projection (:func:`data.privacy.projection_for`): ``researcher`` adds
         the NUTS regions of published member records.
@@ -261,7 +280,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
         raise ValueError("this snapshot holds no detail columns; build it from the store")
     positions = np.asarray(positions, dtype=np.int64)
     if withdrawn is None:
-        withdrawn = not_public_ids(engine)
+        withdrawn = withdrawn_ids(engine, snapshot)
     if len(withdrawn) and len(positions):  # withdrawn is ascending
         ids = snapshot.ids[positions]
         at = np.minimum(np.searchsorted(withdrawn, ids), len(withdrawn) - 1)

@@ -21,8 +21,8 @@ from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy import MEMBER_SOURCE, PUBLIC
-from data.public_rows import public_rows_table
-from data.queries import not_public_ids, public_datasets
+from data.public_rows import public_rows_table, withdrawn_ids
+from data.queries import public_datasets
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
 BATCH = 25_000
@@ -109,9 +109,10 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
                 projection: str = PUBLIC) -> Iterator[pa.Table]:
     """Public rows of ``selection``, in its order, ``batch`` at a time.
 
-    Before each batch, the records that are not public now are read from the store (an index
-    read, in a second thread while the caller writes the previous batch), so a record
-    withdrawn during a long download stops appearing from the next batch on.
+    Before each batch, the records withdrawn since the snapshot are asked for
+    (:func:`data.public_rows.withdrawn_ids`: the data version, and the records not public now
+    when it moved; in a second thread while the caller writes the previous batch), so a
+    record withdrawn during a long download stops appearing from the next batch on.
 
     Parameters
     ----------
@@ -135,11 +136,11 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     if not starts:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as reader:
-        ahead = reader.submit(not_public_ids, engine)
+        ahead = reader.submit(withdrawn_ids, engine, selection.snapshot)
         for start in starts:
             withdrawn = ahead.result()
             if start + batch < total:
-                ahead = reader.submit(not_public_ids, engine)
+                ahead = reader.submit(withdrawn_ids, engine, selection.snapshot)
             yield public_rows_table(engine, selection.snapshot,
                                     selection.positions[start:start + batch], withdrawn,
                                     projection)
