@@ -107,12 +107,12 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
     -------
     tuple of (Snapshot, dict)
         The second build's snapshot, and ``times_s``, ``median_s``, ``parts`` (the third
-        build split into ``data_version``, ``load_public_frame`` and the constructor) and
+        build split into ``data_version``, ``build_public_data`` and ``Snapshot.from_data``) and
         ``memory`` (the probe's figures).
     """
     from data.analytics import Snapshot, build
     from data.db import data_version
-    from data.queries import load_public_frame
+    from data.snapshot_build import build_public_data
 
     where = ["--database-url", db] if database_url(db) == db else ["--db", str(db)]
     proc = subprocess.run([sys.executable, str(RUN_SCRIPT), "--probe-snapshot", *where],
@@ -134,16 +134,16 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
     t0 = time.perf_counter()
     version = data_version(engine)
     t1 = time.perf_counter()
-    frame, links = load_public_frame(engine)
+    data = build_public_data(engine, taxonomy)
     t2 = time.perf_counter()
-    Snapshot(frame, links, taxonomy, version)
+    Snapshot.from_data(data, taxonomy, version)
     t3 = time.perf_counter()
     times.append(t3 - t0)
-    del frame, links
+    del data
     gc.collect()
-    parts = {"data_version_s": t1 - t0, "load_public_frame_s": t2 - t1,
+    parts = {"data_version_s": t1 - t0, "build_public_data_s": t2 - t1,
              "snapshot_init_s": t3 - t2}
-    log(f"snapshot build 3: {t3 - t0:.2f} s (SQL+frame {t2 - t1:.2f} s, arrays "
+    log(f"snapshot build 3: {t3 - t0:.2f} s (read + projection {t2 - t1:.2f} s, arrays "
         f"{t3 - t2:.2f} s)")
     return snapshot, {"times_s": times, "median_s": statistics.median(times), "parts": parts,
                       "memory": memory}

@@ -175,9 +175,9 @@ def write_report(path: Path, r: dict) -> None:
     add(f"- Median of 3: **{sn['median_s']:,.2f} s** "
         f"(runs: {', '.join(f'{t:.2f}' for t in sn['times_s'])} s)")
     p = sn["parts"]
-    add(f"- Split (the third build): `load_public_frame` (SQL + DataFrame + projection) "
-        f"{p['load_public_frame_s']:,.2f} s, `Snapshot(...)` arrays {p['snapshot_init_s']:,.2f} s, "
-        f"`data_version` {p['data_version_s'] * 1000:,.1f} ms")
+    add(f"- Split (the third build): `build_public_data` (chunked read + projection) "
+        f"{p['build_public_data_s']:,.2f} s, `Snapshot.from_data` arrays "
+        f"{p['snapshot_init_s']:,.2f} s, `data_version` {p['data_version_s'] * 1000:,.1f} ms")
     add("- Memory (VmRSS of a fresh process doing the first build): retained "
         f"+{fmt_bytes(mem['rss_delta_retained'])}, "
         f"peak during the build +{fmt_bytes(mem['rss_delta_peak'])}; the snapshot's numpy "

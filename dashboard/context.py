@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import flask
 from sqlalchemy import Engine
 
-from data.analytics import Snapshot, SnapshotCache
+from data.analytics import Snapshot
 from data.settings import Settings, SettingsError
+from data.snapshot_cache import SnapshotCache
 from data.taxonomy import Taxonomy
 from data.vault import Vault
 

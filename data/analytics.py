@@ -5,27 +5,34 @@ A filter change on the dashboard becomes a boolean mask over a few compact array
 snapshot is built from the public projection (:mod:`data.privacy`), so every public count —
 map, timeline, breakdowns, the API's stats and the rows a download selects — comes from the
 same records at the same public precision. It is keyed by the store's data version: any
-write bumps the version and the next read rebuilds the snapshot.
+write bumps the version, and :mod:`data.snapshot_cache` makes the snapshot of the new version
+(by updating the previous one when little changed, see :mod:`data.snapshot_build`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from sqlalchemy import Engine
 
 from data.db import data_version
 from data.filters import CODE_PARAMS, IncidentFilter
-from data.public_rows import detail_table
-from data.queries import load_public_frame
+from data.public_rows import detail_table, record_detail
 from data.settings import DEFAULT_MIN_CELL
+from data.snapshot_build import (
+    PublicData,
+    build_public_data,
+    dictionary_codes,
+    link_positions,
+    organisation_codes,
+)
 from data.taxonomy import Taxonomy
-from data.vocab import DATE_PRECISIONS
+from data.vocab import DATE_PRECISIONS, POLICIES
 
 EPOCH = dt.date(1970, 1, 1)
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
@@ -68,10 +75,28 @@ class Timeline:
 
 
 class Snapshot:
-    """Public records as compact arrays. Build with :meth:`from_frame` or :func:`build`."""
+    """Public records as compact arrays. Build with :func:`build` (or from a frame)."""
+
+    #: The data it was built from (:class:`data.snapshot_build.PublicData`), kept so that a
+    #: later version can be made by updating it; None for a snapshot made from a frame.
+    data = None
 
     def __init__(self, frame: pd.DataFrame, links: dict[str, pd.DataFrame], taxonomy: Taxonomy,
                  version: int = 0):
+        """A snapshot of a projected frame (tests and tools; the store is read by :func:`build`).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Projected public rows: ``id``, ``country``, ``date_start``, ``date_end``,
+            ``date_precision``, ``source``, ``policy``, ``nuts1``..``nuts3`` and optionally
+            ``organisation`` and the detail columns (:func:`data.public_rows.detail_table`).
+        links : dict of str to pandas.DataFrame
+            Per kind: ``incident_id``, ``code`` and, where the kind has one, ``is_primary``.
+        taxonomy : Taxonomy
+        version : int
+            The data version it stands for.
+        """
         self.version = version
         self.taxonomy = taxonomy
         self.last_change = str(frame.attrs.get("last_change", ""))
@@ -118,6 +143,38 @@ class Snapshot:
         self._index_timelines()
         self.fingerprint = self._fingerprint()
 
+    @classmethod
+    def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int) -> Snapshot:
+        """The snapshot of public records read from the store (:mod:`data.snapshot_build`).
+
+        The arrays of ``data`` are shared, not copied; ``data`` is kept as :attr:`data`.
+        """
+        self = cls.__new__(cls)
+        records = data.records
+        self.data = data
+        self.version = version
+        self.taxonomy = taxonomy
+        self.last_change = data.last_change
+        self.size = len(records.ids)
+        self.ids = records.ids
+        self.countries = tuple(c.iso2 for c in taxonomy.countries())
+        self.country = records.country
+        self.start, self.end, self.precision = records.start, records.end, records.precision
+        self.source, self.sources = dictionary_codes(data.source)
+        self.is_demo = records.policy == POLICIES.index("demo")
+        self.organisation = organisation_codes(records)
+        self.nuts = {level: dictionary_codes(pc.fill_null(getattr(records, level), ""))
+                     for level in ("nuts1", "nuts2", "nuts3")}
+        self.detail = record_detail(records)
+        self.links = {}
+        for kind in CODE_PARAMS:
+            link = data.links[kind]
+            self.links[kind] = CodeLinks(*link_positions(link.bits, link.primary,
+                                                         len(taxonomy.codes(kind))))
+        self._index_timelines()
+        self.fingerprint = self._fingerprint()
+        return self
+
     def _fingerprint(self) -> str:
         """A short id of the public content: changes when any published value changes.
 
@@ -129,7 +186,7 @@ class Snapshot:
                       self.source, *(link.bits for link in self.links.values()),
                       self.links["bias"].primary, self.links["type"].primary,
                       *(idx for idx, _ in self.nuts.values())):
-            digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
         for names in (self.sources, *(names for _, names in self.nuts.values())):
             digest.update("\x1f".join(names).encode())
         digest.update(self.last_change.encode())  # edits of fields the arrays do not hold
@@ -309,33 +366,18 @@ def _period_label(index: int, granularity: str) -> str:
 
 
 def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) -> Snapshot:
-    """Build a snapshot of the public records currently in the store.
+    """Build a snapshot of the public records currently in the store (a full read).
 
     ``min_cell`` (``Settings.min_cell``) decides the regions member records are shown at
     (:mod:`data.generalise`).
     """
     version = data_version(engine)
-    frame, links = load_public_frame(engine, min_cell)
-    return Snapshot(frame, links, taxonomy, version)
+    return Snapshot.from_data(build_public_data(engine, taxonomy, min_cell), taxonomy, version)
 
 
-class SnapshotCache:
-    """Holds one snapshot per process and rebuilds it when the data version changes."""
+def __getattr__(name: str):
+    if name == "SnapshotCache":  # its own module; importable from here as before
+        from data.snapshot_cache import SnapshotCache
 
-    def __init__(self, engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL):
-        self.engine = engine
-        self.taxonomy = taxonomy
-        self.min_cell = min_cell
-        self._snapshot: Snapshot | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Snapshot:
-        """The current snapshot (one cheap version query per call)."""
-        version = data_version(self.engine)
-        snapshot = self._snapshot
-        if snapshot is not None and snapshot.version == version:
-            return snapshot
-        with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = build(self.engine, self.taxonomy, self.min_cell)
-            return self._snapshot
+        return SnapshotCache
+    raise AttributeError(name)

@@ -168,8 +168,8 @@ def class_keys(records: pd.DataFrame, codes: pd.DataFrame) -> np.ndarray:
                        *(codes[c].to_numpy() for c in codes.columns)])
 
 
-def shown_regions(records: pd.DataFrame, links: Mapping[str, pd.DataFrame],
-                  min_cell: int) -> pd.DataFrame:
+def shown_regions(records: pd.DataFrame, links: Mapping[str, pd.DataFrame] | None,
+                  min_cell: int, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The regions published member records are shown at, and the resulting ``geo_precision``.
 
     Parameters
@@ -178,10 +178,13 @@ def shown_regions(records: pd.DataFrame, links: Mapping[str, pd.DataFrame],
         Every published member record that shares a NUTS 1 region with a record whose region
         is wanted (in practice: all of them), as published (month dates), with ``id``,
         :data:`REGION_COLUMNS`, :data:`KEY_COLUMNS` and ``geo_precision``.
-    links : dict of str to pandas.DataFrame
-        Their code links (see :func:`code_sets`).
+    links : dict of str to pandas.DataFrame or None
+        Their code links (see :func:`code_sets`); not read when ``codes`` is given.
     min_cell : int
         The small-cell threshold (``Settings.min_cell``).
+    codes : pandas.DataFrame, optional
+        The records' code sets row for row (``code_sets(links, ids)`` or an equivalent:
+        integer columns equal exactly for records with the same codes and primary codes).
 
     Returns
     -------
@@ -194,7 +197,9 @@ def shown_regions(records: pd.DataFrame, links: Mapping[str, pd.DataFrame],
         return pd.DataFrame({c: pd.Series(dtype=object) for c in (*REGION_COLUMNS,
                                                                   "geo_precision")},
                             index=records.index)
-    key = class_keys(records, code_sets(links, records["id"].to_numpy()))
+    if codes is None:
+        codes = code_sets(links, records["id"].to_numpy())
+    key = class_keys(records, codes)
     levels = shown_levels(records.loc[:, list(REGION_COLUMNS)], key, min_cell)
     out = pd.DataFrame(index=records.index)
     depth = np.zeros(len(levels), dtype=np.int8)

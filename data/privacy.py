@@ -125,7 +125,8 @@ def is_public(frame: pd.DataFrame) -> pd.Series:
 
 
 def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
-                   links: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+                   links: Mapping[str, pd.DataFrame] | None = None,
+                   codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Apply the publication policy of each record to a frame of incident rows.
 
     Parameters
@@ -140,7 +141,10 @@ def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
         The small-cell threshold (``Settings.min_cell``).
     links : dict of str to pandas.DataFrame, optional
         Code links of the frame's records (see :func:`data.generalise.code_sets`). Without
-        them member records are shown at country level only.
+        them (or ``codes``) member records are shown at country level only.
+    codes : pandas.DataFrame, optional
+        Instead of ``links``: the records' code sets, row for row with ``frame``, as integer
+        columns equal exactly for records with the same codes (the snapshot's bit sets).
 
     Returns
     -------
@@ -163,7 +167,7 @@ def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
         for column in ("lat", "lon", "place_name"):
             if column in out:
                 out.loc[member, column] = None
-        _show_member_regions(out, frame, member, min_cell, links)
+        _show_member_regions(out, frame, member, min_cell, links, codes)
         if "source" in out:
             out.loc[member, "source"] = MEMBER_SOURCE
     if "is_online" in out:
@@ -172,12 +176,16 @@ def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
 
 
 def _show_member_regions(out: pd.DataFrame, frame: pd.DataFrame, member: np.ndarray,
-                         min_cell: int, links: Mapping[str, pd.DataFrame] | None) -> None:
+                         min_cell: int, links: Mapping[str, pd.DataFrame] | None,
+                         codes: pd.DataFrame | None) -> None:
     """Set the member rows of ``out`` (dates already published) to the region shown."""
     needed = (*REGION_COLUMNS, *KEY_COLUMNS, "geo_precision")
-    if links is not None and "id" in frame and all(c in out for c in needed):
+    if (links is not None or codes is not None) and "id" in frame \
+            and all(c in out for c in needed):
         records = pd.concat([frame.loc[member, ["id"]], out.loc[member]], axis=1)
-        shown = shown_regions(records, links, min_cell)
+        member_codes = None if codes is None else codes.iloc[np.flatnonzero(member)] \
+            .reset_index(drop=True)
+        shown = shown_regions(records, links, min_cell, codes=member_codes)
     else:  # not enough to count classes: country level is always safe
         shown = pd.DataFrame({"geo_precision": np.where(
             out.loc[member, "geo_precision"] == "unknown", "unknown", "country")},

@@ -1,17 +1,21 @@
-"""Public rows as Arrow tables, from the snapshot's arrays plus the summaries read by id.
+"""Public rows as Arrow tables, taken from the snapshot's arrays.
 
 A download of 100,000 rows must not rebuild 100,000 rows from SQL. The public snapshot
 (:mod:`data.analytics`) already holds every public column of every public record, projected
-by :func:`data.privacy.project_public` when it was built, except the free-text summary; this
+by :func:`data.privacy.project_public` when it was built, the public summary included; this
 module takes the selected records' values from those arrays (``take`` on Arrow and numpy
-arrays) and reads only the summaries from the store. A record that stopped being public since
-the snapshot was built has no summary row and is left out, as the SQL reader leaves it out.
-The result has the columns of :func:`data.queries.fetch_public_rows`, which it replaces for
-downloads (``tests/data/test_public_rows.py`` checks that both agree value for value).
+arrays). The only read from the store is its data version and, when that moved since the
+snapshot was built, which records are not public now (:func:`withdrawn_ids`): a record that
+stopped being public since the snapshot was built is left out, as the SQL reader leaves it
+out. The result has the
+columns of :func:`data.queries.fetch_public_rows`, which it replaces for downloads
+(``tests/data/test_public_rows.py`` checks that both agree value for value).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
+from data.db import data_version
 from data.privacy import (
     PUBLIC,
     PUBLIC_COLUMNS,
@@ -32,18 +37,28 @@ from data.queries import (
     DETAIL_COLUMNS,
     PRIMARY_COLUMNS,
     member_regions,
-    public_summaries,
+    not_public_ids,
 )
-from data.vocab import DATE_PRECISIONS
+from data.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+)
 
 if TYPE_CHECKING:
     from data.analytics import CodeLinks, Snapshot
+    from data.snapshot_read import RecordColumns
 
 MEMBER_SOURCE_POLICY = "member"
 #: Detail columns kept dictionary-encoded (few distinct values).
 _CATEGORICAL = ("location_type", "classification", "geo_precision", "policy")
 #: Code lists of one kind fit one 64-bit key with the primary code above this bit.
 _PRIMARY_SHIFT = 56
+#: Per snapshot, per kind: each record's code-list spelling (computed on first use).
+_CODE_LISTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def detail_table(frame: pd.DataFrame) -> pa.Table | None:
@@ -78,6 +93,37 @@ def detail_table(frame: pd.DataFrame) -> pa.Table | None:
     return pa.table(arrays)
 
 
+def record_detail(records: RecordColumns) -> pa.Table:
+    """:func:`detail_table` of records read by :mod:`data.snapshot_read` (arrays shared).
+
+    Parameters
+    ----------
+    records : RecordColumns
+        Projected public records.
+
+    Returns
+    -------
+    pyarrow.Table
+        The columns of :func:`detail_table`, aligned with ``records``.
+    """
+    def coded(codes: np.ndarray, vocab: tuple[str, ...]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
+                                              pa.array(vocab, pa.string()))
+
+    return pa.table({
+        "public_id": records.public_id,
+        "lat": pa.array(records.lat, pa.float64(), from_pandas=True),
+        "lon": pa.array(records.lon, pa.float64(), from_pandas=True),
+        "place_name": records.place_name,
+        "is_online": pa.array(records.is_online, pa.bool_()),
+        "location_type": coded(records.location_type, LOCATION_TYPES),
+        "classification": coded(records.classification, CLASSIFICATIONS),
+        "public_summary": records.public_summary,
+        "geo_precision": coded(records.geo_precision, GEO_PRECISIONS),
+        "policy": coded(records.policy, POLICIES),
+    })
+
+
 def _named(names: tuple[str, ...], index: np.ndarray, missing: np.ndarray | None = None
            ) -> pa.Array:
     """Strings ``names[index]`` (null where ``missing``), built in Arrow."""
@@ -93,23 +139,33 @@ def _regions(snapshot: Snapshot, level: str, positions: np.ndarray) -> pa.Array:
     return _named(names, picked, (picked == empty) | (picked < 0))
 
 
-def _code_lists(link: CodeLinks, codes: tuple[str, ...], positions: np.ndarray
-                ) -> tuple[pa.Array, pa.Array | None]:
-    """Each record's codes joined by ``;`` (primary first, then taxonomy order), and primary.
+def _spell_code_lists(link: CodeLinks, codes: tuple[str, ...]
+                      ) -> tuple[np.ndarray, pa.Array, pa.Array | None]:
+    """Every record's codes joined by ``;`` (primary first, then taxonomy order), and primary.
 
     Records share few combinations, so each distinct (codes, primary) pair is spelled once.
+
+    Returns
+    -------
+    index : numpy.ndarray of int32
+        Per record, its combination.
+    joined, primary : pyarrow.Array
+        Per combination, the joined codes and the primary code (None for kinds without one).
     """
-    bits = link.bits[positions]
-    primary = link.primary[positions] if link.primary is not None else None
+    bits, primary = link.bits, link.primary
     if primary is None:
         keys = bits
     elif len(codes) <= _PRIMARY_SHIFT:
         keys = bits | (primary.astype(np.uint64) << np.uint64(_PRIMARY_SHIFT))
     else:
         keys = np.stack([bits, primary.astype(np.uint64)], axis=1)
-    unique, inverse = np.unique(keys, axis=0 if keys.ndim == 2 else None, return_inverse=True)
-    first = np.zeros(len(unique), dtype=np.int64)
-    first[inverse.reshape(-1)] = np.arange(len(positions))
+    if keys.ndim == 1:  # hashing: a few milliseconds per million records
+        inverse, unique = pd.factorize(keys)
+        first = np.empty(len(unique), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
+    else:
+        unique, first, inverse = np.unique(keys, axis=0, return_index=True,
+                                           return_inverse=True)
     joined, primaries = [], []
     for row in first:
         present = int(bits[row])
@@ -118,9 +174,24 @@ def _code_lists(link: CodeLinks, codes: tuple[str, ...], positions: np.ndarray
         order += [i for i in range(len(codes)) if present >> i & 1 and i != chosen]
         joined.append(";".join(codes[i] for i in order))
         primaries.append(codes[chosen] if chosen < len(codes) else "")
-    take = pa.array(inverse.reshape(-1).astype(np.int64))
-    lists = pa.array(joined, pa.string()).take(take)
-    return lists, (None if primary is None else pa.array(primaries, pa.string()).take(take))
+    return (inverse.reshape(-1).astype(np.int32), pa.array(joined, pa.string()),
+            None if primary is None else pa.array(primaries, pa.string()))
+
+
+def _code_lists(snapshot: Snapshot, kind: str, positions: np.ndarray
+                ) -> tuple[pa.Array, pa.Array | None]:
+    """The code lists (and primary codes) of the records at ``positions``."""
+    cache = _CODE_LISTS.get(snapshot, {})
+    spelled = cache.get(kind)
+    if spelled is None:
+        spelled = _spell_code_lists(snapshot.links[kind], snapshot.taxonomy.codes(kind))
+        with _LOCK:
+            _CODE_LISTS.setdefault(snapshot, {}).setdefault(kind, spelled)
+    index, joined, primary = spelled
+    picked = pa.array(index[positions])
+    lists = pa.DictionaryArray.from_arrays(picked, joined).cast(pa.string())
+    return lists, (None if primary is None else
+                   pa.DictionaryArray.from_arrays(picked, primary).cast(pa.string()))
 
 
 def positions_of(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
@@ -137,9 +208,6 @@ def positions_of(snapshot: Snapshot, ids: np.ndarray) -> np.ndarray:
             not np.array_equal(snapshot.ids[positions], ids):
         raise KeyError("some ids are not public records of this snapshot")
     return positions
-
-
-Summaries = tuple[np.ndarray, list]
 
 
 def _reveal_member_regions(engine: Engine, columns: dict[str, pa.Array],
@@ -164,22 +232,39 @@ def _reveal_member_regions(engine: Engine, columns: dict[str, pa.Array],
         columns[name] = pa.array(values, pa.string())
 
 
+def withdrawn_ids(engine: Engine, snapshot: Snapshot) -> np.ndarray:
+    """Ids of records that may have stopped being public since ``snapshot`` was built.
+
+    Every write to the store bumps its data version: while the version is the snapshot's,
+    nothing was withdrawn and the store is not asked; otherwise every record not public now
+    (:func:`data.queries.not_public_ids`).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Ascending.
+    """
+    if data_version(engine) == snapshot.version:
+        return np.array([], dtype=np.int64)
+    return not_public_ids(engine)
+
+
 def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
-                      summaries: Summaries | None = None,
+                      withdrawn: np.ndarray | None = None,
                       projection: str = PUBLIC) -> pa.Table:
     """Rows of the records at ``positions`` of the snapshot (in that order), as Arrow.
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
-        The store the snapshot was built from (summaries are read from it).
+        The store the snapshot was built from (asked which records are not public now).
     snapshot : Snapshot
         Built by :func:`data.analytics.build` (it holds the detail columns).
     positions : numpy.ndarray
         Positions in the snapshot (:meth:`Snapshot.select_positions`, :func:`positions_of`),
         in output order.
-    summaries : (ids, texts), optional
-        :func:`data.queries.public_summaries` of these records, when read ahead.
+    withdrawn : numpy.ndarray, optional
+        :func:`withdrawn_ids`, when read ahead; read now when None.
     projection : {"public", "researcher"}
         The caller's projection (:func:`data.privacy.projection_for`): ``researcher`` adds
         the NUTS regions of published member records.
@@ -194,13 +279,14 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     if snapshot.detail is None:
         raise ValueError("this snapshot holds no detail columns; build it from the store")
     positions = np.asarray(positions, dtype=np.int64)
-    ids = snapshot.ids[positions]
-    found, texts = summaries if summaries is not None else public_summaries(engine, ids)
-    at = np.searchsorted(found, ids)  # found is ascending
-    at[at == len(found)] = 0
-    still_public = found[at] == ids if len(found) else np.zeros(len(ids), dtype=bool)
-    if not still_public.all():
-        positions, at = positions[still_public], at[still_public]
+    if withdrawn is None:
+        withdrawn = withdrawn_ids(engine, snapshot)
+    if len(withdrawn) and len(positions):  # withdrawn is ascending
+        ids = snapshot.ids[positions]
+        at = np.minimum(np.searchsorted(withdrawn, ids), len(withdrawn) - 1)
+        still_public = withdrawn[at] != ids
+        if not still_public.all():
+            positions = positions[still_public]
     detail = snapshot.detail.take(pa.array(positions))
     columns: dict[str, pa.Array] = {
         "public_id": detail.column("public_id"),
@@ -210,7 +296,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
         "country": _named(snapshot.countries, snapshot.country[positions].astype(np.int32),
                           snapshot.country[positions] >= len(snapshot.countries)),
         **{level: _regions(snapshot, level, positions) for level in ("nuts1", "nuts2", "nuts3")},
-        "public_summary": pa.array(texts, pa.string()).take(pa.array(at)),
+        "public_summary": detail.column("public_summary"),
         "source": _named(snapshot.sources, snapshot.source[positions]),
     }
     for name in ("geo_precision", "policy", "location_type", "classification"):
@@ -218,8 +304,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     for name in ("lat", "lon", "place_name", "is_online"):
         columns[name] = detail.column(name)
     for kind, name in CODE_COLUMNS.items():
-        lists, primary = _code_lists(snapshot.links[kind], snapshot.taxonomy.codes(kind),
-                                     positions)
+        lists, primary = _code_lists(snapshot, kind, positions)
         columns[name] = lists
         if kind in PRIMARY_COLUMNS:
             columns[PRIMARY_COLUMNS[kind]] = primary

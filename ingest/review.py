@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
 
 from data.db import bump_version
-from data.schema import CODE_TABLES, label_issues, label_mappings
+from data.schema import CODE_TABLES, incidents, label_issues, label_mappings
 from data.taxonomy import load_taxonomy, normalise_label
 
 
@@ -62,6 +62,10 @@ def map_label(engine: Engine, kind: str, label: str, codes: list[str]) -> int:
             label_issues.c.kind == kind, label_issues.c.label_key == key))
             .values(status="mapped"))
         if affected:
+            # an edit of the records' codes: readers that update their snapshot from what
+            # changed since a time (data.snapshot_build) find them by updated_at
+            conn.execute(update(incidents).where(incidents.c.id.in_(affected))
+                         .values(updated_at=dt.datetime.now(dt.UTC)))
             bump_version(conn)
     return len(affected)
 

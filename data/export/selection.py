@@ -3,7 +3,7 @@
 The rows come from the public snapshot's mask (:mod:`data.analytics`), exactly as the API's
 JSON pages and counts do, so a download of a filter always holds the API's ``total`` for that
 filter. Rows come in batches from :func:`data.public_rows.public_rows_table`: the snapshot's
-projected arrays plus the summaries read by id.
+projected arrays, less the records withdrawn since it was built.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy import MEMBER_SOURCE, PUBLIC
-from data.public_rows import public_rows_table
-from data.queries import public_datasets, public_summaries
+from data.public_rows import public_rows_table, withdrawn_ids
+from data.queries import public_datasets
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
 BATCH = 25_000
@@ -109,8 +109,10 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
                 projection: str = PUBLIC) -> Iterator[pa.Table]:
     """Public rows of ``selection``, in its order, ``batch`` at a time.
 
-    The next batch's summaries are read from the store in a second thread while the caller
-    writes the current batch (the database waits and the writers overlap).
+    Before each batch, the records withdrawn since the snapshot are asked for
+    (:func:`data.public_rows.withdrawn_ids`: the data version, and the records not public now
+    when it moved; in a second thread while the caller writes the previous batch), so a
+    record withdrawn during a long download stops appearing from the next batch on.
 
     Parameters
     ----------
@@ -134,16 +136,13 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     if not starts:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read") as reader:
-        def read(start: int):
-            return reader.submit(public_summaries, engine, selection.ids[start:start + batch])
-
-        ahead = read(0)
+        ahead = reader.submit(withdrawn_ids, engine, selection.snapshot)
         for start in starts:
-            summaries = ahead.result()
+            withdrawn = ahead.result()
             if start + batch < total:
-                ahead = read(start + batch)
+                ahead = reader.submit(withdrawn_ids, engine, selection.snapshot)
             yield public_rows_table(engine, selection.snapshot,
-                                    selection.positions[start:start + batch], summaries,
+                                    selection.positions[start:start + batch], withdrawn,
                                     projection)
             if progress is not None:
                 progress(min(start + batch, total), total)

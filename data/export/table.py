@@ -62,6 +62,8 @@ def neutralise(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array
         Same length; nulls stay null.
     """
     risky = pc.fill_null(pc.match_substring_regex(values, _FORMULA_START), False)
+    if not pc.any(risky).as_py():
+        return values  # the usual case: nothing to copy
     guarded = pc.binary_join_element_wise("'", values, "")
     return pc.if_else(risky, guarded, values)
 

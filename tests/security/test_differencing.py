@@ -268,7 +268,7 @@ def test_no_public_count_or_difference_of_member_records_is_small(store, min_cel
     assert all(attacker.shown_at.get(level, 0) >= min_cell for level in LEVELS)
 
 
-def _naive(records, links, min_cell):
+def _naive(records, links, min_cell, codes=None):
     """Broken on purpose: every member record at the region it was stored with."""
     out = records.loc[:, ["nuts1", "nuts2", "nuts3"]].astype(object)
     out["geo_precision"] = np.where(records["nuts3"].notna(), "nuts3", "country")

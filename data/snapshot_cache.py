@@ -1,0 +1,167 @@
+"""One analytic snapshot per process, kept at the store's data version without stalling readers.
+
+Every write to the store bumps its data version (:func:`data.db.bump_version`); each request
+asks for the version (one cheap query) and gets the snapshot of that version. When the version
+moved, the snapshot of the new one is made in a background thread, by updating the previous
+snapshot with what changed (:func:`data.snapshot_build.update_public_data`: a publish, an edit
+or an ingest of a few records takes a fraction of a second at a million records) or, when
+much changed, by reading everything again. Requests meanwhile wait for it up to
+:data:`WAIT_S`, so a write is visible to every worker within that time whenever the update
+is that fast; past it they answer from the previous snapshot (which names its own data
+release) instead of queueing behind a long rebuild. Only a process's first snapshot is always
+waited for.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from sqlalchemy import Engine
+
+from data.analytics import Snapshot
+from data.db import data_version
+from data.settings import DEFAULT_MIN_CELL
+from data.snapshot_build import build_public_data, update_public_data
+from data.taxonomy import Taxonomy
+
+#: Longest a request waits for the snapshot of a new data version (seconds).
+WAIT_S = 2.0
+#: glibc's ``mallopt`` parameter for the size above which memory is mapped on its own.
+_M_MMAP_THRESHOLD = -3
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+def keep_memory_returnable() -> None:
+    """Make freed snapshots give their memory back to the system (glibc; no-op elsewhere).
+
+    A snapshot is hundreds of arrays of 1 to 8 MB at a million records. glibc raises its
+    mmap threshold after such blocks are freed, so the next ones come from the heap, where
+    freed memory stays with the process: a worker that made a few snapshots would hold
+    several. A fixed threshold keeps every such array in its own mapping, unmapped on free.
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, 256 * 1024)
+
+
+def release_memory() -> None:
+    """Return freed memory to the system after a snapshot was replaced."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
+                  min_cell: int = DEFAULT_MIN_CELL) -> Snapshot:
+    """The snapshot of the store's current data version, updated from ``old`` when possible.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    taxonomy : Taxonomy
+    old : Snapshot or None
+        The previous snapshot; read everything when None (or made from a frame).
+    min_cell : int
+        The small-cell threshold member records are generalised with (``Settings.min_cell``).
+
+    Returns
+    -------
+    Snapshot
+        Labelled with the data version read before the data, so it is never newer than its
+        label says it is.
+    """
+    version = data_version(engine)
+    data = None
+    if old is not None and old.data is not None and old.taxonomy is taxonomy:
+        data = update_public_data(engine, taxonomy, old.data, min_cell)
+    if data is None:
+        data = build_public_data(engine, taxonomy, min_cell)
+    return Snapshot.from_data(data, taxonomy, version)
+
+
+class SnapshotCache:
+    """Holds one snapshot per process and makes the next one when the data version changes.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    taxonomy : Taxonomy
+    min_cell : int
+        The small-cell threshold (``Settings.min_cell``).
+    wait : float
+        Seconds a request waits for the snapshot of a new version (:data:`WAIT_S`).
+    """
+
+    def __init__(self, engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL,
+                 wait: float = WAIT_S):
+        self.engine = engine
+        self.taxonomy = taxonomy
+        self.min_cell = min_cell
+        self.wait = wait
+        self._snapshot: Snapshot | None = None
+        self._job: Future | None = None
+        self._lock = threading.Lock()
+        keep_memory_returnable()
+
+    def get(self) -> Snapshot:
+        """The snapshot of the current data version (one cheap version query per call).
+
+        Waits for a newer snapshot being made up to ``wait`` seconds (without limit when
+        there is none yet), then answers from the previous one.
+        """
+        version = data_version(self.engine)
+        deadline = time.monotonic() + self.wait
+        while True:
+            snapshot = self._snapshot
+            if snapshot is not None and snapshot.version >= version:
+                return snapshot
+            job = self._start()
+            try:
+                timeout = None if snapshot is None else max(deadline - time.monotonic(), 0)
+                made = job.result(timeout=timeout)
+            except FutureTimeout:
+                return snapshot
+            if made.version >= version or time.monotonic() >= deadline:
+                return made
+
+    def _start(self) -> Future:
+        """The job making the next snapshot, started now unless one is running."""
+        with self._lock:
+            if self._job is None or self._job.done():
+                job: Future = Future()
+                self._job = job
+                threading.Thread(target=self._make, args=(job,), daemon=True,
+                                 name="snapshot-update").start()
+            return self._job
+
+    def _make(self, job: Future) -> None:
+        if not job.set_running_or_notify_cancel():
+            return
+        try:
+            made = next_snapshot(self.engine, self.taxonomy, self._snapshot, self.min_cell)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
+            job.set_exception(exc)
+            return
+        with self._lock:
+            old = self._snapshot
+            if old is None or made.version >= old.version:
+                self._snapshot = made
+        job.set_result(made)
+        del old  # requests still answering from it keep it alive until they finish
+        release_memory()  # what the build used, and the replaced snapshot
