@@ -220,6 +220,7 @@ incidents = Table(
     CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
     Index("ix_incidents_status_date", "status", "date_start"),
     Index("ix_incidents_country", "country"),
+    Index("ix_incidents_updated_at", "updated_at"),  # the snapshot update (migration 0012)
 )
 
 
