@@ -17,27 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 from sqlalchemy import Engine
 
 from data.db import data_version
 from data.filters import CODE_PARAMS, IncidentFilter
 from data.public_rows import detail_table, record_detail
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import (
-    PublicData,
-    build_public_data,
-    dictionary_codes,
-    link_positions,
-    organisation_codes,
-)
+from data.snapshot_build import PublicData, build_public_data
+from data.snapshot_derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
 from data.taxonomy import Taxonomy
-from data.vocab import DATE_PRECISIONS, POLICIES
+from data.vocab import DATE_PRECISIONS
 
 EPOCH = dt.date(1970, 1, 1)
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
           "type", "source")
-_DAY, _WEEK, _MONTH, _YEAR = (DATE_PRECISIONS.index(p) for p in ("day", "week", "month", "year"))
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -47,22 +40,6 @@ def _days(values: pd.Series) -> np.ndarray:
 def _categories(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     cat = pd.Categorical(values)
     return cat.codes.astype(np.int32), tuple(str(c) for c in cat.categories)
-
-
-@dataclass
-class CodeLinks:
-    """Record-to-code links of one kind, as parallel arrays (position in snapshot, code).
-
-    Where the kind has a primary code, ``extra_rows``/``extra_codes`` are the links other than
-    each record's primary one (a minority), so counting needs no pass over every link.
-    """
-
-    rows: np.ndarray
-    codes: np.ndarray
-    bits: np.ndarray
-    primary: np.ndarray | None
-    extra_rows: np.ndarray | None = None
-    extra_codes: np.ndarray | None = None
 
 
 @dataclass
@@ -140,14 +117,28 @@ class Snapshot:
                 rest = ~(flag & (primary[rows] == code_idx))
             self.links[kind] = CodeLinks(rows, code_idx, bits, primary, *(
                 (None, None) if rest is None else (rows[rest], code_idx[rest])))
-        self._index_timelines()
+        self._set_timelines(timeline_index(self.start, self.precision,
+                                           self.links["bias"].primary,
+                                           len(taxonomy.codes("bias")) + 1))
         self.fingerprint = self._fingerprint()
 
     @classmethod
-    def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int) -> Snapshot:
+    def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int,
+                  previous: Snapshot | None = None) -> Snapshot:
         """The snapshot of public records read from the store (:mod:`data.snapshot_build`).
 
         The arrays of ``data`` are shared, not copied; ``data`` is kept as :attr:`data`.
+
+        Parameters
+        ----------
+        data : PublicData
+        taxonomy : Taxonomy
+        version : int
+            The data version it stands for.
+        previous : Snapshot, optional
+            The snapshot of the data ``data`` was updated from
+            (:func:`data.snapshot_update.update_public_data`): its codes are reused for the
+            records that did not change (:func:`data.snapshot_derive.derive_spliced`).
         """
         self = cls.__new__(cls)
         records = data.records
@@ -160,20 +151,29 @@ class Snapshot:
         self.countries = tuple(c.iso2 for c in taxonomy.countries())
         self.country = records.country
         self.start, self.end, self.precision = records.start, records.end, records.precision
-        self.source, self.sources = dictionary_codes(data.source)
-        self.is_demo = records.policy == POLICIES.index("demo")
-        self.organisation = organisation_codes(records)
-        self.nuts = {level: dictionary_codes(pc.fill_null(getattr(records, level), ""))
-                     for level in ("nuts1", "nuts2", "nuts3")}
+        derived = None
+        if previous is not None and data.changes is not None and previous.taxonomy is taxonomy \
+                and data.changes.derives_from(previous.data):
+            derived = derive_spliced(previous, data, taxonomy)
+        self._set_derived(derived or derive(data, taxonomy))
         self.detail = record_detail(records)
-        self.links = {}
-        for kind in CODE_PARAMS:
-            link = data.links[kind]
-            self.links[kind] = CodeLinks(*link_positions(link.bits, link.primary,
-                                                         len(taxonomy.codes(kind))))
-        self._index_timelines()
         self.fingerprint = self._fingerprint()
         return self
+
+    def _set_derived(self, derived: Derived) -> None:
+        self.source, self.sources = derived.source, derived.sources
+        self.is_demo = derived.is_demo
+        self.organisation = derived.organisation
+        self.nuts = derived.nuts
+        self.links = derived.links
+        self._set_timelines(derived.timelines)
+
+    def _set_timelines(self, timelines) -> None:
+        #: Per granularity, which records it can place and their bincount keys.
+        self.timelines = timelines
+        #: Month number (months since 1970-01) of each record's start, and whether the
+        #: record is known to that month (day, week or month precision): for playback.
+        self.month, self.month_known = timelines.month, timelines.month_known
 
     def _fingerprint(self) -> str:
         """A short id of the public content: changes when any published value changes.
@@ -191,28 +191,6 @@ class Snapshot:
             digest.update("\x1f".join(names).encode())
         digest.update(self.last_change.encode())  # edits of fields the arrays do not hold
         return digest.hexdigest()[:16]
-
-    def _index_timelines(self) -> None:
-        """Precompute, per granularity, which records it can place and their bincount keys."""
-        width = len(self.taxonomy.codes("bias")) + 1
-        primary = np.minimum(self.links["bias"].primary, width - 1).astype(np.int64)
-        limits = {"year": _YEAR, "month": _MONTH, "week": _WEEK}
-        start_days = self.start.astype("datetime64[D]")
-        periods_of = {  # period number of each record's start, per granularity
-            "year": start_days.astype("datetime64[Y]").astype(np.int64),
-            "month": start_days.astype("datetime64[M]").astype(np.int64),
-            "week": (self.start.astype(np.int64) + 3) // 7,  # 1970-01-01 was a Thursday
-        }
-        self._placeable, self._timeline_keys, self._first_period = {}, {}, {}
-        #: Month number (months since 1970-01) of each record's start, and whether the
-        #: record is known to that month (day, week or month precision): for playback.
-        self.month = periods_of["month"].astype(np.int32)
-        self.month_known = self.precision <= _MONTH
-        for granularity, periods in periods_of.items():
-            first = int(periods.min()) if periods.size else 0
-            self._first_period[granularity] = first
-            self._placeable[granularity] = self.precision <= limits[granularity]
-            self._timeline_keys[granularity] = (periods - first) * width + primary
 
     # -- filtering -------------------------------------------------------------------------
     def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:
@@ -316,17 +294,17 @@ class Snapshot:
         records known to the day or week; yearly views every record. Records the view cannot
         place are counted in ``unplaced``, never spread over periods.
         """
-        placeable = mask & self._placeable[granularity]
+        placeable = mask & self.timelines.placeable[granularity]
         unplaced = int(np.count_nonzero(mask) - np.count_nonzero(placeable))
         codes = self.taxonomy.codes("bias")
         width = len(codes) + 1  # the last column counts records without a primary motivation
         columns = ["period", "bias", "count"]
-        keys = self._timeline_keys[granularity][placeable]
+        keys = self.timelines.keys[granularity][placeable]
         if keys.size == 0:
             return Timeline(pd.DataFrame(columns=columns), unplaced, granularity)
         grid = np.bincount(keys)
         cells = np.flatnonzero(grid)
-        first = self._first_period[granularity]
+        first = self.timelines.first[granularity]
         labels = np.array([*codes, "unknown"], dtype=object)
         rows = cells // width
         names = {p: _period_label(first + int(p), granularity) for p in np.unique(rows)}

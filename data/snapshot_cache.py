@@ -3,7 +3,7 @@
 Every write to the store bumps its data version (:func:`data.db.bump_version`); each request
 asks for the version (one cheap query) and gets the snapshot of that version. When the version
 moved, the snapshot of the new one is made in a background thread, by updating the previous
-snapshot with what changed (:func:`data.snapshot_build.update_public_data`: a publish, an edit
+snapshot with what changed (:func:`data.snapshot_update.update_public_data`: a publish, an edit
 or an ingest of a few records takes a fraction of a second at a million records) or, when
 much changed, by reading everything again. Requests meanwhile wait for it up to
 :data:`WAIT_S`, so a write is visible to every worker within that time whenever the update
@@ -26,7 +26,8 @@ from sqlalchemy import Engine
 from data.analytics import Snapshot
 from data.db import data_version
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import build_public_data, update_public_data
+from data.snapshot_build import build_public_data
+from data.snapshot_update import update_public_data
 from data.taxonomy import Taxonomy
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
@@ -92,7 +93,7 @@ def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
         data = update_public_data(engine, taxonomy, old.data, min_cell)
     if data is None:
         data = build_public_data(engine, taxonomy, min_cell)
-    return Snapshot.from_data(data, taxonomy, version)
+    return Snapshot.from_data(data, taxonomy, version, previous=old)
 
 
 class SnapshotCache:
