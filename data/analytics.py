@@ -29,6 +29,8 @@ from data.taxonomy import Taxonomy
 from data.vocab import DATE_PRECISIONS
 
 EPOCH = dt.date(1970, 1, 1)
+#: Up to this many wanted values a filter compares each value (else a lookup table).
+_FEW = 4
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
           "type", "source")
 
@@ -57,6 +59,8 @@ class Snapshot:
     #: The data it was built from (:class:`data.snapshot_build.PublicData`), kept so that a
     #: later version can be made by updating it; None for a snapshot made from a frame.
     data = None
+    #: The last read-only mask aggregated and the positions of its records (:meth:`_positions`).
+    _memo = None
 
     def __init__(self, frame: pd.DataFrame, links: dict[str, pd.DataFrame], taxonomy: Taxonomy,
                  version: int = 0):
@@ -203,18 +207,19 @@ class Snapshot:
         return np.uint64(value)
 
     def mask(self, flt: IncidentFilter) -> np.ndarray:
-        """Boolean mask of the records matching ``flt`` (``bias=None`` means no bias filter)."""
+        """Boolean mask of the records matching ``flt`` (``bias=None`` means no bias filter).
+
+        The mask is read-only: the aggregates of one filter change share the positions of
+        its records (:meth:`_positions`), which an edited mask would invalidate.
+        """
         keep = np.ones(self.size, dtype=bool)
         if flt.date_from:
             keep &= self.start >= (flt.date_from - EPOCH).days
         if flt.date_to:
             keep &= self.end <= (flt.date_to - EPOCH).days
         if flt.country:
-            lut = np.zeros(256, dtype=bool)
-            for iso in flt.country:
-                if iso in self.countries:
-                    lut[self.countries.index(iso)] = True
-            keep &= lut[self.country]
+            keep &= self._one_of(self.country, [self.countries.index(iso) for iso in
+                                                flt.country if iso in self.countries], 256)
         if flt.region:
             region_keep = np.zeros(self.size, dtype=bool)
             for code in flt.region:
@@ -229,12 +234,44 @@ class Snapshot:
             if codes:
                 keep &= (self.links[kind].bits & self._code_bits(kind, codes)) != 0
         if flt.source:
-            lut = np.zeros(len(self.sources) + 1, dtype=bool)
-            for slug in flt.source:
-                if slug in self.sources:
-                    lut[self.sources.index(slug)] = True
-            keep &= lut[self.source]
+            keep &= self._one_of(self.source, [self.sources.index(slug) for slug in
+                                               flt.source if slug in self.sources],
+                                 len(self.sources) + 1)
+        keep.flags.writeable = False
         return keep
+
+    @staticmethod
+    def _one_of(codes: np.ndarray, wanted: list[int], size: int) -> np.ndarray:
+        """Whether each code (below ``size``) is among ``wanted``.
+
+        A comparison per wanted value when there are few (a quarter of a millisecond each
+        at a million records), a lookup table otherwise.
+        """
+        if len(wanted) <= _FEW:
+            out = np.zeros(len(codes), dtype=bool)
+            for value in wanted:
+                out |= codes == value
+            return out
+        lut = np.zeros(size, dtype=bool)
+        lut[wanted] = True
+        return lut.take(codes)
+
+    def _positions(self, mask: np.ndarray) -> np.ndarray:
+        """Positions of the records in ``mask``, shared by the aggregates of one mask.
+
+        Gathering the selected values by position is two to four times faster than indexing
+        with a random boolean mask, and the positions are found once for the map, the
+        timeline and both breakdowns. Only read-only masks with their own memory (those of
+        :meth:`mask`) are remembered, so a remembered mask cannot have changed since.
+        """
+        memo = self._memo
+        if memo is not None and memo[0] is mask:
+            return memo[1]
+        positions = np.flatnonzero(mask)
+        positions.flags.writeable = False
+        if not mask.flags.writeable and mask.base is None:
+            self._memo = (mask, positions)  # one assignment: safe between request threads
+        return positions
 
     # -- aggregates ------------------------------------------------------------------------
     def count(self, mask: np.ndarray) -> int:
@@ -252,7 +289,8 @@ class Snapshot:
 
     def by_country(self, mask: np.ndarray) -> pd.Series:
         """Incidents per member state (all 27, zeros included), indexed by ISO alpha-2."""
-        counts = np.bincount(self.country[mask], minlength=256)[: len(self.countries)]
+        counts = np.bincount(self.country[self._positions(mask)],
+                             minlength=256)[: len(self.countries)]
         return pd.Series(counts, index=list(self.countries), name="count")
 
     def by_code(self, mask: np.ndarray, kind: str) -> pd.Series:
@@ -262,7 +300,8 @@ class Snapshot:
         if link.primary is None:
             counts = np.bincount(link.codes[mask[link.rows]], minlength=len(codes))
         else:  # primary codes (one array read) plus the few other links
-            counts = np.bincount(link.primary[mask], minlength=256)[: len(codes)] + np.bincount(
+            counts = np.bincount(link.primary[self._positions(mask)], minlength=256
+                                 )[: len(codes)] + np.bincount(
                 link.extra_codes[mask[link.extra_rows]], minlength=len(codes))[: len(codes)]
         return pd.Series(counts[: len(codes)], index=list(codes), name="count")
 
@@ -273,11 +312,12 @@ class Snapshot:
         if group in CODE_PARAMS:
             return self.by_code(mask, group), 0
         if group == "source":
-            counts = np.bincount(self.source[mask], minlength=len(self.sources))
+            counts = np.bincount(self.source[self._positions(mask)],
+                                 minlength=len(self.sources))
             return pd.Series(counts, index=list(self.sources), name="count"), 0
         if group in self.nuts:
             idx, names = self.nuts[group]
-            counts = np.bincount(idx[mask], minlength=len(names))
+            counts = np.bincount(idx[self._positions(mask)], minlength=len(names))
             series = pd.Series(counts, index=list(names), name="count")
             unplaced = int(series.get("", 0))
             return series.drop("", errors="ignore"), unplaced
@@ -294,15 +334,15 @@ class Snapshot:
         records known to the day or week; yearly views every record. Records the view cannot
         place are counted in ``unplaced``, never spread over periods.
         """
-        placeable = mask & self.timelines.placeable[granularity]
-        unplaced = int(np.count_nonzero(mask) - np.count_nonzero(placeable))
         codes = self.taxonomy.codes("bias")
         width = len(codes) + 1  # the last column counts records without a primary motivation
         columns = ["period", "bias", "count"]
-        keys = self.timelines.keys[granularity][placeable]
-        if keys.size == 0:
+        # key 0: records this granularity cannot place; cell k + 1: grid cell k
+        grid = np.bincount(self.timelines.keys[granularity][self._positions(mask)])
+        unplaced = int(grid[0]) if grid.size else 0
+        grid = grid[1:]
+        if not grid.any():
             return Timeline(pd.DataFrame(columns=columns), unplaced, granularity)
-        grid = np.bincount(keys)
         cells = np.flatnonzero(grid)
         first = self.timelines.first[granularity]
         labels = np.array([*codes, "unknown"], dtype=object)
@@ -321,7 +361,7 @@ class Snapshot:
         Records of the same date are ordered by a scrambled id, not by the order they were
         stored in, which for member records could hint at which came first within a month.
         """
-        positions = np.flatnonzero(mask)
+        positions = self._positions(mask)
         scrambled = (self.ids[positions].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) \
             >> np.uint64(11)
         order = np.lexsort((scrambled, -self.start[positions]))

@@ -53,7 +53,7 @@ class CodeLinks:
 
 @dataclass
 class TimelineIndex:
-    """Per granularity (year, month, week): which records it can place and their keys.
+    """Per granularity (year, month, week): the bincount key of each record.
 
     Attributes
     ----------
@@ -61,14 +61,16 @@ class TimelineIndex:
         Month number (months since 1970-01) of each record's start (int32).
     month_known : numpy.ndarray
         Whether the record is known to that month (day, week or month precision).
-    placeable, keys, first : dict
-        Per granularity: records it can place, their bincount key
-        ``(period - first) * width + primary bias``, and the first period.
+    keys : dict of str to numpy.ndarray
+        Per granularity, ``(period - first) * width + primary bias + 1`` of each record the
+        granularity can place, 0 for the others (int32; ``width`` is the number of bias
+        codes plus one): one bincount gives the grid and the records it cannot place.
+    first : dict of str to int
+        Per granularity, the first period.
     """
 
     month: np.ndarray
     month_known: np.ndarray
-    placeable: dict[str, np.ndarray]
     keys: dict[str, np.ndarray]
     first: dict[str, int]
 
@@ -107,13 +109,12 @@ def timeline_index(start: np.ndarray, precision: np.ndarray, bias_primary: np.nd
         The first period per granularity; by default the first of these records.
     """
     periods = _periods(start)
-    primary = np.minimum(bias_primary, width - 1).astype(np.int64)
+    primary = np.minimum(bias_primary, width - 1).astype(np.int64) + 1
     if first is None:
         first = {g: int(p.min()) if p.size else 0 for g, p in periods.items()}
-    return TimelineIndex(
-        periods["month"].astype(np.int32), precision <= _MONTH,
-        {g: precision <= limit for g, limit in _LIMITS.items()},
-        {g: (periods[g] - first[g]) * width + primary for g in _LIMITS}, first)
+    keys = {g: np.where(precision <= limit, (periods[g] - first[g]) * width + primary, 0
+                        ).astype(np.int32) for g, limit in _LIMITS.items()}
+    return TimelineIndex(periods["month"].astype(np.int32), precision <= _MONTH, keys, first)
 
 
 @dataclass
@@ -235,7 +236,6 @@ def derive_spliced(previous, data: PublicData, taxonomy: Taxonomy) -> Derived | 
                              old.first)
         timelines = TimelineIndex(
             splice.numpy(old.month, new.month), splice.numpy(old.month_known, new.month_known),
-            {g: splice.numpy(old.placeable[g], new.placeable[g]) for g in _LIMITS},
             {g: splice.numpy(old.keys[g], new.keys[g]) for g in _LIMITS}, old.first)
     return Derived(source[0], source[1], records.policy == _DEMO, organisation, nuts, links,
                    timelines)
