@@ -14,8 +14,6 @@ waited for.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 import time
 from concurrent.futures import Future
@@ -25,6 +23,7 @@ from sqlalchemy import Engine
 
 from data.analytics import Snapshot
 from data.db import data_version
+from data.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import build_public_data
 from data.snapshot_update import update_public_data
@@ -32,40 +31,6 @@ from data.taxonomy import Taxonomy
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
 WAIT_S = 2.0
-#: glibc's ``mallopt`` parameter for the size above which memory is mapped on its own.
-_M_MMAP_THRESHOLD = -3
-
-
-def _libc():
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-def keep_memory_returnable() -> None:
-    """Make freed snapshots give their memory back to the system (glibc; no-op elsewhere).
-
-    A snapshot is hundreds of arrays of 1 to 8 MB at a million records. glibc raises its
-    mmap threshold after such blocks are freed, so the next ones come from the heap, where
-    freed memory stays with the process: a worker that made a few snapshots would hold
-    several. A fixed threshold keeps every such array in its own mapping, unmapped on free.
-    """
-    libc = _libc()
-    if libc is not None:
-        libc.mallopt(_M_MMAP_THRESHOLD, 256 * 1024)
-
-
-def release_memory() -> None:
-    """Return freed memory to the system after a snapshot was replaced."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
 
 
 def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
@@ -118,7 +83,7 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
         self._job: Future | None = None
         self._lock = threading.Lock()
-        keep_memory_returnable()
+        tune_for_requests()
 
     def get(self) -> Snapshot:
         """The snapshot of the current data version (one cheap version query per call).
@@ -155,7 +120,9 @@ class SnapshotCache:
         if not job.set_running_or_notify_cancel():
             return
         try:
-            made = next_snapshot(self.engine, self.taxonomy, self._snapshot, self.min_cell)
+            with snapshot_arrays():  # unmapped when the snapshot is replaced (data.memory)
+                made = next_snapshot(self.engine, self.taxonomy, self._snapshot,
+                                     self.min_cell)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
             job.set_exception(exc)
             return
