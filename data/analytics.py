@@ -20,17 +20,16 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data.db import data_version
-from data.filters import CODE_PARAMS, IncidentFilter
+from data.filters import CODE_PARAMS
 from data.public_rows import detail_table, record_detail
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import PublicData, build_public_data
 from data.snapshot_derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
+from data.snapshot_select import Selecting
 from data.taxonomy import Taxonomy
 from data.vocab import DATE_PRECISIONS
 
 EPOCH = dt.date(1970, 1, 1)
-#: Up to this many wanted values a filter compares each value (else a lookup table).
-_FEW = 4
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
           "type", "source")
 
@@ -53,14 +52,12 @@ class Timeline:
     granularity: str
 
 
-class Snapshot:
+class Snapshot(Selecting):
     """Public records as compact arrays. Build with :func:`build` (or from a frame)."""
 
     #: The data it was built from (:class:`data.snapshot_build.PublicData`), kept so that a
     #: later version can be made by updating it; None for a snapshot made from a frame.
     data = None
-    #: The last read-only mask aggregated and the positions of its records (:meth:`_positions`).
-    _memo = None
 
     def __init__(self, frame: pd.DataFrame, links: dict[str, pd.DataFrame], taxonomy: Taxonomy,
                  version: int = 0):
@@ -195,83 +192,6 @@ class Snapshot:
             digest.update("\x1f".join(names).encode())
         digest.update(self.last_change.encode())  # edits of fields the arrays do not hold
         return digest.hexdigest()[:16]
-
-    # -- filtering -------------------------------------------------------------------------
-    def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:
-        all_codes = self.taxonomy.codes(kind)
-        wanted = self.taxonomy.expand(kind, codes)
-        value = 0
-        for i, code in enumerate(all_codes):
-            if code in wanted:
-                value |= 1 << i
-        return np.uint64(value)
-
-    def mask(self, flt: IncidentFilter) -> np.ndarray:
-        """Boolean mask of the records matching ``flt`` (``bias=None`` means no bias filter).
-
-        The mask is read-only: the aggregates of one filter change share the positions of
-        its records (:meth:`_positions`), which an edited mask would invalidate.
-        """
-        keep = np.ones(self.size, dtype=bool)
-        if flt.date_from:
-            keep &= self.start >= (flt.date_from - EPOCH).days
-        if flt.date_to:
-            keep &= self.end <= (flt.date_to - EPOCH).days
-        if flt.country:
-            keep &= self._one_of(self.country, [self.countries.index(iso) for iso in
-                                                flt.country if iso in self.countries], 256)
-        if flt.region:
-            region_keep = np.zeros(self.size, dtype=bool)
-            for code in flt.region:
-                level = f"nuts{len(code) - 2}"
-                if level in self.nuts:
-                    idx, names = self.nuts[level]
-                    if code in names:
-                        region_keep |= idx == names.index(code)
-            keep &= region_keep
-        for kind in CODE_PARAMS:
-            codes = getattr(flt, kind)
-            if codes:
-                keep &= (self.links[kind].bits & self._code_bits(kind, codes)) != 0
-        if flt.source:
-            keep &= self._one_of(self.source, [self.sources.index(slug) for slug in
-                                               flt.source if slug in self.sources],
-                                 len(self.sources) + 1)
-        keep.flags.writeable = False
-        return keep
-
-    @staticmethod
-    def _one_of(codes: np.ndarray, wanted: list[int], size: int) -> np.ndarray:
-        """Whether each code (below ``size``) is among ``wanted``.
-
-        A comparison per wanted value when there are few (a quarter of a millisecond each
-        at a million records), a lookup table otherwise.
-        """
-        if len(wanted) <= _FEW:
-            out = np.zeros(len(codes), dtype=bool)
-            for value in wanted:
-                out |= codes == value
-            return out
-        lut = np.zeros(size, dtype=bool)
-        lut[wanted] = True
-        return lut.take(codes)
-
-    def _positions(self, mask: np.ndarray) -> np.ndarray:
-        """Positions of the records in ``mask``, shared by the aggregates of one mask.
-
-        Gathering the selected values by position is two to four times faster than indexing
-        with a random boolean mask, and the positions are found once for the map, the
-        timeline and both breakdowns. Only read-only masks with their own memory (those of
-        :meth:`mask`) are remembered, so a remembered mask cannot have changed since.
-        """
-        memo = self._memo
-        if memo is not None and memo[0] is mask:
-            return memo[1]
-        positions = np.flatnonzero(mask)
-        positions.flags.writeable = False
-        if not mask.flags.writeable and mask.base is None:
-            self._memo = (mask, positions)  # one assignment: safe between request threads
-        return positions
 
     # -- aggregates ------------------------------------------------------------------------
     def count(self, mask: np.ndarray) -> int:
