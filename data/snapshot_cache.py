@@ -58,7 +58,9 @@ def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
         data = update_public_data(engine, taxonomy, old.data, min_cell)
     if data is None:
         data = build_public_data(engine, taxonomy, min_cell)
-    return Snapshot.from_data(data, taxonomy, version, previous=old)
+    snapshot = Snapshot.from_data(data, taxonomy, version, previous=old)
+    data.changes = None  # served its purpose; a large update's gather index is 8 MB
+    return snapshot
 
 
 class SnapshotCache:
