@@ -13,6 +13,10 @@ The store must be a scratch copy: the published rows stay in it.
 
     .venv/bin/python benchmarks/bench_freshness.py --db benchmarks/work/fresh-1000000.sqlite
     .venv/bin/python benchmarks/bench_freshness.py --database-url postgresql+psycopg://...
+
+``--busy N`` runs N busy-looping processes beside it (a shared machine under load, made
+reproducible); ``--json PATH`` keeps the result for ``bench_freshness_report.py``, which
+writes ``RESULTS-freshness.md``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ if _BENCH_DIR not in sys.path:
     sys.path.append(_BENCH_DIR)
 
 from bench_common import REPO, log, proc_status  # noqa: E402
+from bench_machine import git_revision, loadavg  # noqa: E402
 from bench_server import free_port  # noqa: E402
 
 STATS = "/api/v1/stats?group_by=country&country=MT&bias="
@@ -56,6 +61,26 @@ def _ask(base: str, answers: list) -> None:
 def _workers(master: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
+
+
+def _server_version(url: str) -> str:
+    """The database's version (SQLite's, or PostgreSQL's ``version()``)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                return conn.execute(text("SHOW server_version")).scalar()
+            return "SQLite " + conn.execute(text("SELECT sqlite_version()")).scalar()
+    finally:
+        engine.dispose()
+
+
+def _busy(n: int) -> list[subprocess.Popen]:
+    """``n`` processes that keep a CPU busy until they are terminated."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                             stdin=subprocess.DEVNULL) for _ in range(n)]
 
 
 def run(url: str, code: Path, publishes: int, folder: Path) -> dict:
@@ -121,7 +146,7 @@ def run(url: str, code: Path, publishes: int, folder: Path) -> dict:
             rss = [proc_status(p).get("VmRSS", 0) / 2**20 for p in _workers(proc.pid)]
             hwm = [proc_status(p).get("VmHWM", 0) / 2**20 for p in _workers(proc.pid)]
             samples.append({"visible_s": visible, "slowest_answer_s": slowest,
-                            "rss_mb": rss, "hwm_mb": hwm})
+                            "rss_mb": rss, "hwm_mb": hwm, "load": os.getloadavg()[0]})
             log(f"publish {n + 1}: visible from every worker after {visible:.2f} s; slowest "
                 f"answer meanwhile {slowest:.2f} s; RSS {[round(r) for r in rss]} MB, peak "
                 f"{[round(h) for h in hwm]} MB")
@@ -136,17 +161,36 @@ def run(url: str, code: Path, publishes: int, folder: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line, run, print the result as JSON."""
+    """Parse the command line, run, print the result as JSON (and keep it with ``--json``)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = ap.add_mutually_exclusive_group(required=True)
     where.add_argument("--db", type=Path, help="scratch SQLite file")
     where.add_argument("--database-url", help="scratch PostgreSQL database")
     ap.add_argument("--code", type=Path, default=REPO, help="the code to run (default: here)")
+    ap.add_argument("--label", default="", help="names the code in the report (e.g. a commit)")
     ap.add_argument("--publishes", type=int, default=5)
+    ap.add_argument("--busy", type=int, default=0,
+                    help="busy-looping processes to run beside it (a loaded machine)")
+    ap.add_argument("--json", type=Path, help="keep the result here")
     args = ap.parse_args(argv)
     url = args.database_url or f"sqlite:///{args.db.resolve()}"
-    with tempfile.TemporaryDirectory() as folder:
-        result = run(url, args.code.resolve(), args.publishes, Path(folder))
+    started = {"at": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "load": loadavg()}
+    busy = _busy(args.busy)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            result = run(url, args.code.resolve(), args.publishes, Path(folder))
+    finally:
+        for proc in busy:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result.update(backend="postgresql" if args.database_url else "sqlite", busy=args.busy,
+                  server=_server_version(url),
+                  code=args.label or (git_revision() if args.code.resolve() == REPO
+                                      else str(args.code)),
+                  started=started, ended={"load": loadavg()}, publishes=args.publishes,
+                  argv=sys.argv[1:] if argv is None else argv)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
     return 0
 

@@ -292,15 +292,19 @@ def breakdown_spec(counts: pd.Series, labels: dict[str, str], title: str,
     lang : str, optional
         Interface language of the hover hint and of numbers.
     """
-    shown = counts[counts > 0].sort_values()
-    if shown.empty:
+    # numpy, not pandas (a millisecond less per chart): the order of Series.sort_values
+    array = counts.to_numpy()
+    present = np.flatnonzero(array > 0)
+    if not present.size:
         return _empty_spec(translate("No incidents match these filters.", lang), 320)
-    values = [int(v) for v in shown.to_numpy()]
+    order = present[np.argsort(array[present], kind="quicksort")]
+    values = array[order].tolist()
+    shown = counts.index[order].tolist()
     bar = {
-        "type": "bar", "x": values, "y": [labels.get(c, c) for c in shown.index],
-        "orientation": "h", "customdata": list(shown.index),
+        "type": "bar", "x": values, "y": [labels.get(c, c) for c in shown],
+        "orientation": "h", "customdata": shown,
         "marker": {"color": [theme.SELECTED if c in selected else theme.CATEGORICAL[0]
-                             for c in shown.index]},
+                             for c in shown]},
         "hovertemplate": "%{y}: %{x:,}<extra>" + translate("click to filter", lang)
                          + "</extra>",
         "text": [number(v, lang) for v in values], "textposition": "outside",

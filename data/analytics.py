@@ -17,27 +17,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 from sqlalchemy import Engine
 
 from data.db import data_version
-from data.filters import CODE_PARAMS, IncidentFilter
+from data.filters import CODE_PARAMS
 from data.public_rows import detail_table, record_detail
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import (
-    PublicData,
-    build_public_data,
-    dictionary_codes,
-    link_positions,
-    organisation_codes,
-)
+from data.snapshot_build import PublicData, build_public_data
+from data.snapshot_derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
+from data.snapshot_select import Selecting
 from data.taxonomy import Taxonomy
-from data.vocab import DATE_PRECISIONS, POLICIES
+from data.vocab import DATE_PRECISIONS
 
 EPOCH = dt.date(1970, 1, 1)
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
           "type", "source")
-_DAY, _WEEK, _MONTH, _YEAR = (DATE_PRECISIONS.index(p) for p in ("day", "week", "month", "year"))
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -50,22 +44,6 @@ def _categories(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 @dataclass
-class CodeLinks:
-    """Record-to-code links of one kind, as parallel arrays (position in snapshot, code).
-
-    Where the kind has a primary code, ``extra_rows``/``extra_codes`` are the links other than
-    each record's primary one (a minority), so counting needs no pass over every link.
-    """
-
-    rows: np.ndarray
-    codes: np.ndarray
-    bits: np.ndarray
-    primary: np.ndarray | None
-    extra_rows: np.ndarray | None = None
-    extra_codes: np.ndarray | None = None
-
-
-@dataclass
 class Timeline:
     """Counts per period and primary bias motivation, plus records the view cannot place."""
 
@@ -74,7 +52,7 @@ class Timeline:
     granularity: str
 
 
-class Snapshot:
+class Snapshot(Selecting):
     """Public records as compact arrays. Build with :func:`build` (or from a frame)."""
 
     #: The data it was built from (:class:`data.snapshot_build.PublicData`), kept so that a
@@ -140,14 +118,28 @@ class Snapshot:
                 rest = ~(flag & (primary[rows] == code_idx))
             self.links[kind] = CodeLinks(rows, code_idx, bits, primary, *(
                 (None, None) if rest is None else (rows[rest], code_idx[rest])))
-        self._index_timelines()
+        self._set_timelines(timeline_index(self.start, self.precision,
+                                           self.links["bias"].primary,
+                                           len(taxonomy.codes("bias")) + 1))
         self.fingerprint = self._fingerprint()
 
     @classmethod
-    def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int) -> Snapshot:
+    def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int,
+                  previous: Snapshot | None = None) -> Snapshot:
         """The snapshot of public records read from the store (:mod:`data.snapshot_build`).
 
         The arrays of ``data`` are shared, not copied; ``data`` is kept as :attr:`data`.
+
+        Parameters
+        ----------
+        data : PublicData
+        taxonomy : Taxonomy
+        version : int
+            The data version it stands for.
+        previous : Snapshot, optional
+            The snapshot of the data ``data`` was updated from
+            (:func:`data.snapshot_update.update_public_data`): its codes are reused for the
+            records that did not change (:func:`data.snapshot_derive.derive_spliced`).
         """
         self = cls.__new__(cls)
         records = data.records
@@ -160,20 +152,29 @@ class Snapshot:
         self.countries = tuple(c.iso2 for c in taxonomy.countries())
         self.country = records.country
         self.start, self.end, self.precision = records.start, records.end, records.precision
-        self.source, self.sources = dictionary_codes(data.source)
-        self.is_demo = records.policy == POLICIES.index("demo")
-        self.organisation = organisation_codes(records)
-        self.nuts = {level: dictionary_codes(pc.fill_null(getattr(records, level), ""))
-                     for level in ("nuts1", "nuts2", "nuts3")}
+        derived = None
+        if previous is not None and data.changes is not None and previous.taxonomy is taxonomy \
+                and data.changes.derives_from(previous.data):
+            derived = derive_spliced(previous, data, taxonomy)
+        self._set_derived(derived or derive(data, taxonomy))
         self.detail = record_detail(records)
-        self.links = {}
-        for kind in CODE_PARAMS:
-            link = data.links[kind]
-            self.links[kind] = CodeLinks(*link_positions(link.bits, link.primary,
-                                                         len(taxonomy.codes(kind))))
-        self._index_timelines()
         self.fingerprint = self._fingerprint()
         return self
+
+    def _set_derived(self, derived: Derived) -> None:
+        self.source, self.sources = derived.source, derived.sources
+        self.is_demo = derived.is_demo
+        self.organisation = derived.organisation
+        self.nuts = derived.nuts
+        self.links = derived.links
+        self._set_timelines(derived.timelines)
+
+    def _set_timelines(self, timelines) -> None:
+        #: Per granularity, which records it can place and their bincount keys.
+        self.timelines = timelines
+        #: Month number (months since 1970-01) of each record's start, and whether the
+        #: record is known to that month (day, week or month precision): for playback.
+        self.month, self.month_known = timelines.month, timelines.month_known
 
     def _fingerprint(self) -> str:
         """A short id of the public content: changes when any published value changes.
@@ -192,72 +193,6 @@ class Snapshot:
         digest.update(self.last_change.encode())  # edits of fields the arrays do not hold
         return digest.hexdigest()[:16]
 
-    def _index_timelines(self) -> None:
-        """Precompute, per granularity, which records it can place and their bincount keys."""
-        width = len(self.taxonomy.codes("bias")) + 1
-        primary = np.minimum(self.links["bias"].primary, width - 1).astype(np.int64)
-        limits = {"year": _YEAR, "month": _MONTH, "week": _WEEK}
-        start_days = self.start.astype("datetime64[D]")
-        periods_of = {  # period number of each record's start, per granularity
-            "year": start_days.astype("datetime64[Y]").astype(np.int64),
-            "month": start_days.astype("datetime64[M]").astype(np.int64),
-            "week": (self.start.astype(np.int64) + 3) // 7,  # 1970-01-01 was a Thursday
-        }
-        self._placeable, self._timeline_keys, self._first_period = {}, {}, {}
-        #: Month number (months since 1970-01) of each record's start, and whether the
-        #: record is known to that month (day, week or month precision): for playback.
-        self.month = periods_of["month"].astype(np.int32)
-        self.month_known = self.precision <= _MONTH
-        for granularity, periods in periods_of.items():
-            first = int(periods.min()) if periods.size else 0
-            self._first_period[granularity] = first
-            self._placeable[granularity] = self.precision <= limits[granularity]
-            self._timeline_keys[granularity] = (periods - first) * width + primary
-
-    # -- filtering -------------------------------------------------------------------------
-    def _code_bits(self, kind: str, codes: tuple[str, ...]) -> np.uint64:
-        all_codes = self.taxonomy.codes(kind)
-        wanted = self.taxonomy.expand(kind, codes)
-        value = 0
-        for i, code in enumerate(all_codes):
-            if code in wanted:
-                value |= 1 << i
-        return np.uint64(value)
-
-    def mask(self, flt: IncidentFilter) -> np.ndarray:
-        """Boolean mask of the records matching ``flt`` (``bias=None`` means no bias filter)."""
-        keep = np.ones(self.size, dtype=bool)
-        if flt.date_from:
-            keep &= self.start >= (flt.date_from - EPOCH).days
-        if flt.date_to:
-            keep &= self.end <= (flt.date_to - EPOCH).days
-        if flt.country:
-            lut = np.zeros(256, dtype=bool)
-            for iso in flt.country:
-                if iso in self.countries:
-                    lut[self.countries.index(iso)] = True
-            keep &= lut[self.country]
-        if flt.region:
-            region_keep = np.zeros(self.size, dtype=bool)
-            for code in flt.region:
-                level = f"nuts{len(code) - 2}"
-                if level in self.nuts:
-                    idx, names = self.nuts[level]
-                    if code in names:
-                        region_keep |= idx == names.index(code)
-            keep &= region_keep
-        for kind in CODE_PARAMS:
-            codes = getattr(flt, kind)
-            if codes:
-                keep &= (self.links[kind].bits & self._code_bits(kind, codes)) != 0
-        if flt.source:
-            lut = np.zeros(len(self.sources) + 1, dtype=bool)
-            for slug in flt.source:
-                if slug in self.sources:
-                    lut[self.sources.index(slug)] = True
-            keep &= lut[self.source]
-        return keep
-
     # -- aggregates ------------------------------------------------------------------------
     def count(self, mask: np.ndarray) -> int:
         """Number of distinct incidents in ``mask``."""
@@ -274,7 +209,8 @@ class Snapshot:
 
     def by_country(self, mask: np.ndarray) -> pd.Series:
         """Incidents per member state (all 27, zeros included), indexed by ISO alpha-2."""
-        counts = np.bincount(self.country[mask], minlength=256)[: len(self.countries)]
+        counts = np.bincount(self.country[self._positions(mask)],
+                             minlength=256)[: len(self.countries)]
         return pd.Series(counts, index=list(self.countries), name="count")
 
     def by_code(self, mask: np.ndarray, kind: str) -> pd.Series:
@@ -284,7 +220,8 @@ class Snapshot:
         if link.primary is None:
             counts = np.bincount(link.codes[mask[link.rows]], minlength=len(codes))
         else:  # primary codes (one array read) plus the few other links
-            counts = np.bincount(link.primary[mask], minlength=256)[: len(codes)] + np.bincount(
+            counts = np.bincount(link.primary[self._positions(mask)], minlength=256
+                                 )[: len(codes)] + np.bincount(
                 link.extra_codes[mask[link.extra_rows]], minlength=len(codes))[: len(codes)]
         return pd.Series(counts[: len(codes)], index=list(codes), name="count")
 
@@ -295,11 +232,12 @@ class Snapshot:
         if group in CODE_PARAMS:
             return self.by_code(mask, group), 0
         if group == "source":
-            counts = np.bincount(self.source[mask], minlength=len(self.sources))
+            counts = np.bincount(self.source[self._positions(mask)],
+                                 minlength=len(self.sources))
             return pd.Series(counts, index=list(self.sources), name="count"), 0
         if group in self.nuts:
             idx, names = self.nuts[group]
-            counts = np.bincount(idx[mask], minlength=len(names))
+            counts = np.bincount(idx[self._positions(mask)], minlength=len(names))
             series = pd.Series(counts, index=list(names), name="count")
             unplaced = int(series.get("", 0))
             return series.drop("", errors="ignore"), unplaced
@@ -316,17 +254,17 @@ class Snapshot:
         records known to the day or week; yearly views every record. Records the view cannot
         place are counted in ``unplaced``, never spread over periods.
         """
-        placeable = mask & self._placeable[granularity]
-        unplaced = int(np.count_nonzero(mask) - np.count_nonzero(placeable))
         codes = self.taxonomy.codes("bias")
         width = len(codes) + 1  # the last column counts records without a primary motivation
         columns = ["period", "bias", "count"]
-        keys = self._timeline_keys[granularity][placeable]
-        if keys.size == 0:
+        # key 0: records this granularity cannot place; cell k + 1: grid cell k
+        grid = np.bincount(self.timelines.keys[granularity][self._positions(mask)])
+        unplaced = int(grid[0]) if grid.size else 0
+        grid = grid[1:]
+        if not grid.any():
             return Timeline(pd.DataFrame(columns=columns), unplaced, granularity)
-        grid = np.bincount(keys)
         cells = np.flatnonzero(grid)
-        first = self._first_period[granularity]
+        first = self.timelines.first[granularity]
         labels = np.array([*codes, "unknown"], dtype=object)
         rows = cells // width
         names = {p: _period_label(first + int(p), granularity) for p in np.unique(rows)}
@@ -343,7 +281,7 @@ class Snapshot:
         Records of the same date are ordered by a scrambled id, not by the order they were
         stored in, which for member records could hint at which came first within a month.
         """
-        positions = np.flatnonzero(mask)
+        positions = self._positions(mask)
         scrambled = (self.ids[positions].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) \
             >> np.uint64(11)
         order = np.lexsort((scrambled, -self.start[positions]))

@@ -56,11 +56,12 @@ metadata = MetaData(naming_convention=NAMING)
 POSTGRES_ONLY_COLUMNS = frozenset({("incidents", "geom")})
 POSTGRES_ONLY_INDEXES = frozenset({"ix_incidents_geom", "ix_incidents_ingest_run_id",
                                    "ix_label_issues_incident_id",
-                                   "ix_duplicate_links_other_id"})
+                                   "ix_duplicate_links_other_id",
+                                   "ix_incidents_published_id"})  # migration 0012
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic ``include_object`` hook: skip the PostgreSQL-only objects of migration 0007.
+    """Alembic ``include_object`` hook: skip the PostgreSQL-only objects (migrations 0007, 0012).
 
     They exist in a migrated PostgreSQL database but not in this metadata (so that SQLite's
     ``create_all`` and selects of whole tables stay portable); without the hook autogenerate
@@ -220,6 +221,7 @@ incidents = Table(
     CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
     Index("ix_incidents_status_date", "status", "date_start"),
     Index("ix_incidents_country", "country"),
+    Index("ix_incidents_updated_at", "updated_at"),  # the snapshot update (migration 0012)
 )
 
 

@@ -1,11 +1,8 @@
-"""The public records of the analytic snapshot: read, projected, and kept up to date.
+"""The public records of the analytic snapshot: read and projected.
 
 :func:`build_public_data` reads every record (:mod:`data.snapshot_read`: compact columns, in
-chunks) and applies the publication policy. :func:`update_public_data` brings such data up to
-date after a write without reading everything again: it reads only the records added since
-(ids above the largest one seen) or edited since (``updated_at``; every writer sets it),
-replaces them, and checks the count and id sum of the public records against the store, so
-that a change it cannot see (a deletion, a long transaction) makes the caller rebuild.
+chunks) and applies the publication policy. :func:`data.snapshot_update.update_public_data`
+brings such data up to date after a write by reading only what changed.
 
 Publication policy
 ------------------
@@ -35,10 +32,10 @@ from data.snapshot_read import (
     LinkColumns,
     RecordColumns,
     aggregate_links,
-    read_links,
     read_packed_links,
     read_records,
 )
+from data.snapshot_splice import Splice
 from data.taxonomy import Taxonomy
 from data.vocab import CLASSIFICATIONS, DATE_PRECISIONS, GEO_PRECISIONS, LOCATION_TYPES, POLICIES
 
@@ -74,6 +71,9 @@ class PublicData:
     newest : datetime.datetime or None
         The newest ``updated_at`` of a public record: names edits for the fingerprint
         (:attr:`last_change`).
+    changes : data.snapshot_splice.Splice or None
+        For data made by an update, how its records derive from the previous data's
+        (which records were kept, where the fresh ones are); None for a full build.
     """
 
     records: RecordColumns
@@ -82,6 +82,7 @@ class PublicData:
     max_id: int
     since_us: int
     newest: dt.datetime | None
+    changes: Splice | None = None
 
     @property
     def last_change(self) -> str:
@@ -224,7 +225,7 @@ def _project_members(records: RecordColumns, source: pa.DictionaryArray,
         pa.array(index), pa.array(names, pa.string()))
 
 
-def _newest_edit(engine: Engine, ids: np.ndarray | None = None, after_id: int = 0):
+def newest_edit(engine: Engine, ids: np.ndarray | None = None, after_id: int = 0):
     """The newest ``updated_at`` of a public record (None when none).
 
     With ``ids``, only among those ids and the ids above ``after_id`` (an index read).
@@ -236,15 +237,6 @@ def _newest_edit(engine: Engine, ids: np.ndarray | None = None, after_id: int = 
                           | incidents.c.id.in_([int(i) for i in listed]))
     with engine.connect() as conn:
         return conn.execute(stmt).scalar()
-
-
-def _public_count(engine: Engine) -> tuple[int, int]:
-    """Number of published records and the sum of their ids (one index read)."""
-    with engine.connect() as conn:
-        count, total = conn.execute(
-            select(func.count(), func.coalesce(func.sum(incidents.c.id), 0))
-            .where(incidents.c.status == PUBLIC_STATUS)).one()
-    return int(count), int(total)
 
 
 def build_public_data(engine: Engine, taxonomy: Taxonomy,
@@ -271,79 +263,7 @@ def build_public_data(engine: Engine, taxonomy: Taxonomy,
     records, source = _project_members(records, _stored_sources(records, _source_slugs(engine)),
                                        countries, links, min_cell)
     return PublicData(records, links, source, max_id, started - MARGIN_US,
-                      _newest_edit(engine))
-
-
-def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
-                       min_cell: int = DEFAULT_MIN_CELL) -> PublicData | None:
-    """``old`` brought up to date with the store by reading only what changed.
-
-    Returns
-    -------
-    PublicData or None
-        None when much changed (above :data:`MAX_CHANGED_SHARE`) or the store holds a change
-        an update cannot see (the count or id sum of public records differs): rebuild then.
-    """
-    started = _now_us()
-    changed, max_id = read_records(engine, taxonomy, public_only=False, after_id=old.max_id,
-                                   since_us=old.since_us)
-    if len(changed) > MAX_CHANGED_SHARE * max(len(old.records.ids), 1) + 1000:
-        return None
-    kept = ~np.isin(old.records.ids, changed.ids)
-    fresh = changed.take(changed.public)
-    slugs = _source_slugs(engine)
-    listed = fresh.ids[fresh.ids <= old.max_id]
-    fresh_links = read_links(engine, taxonomy, fresh.ids, after_id=old.max_id, listed=listed)
-    # one gather from (old records, fresh records), in id order
-    index = np.concatenate([np.flatnonzero(kept), len(old.records.ids) + np.arange(len(fresh))])
-    order = index[np.argsort(np.concatenate([old.records.ids[kept], fresh.ids]), kind="stable")]
-    records = RecordColumns.gather([old.records, fresh], order)
-    links = {kind: LinkColumns(*(
-        None if part is None else np.concatenate([part, new_part])[order]
-        for part, new_part in ((link.bits, fresh_links[kind].bits),
-                               (link.primary, fresh_links[kind].primary))))
-        for kind, link in old.links.items()}
-    touched = (old.records.policy[~kept] == MEMBER).any() or (changed.policy == MEMBER).any()
-    if touched:  # project every published member record again, from the stored values
-        member = np.flatnonzero(records.policy == MEMBER)
-        stored, _ = read_records(engine, taxonomy, ids=records.ids[member])
-        if not np.array_equal(stored.ids, records.ids[member]):
-            return None  # changed meanwhile
-        records = _replace_rows(records, member, stored)
-        countries = tuple(c.iso2 for c in taxonomy.countries())
-        records, source = _project_members(records, _stored_sources(records, slugs), countries,
-                                           links, min_cell)
-    else:  # member records keep their projection; the new records are public as stored
-        source = pa.chunked_array([old.source.cast(pa.string()),
-                                   _stored_sources(fresh, slugs).cast(pa.string())])
-        source = source.take(pa.array(order)).combine_chunks().dictionary_encode()
-    if _public_count(engine) != (len(records.ids), int(records.ids.sum())):
-        return None
-    withdrawn = np.setdiff1d(old.records.ids[~kept], fresh.ids).size > 0
-    if withdrawn:  # the newest edit may have left with it: ask the store
-        newest = _newest_edit(engine)
-    else:  # every edit since is among the fresh records
-        newest = max((v for v in (old.newest, _newest_edit(engine, fresh.ids, old.max_id))
-                      if v is not None), default=None)
-    return PublicData(records, links, source, max(max_id, old.max_id), started - MARGIN_US,
-                      newest)
-
-
-def _replace_rows(records: RecordColumns, rows: np.ndarray, values: RecordColumns
-                  ) -> RecordColumns:
-    """``records`` with the records at ``rows`` replaced by ``values`` (same ids)."""
-    mask = np.zeros(len(records.ids), dtype=bool)
-    mask[rows] = True
-    changes = {}
-    for name, column in vars(records).items():
-        new = getattr(values, name)
-        if isinstance(column, pa.Array):
-            changes[name] = pc.replace_with_mask(column, pa.array(mask), new)
-        else:
-            column = column.copy()
-            column[rows] = new
-            changes[name] = column
-    return RecordColumns(**changes)
+                      newest_edit(engine))
 
 
 def organisation_codes(records: RecordColumns) -> np.ndarray:

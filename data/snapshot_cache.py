@@ -3,7 +3,7 @@
 Every write to the store bumps its data version (:func:`data.db.bump_version`); each request
 asks for the version (one cheap query) and gets the snapshot of that version. When the version
 moved, the snapshot of the new one is made in a background thread, by updating the previous
-snapshot with what changed (:func:`data.snapshot_build.update_public_data`: a publish, an edit
+snapshot with what changed (:func:`data.snapshot_update.update_public_data`: a publish, an edit
 or an ingest of a few records takes a fraction of a second at a million records) or, when
 much changed, by reading everything again. Requests meanwhile wait for it up to
 :data:`WAIT_S`, so a write is visible to every worker within that time whenever the update
@@ -14,8 +14,6 @@ waited for.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 import time
 from concurrent.futures import Future
@@ -25,46 +23,14 @@ from sqlalchemy import Engine
 
 from data.analytics import Snapshot
 from data.db import data_version
+from data.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import build_public_data, update_public_data
+from data.snapshot_build import build_public_data
+from data.snapshot_update import update_public_data
 from data.taxonomy import Taxonomy
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
 WAIT_S = 2.0
-#: glibc's ``mallopt`` parameter for the size above which memory is mapped on its own.
-_M_MMAP_THRESHOLD = -3
-
-
-def _libc():
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        return libc if libc is not None and hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-def keep_memory_returnable() -> None:
-    """Make freed snapshots give their memory back to the system (glibc; no-op elsewhere).
-
-    A snapshot is hundreds of arrays of 1 to 8 MB at a million records. glibc raises its
-    mmap threshold after such blocks are freed, so the next ones come from the heap, where
-    freed memory stays with the process: a worker that made a few snapshots would hold
-    several. A fixed threshold keeps every such array in its own mapping, unmapped on free.
-    """
-    libc = _libc()
-    if libc is not None:
-        libc.mallopt(_M_MMAP_THRESHOLD, 256 * 1024)
-
-
-def release_memory() -> None:
-    """Return freed memory to the system after a snapshot was replaced."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    libc = _libc()
-    if libc is not None:
-        libc.malloc_trim(0)
 
 
 def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
@@ -92,7 +58,9 @@ def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
         data = update_public_data(engine, taxonomy, old.data, min_cell)
     if data is None:
         data = build_public_data(engine, taxonomy, min_cell)
-    return Snapshot.from_data(data, taxonomy, version)
+    snapshot = Snapshot.from_data(data, taxonomy, version, previous=old)
+    data.changes = None  # served its purpose; a large update's gather index is 8 MB
+    return snapshot
 
 
 class SnapshotCache:
@@ -117,7 +85,7 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
         self._job: Future | None = None
         self._lock = threading.Lock()
-        keep_memory_returnable()
+        tune_for_requests()
 
     def get(self) -> Snapshot:
         """The snapshot of the current data version (one cheap version query per call).
@@ -154,7 +122,9 @@ class SnapshotCache:
         if not job.set_running_or_notify_cancel():
             return
         try:
-            made = next_snapshot(self.engine, self.taxonomy, self._snapshot, self.min_cell)
+            with snapshot_arrays():  # unmapped when the snapshot is replaced (data.memory)
+                made = next_snapshot(self.engine, self.taxonomy, self._snapshot,
+                                     self.min_cell)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
             job.set_exception(exc)
             return

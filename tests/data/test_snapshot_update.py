@@ -2,7 +2,7 @@
 
 ``build`` reads the store through :mod:`data.snapshot_read`; the reference is a snapshot made
 from :func:`data.queries.load_public_frame` (the pandas reader it replaced). An update after a
-write (:func:`data.snapshot_build.update_public_data`) must give exactly what a full build of
+write (:func:`data.snapshot_update.update_public_data`) must give exactly what a full build of
 the new state gives: the same arrays, names, detail columns and data release.
 """
 
@@ -21,8 +21,9 @@ from data import db
 from data.analytics import Snapshot, build
 from data.queries import load_public_frame
 from data.schema import incident_bias_indicators, incident_bias_motivations, incidents
-from data.snapshot_build import project_member_records, update_public_data
+from data.snapshot_build import project_member_records
 from data.snapshot_cache import SnapshotCache, next_snapshot
+from data.snapshot_update import update_public_data
 from data.taxonomy import load_taxonomy
 from tests.conftest import BACKENDS, fresh_database
 from tests.data.export_store import add_record, build_store
@@ -104,12 +105,17 @@ def test_project_member_records_leaves_other_records_as_stored():
         assert out[column].tolist() == frame[column].tolist() or column in ("lat", "lon")
 
 
-def _after(store, old: Snapshot, write) -> None:
+def _after(store, old: Snapshot, write, previous_only: bool = False) -> Snapshot:
     write()
     data = update_public_data(store, TAX, old.data)
     assert data is not None, "a small write is applied as an update"
-    updated = Snapshot.from_data(data, TAX, db.data_version(store))
-    _assert_same(updated, build(store, TAX))
+    assert data.changes is not None and data.changes.derives_from(old.data)
+    version = db.data_version(store)
+    rebuilt = build(store, TAX)
+    if not previous_only:  # the update's data, its codes derived in full
+        _assert_same(Snapshot.from_data(data, TAX, version), rebuilt)
+    updated = Snapshot.from_data(data, TAX, version, previous=old)  # codes spliced
+    _assert_same(updated, rebuilt)
     return updated
 
 
@@ -144,7 +150,7 @@ def test_updates_after_small_writes_equal_a_full_build(store):
                            public_id="newsrc1", nuts=("AT1", "AT11", "AT111")),
     ]
     for step in steps:
-        snapshot = _after(store, snapshot, step)
+        snapshot = _after(store, snapshot, step, previous_only=True)
     assert "brand-new-source" in snapshot.sources
 
 
@@ -203,3 +209,25 @@ def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store,
         time.sleep(0.05)
     fresh = cache.get()
     assert fresh.version == db.data_version(store) and fresh.size == first.size + 1
+
+
+def test_a_publish_and_an_edit_reuse_the_previous_snapshots_codes(store, monkeypatch):
+    """The common writes splice the previous codes in: no full derivation at all."""
+    import data.analytics as analytics
+
+    snapshot = build(store, TAX)
+    full = analytics.derive
+
+    def refuse(data, taxonomy):
+        assert data.changes is None, "a full derivation after a small write"
+        return full(data, taxonomy)
+
+    monkeypatch.setattr(analytics, "derive", refuse)
+    steps = [  # an existing source and an existing region, so no name is new
+        lambda: add_record(store, slug="open-monitor", policy="open", status="published",
+                           public_id="openrec8", country="MT"),
+        lambda: _edit(store, "openrec1", public_summary="Corrected again", date_start=LATER,
+                      date_end=LATER),
+    ]
+    for step in steps:
+        snapshot = _after(store, snapshot, step, previous_only=True)
