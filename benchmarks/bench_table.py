@@ -129,7 +129,7 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     from data.analytics import build
     from data.db import make_engine
     from data.filters import IncidentFilter
-    from data.queries import fetch_public_rows
+    from data.record_reader import fetch_public_rows
     from data.table_rows import page_ids, sort_order
     from data.taxonomy import load_taxonomy
 

@@ -8,7 +8,7 @@ arrays). The only read from the store is its data version and, when that moved s
 snapshot was built, which records are not public now (:func:`withdrawn_ids`): a record that
 stopped being public since the snapshot was built is left out, as the SQL reader leaves it
 out. The result has the
-columns of :func:`data.queries.fetch_public_rows`, which it replaces for downloads
+columns of :func:`data.record_reader.fetch_public_rows`, which it replaces for downloads
 (``tests/data/test_public_rows.py`` checks that both agree value for value).
 """
 
@@ -272,7 +272,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     Returns
     -------
     pyarrow.Table
-        The columns of :func:`data.queries.fetch_public_rows`: :data:`PUBLIC_COLUMNS`, then
+        The columns of :func:`data.record_reader.fetch_public_rows`: :data:`PUBLIC_COLUMNS`, then
         the code lists and primary codes; dates as ``date32``, ``lat``/``lon`` as float64,
         ``is_online`` as bool, the rest as strings. Records no longer public are left out.
     """

@@ -2,8 +2,9 @@
 
 Public aggregates are computed by :mod:`data.analytics` from the frame that
 :func:`load_public_frame` returns; public rows are fetched by id with
-:func:`fetch_public_rows` (or, for downloads, taken from the snapshot by
-:mod:`data.public_rows`). Both pass through :func:`data.privacy.project_public`.
+:func:`data.record_reader.fetch_public_rows`, built on the selections here (or, for
+downloads, taken from the snapshot by :mod:`data.public_rows`). Both pass through
+:func:`data.privacy.project_public`.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from data.privacy import (
     project_public,
     public_scope,
 )
-from data.schema import CODE_TABLES, incidents, organisations, sources
+from data.schema import CODE_TABLES, incidents, sources
 from data.settings import DEFAULT_MIN_CELL
 from data.taxonomy import Taxonomy
 from data.vocab import STATUSES
 
 _ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
-_FRAME_COLUMNS = ["id", *_ROW_COLUMNS, "source"]
+#: What :func:`row_columns` selects, in order.
+FRAME_COLUMNS = ["id", *_ROW_COLUMNS, "source"]
 
 #: Output names of the code-list columns, per filter kind.
 CODE_COLUMNS = {
@@ -40,7 +42,8 @@ CODE_COLUMNS = {
 PRIMARY_COLUMNS = {"bias": "primary_bias_motivation", "type": "primary_incident_type"}
 
 
-def _public_select(columns):
+def public_select(columns):
+    """``SELECT columns`` over incidents joined to their sources, public records only."""
     return (
         select(*columns)
         .select_from(incidents.join(sources, incidents.c.source_id == sources.c.id))
@@ -48,16 +51,18 @@ def _public_select(columns):
     )
 
 
-def _frame_of(result: list[tuple], columns: list[str]) -> pd.DataFrame:
+def frame_of(result: list[tuple], columns: list[str]) -> pd.DataFrame:
     """A DataFrame of plain row tuples (they build much faster than Row objects)."""
     return pd.DataFrame.from_records(result, columns=columns)
 
 
-def _row_columns() -> list:
+def row_columns() -> list:
+    """The columns of a public row as the store holds them (:data:`FRAME_COLUMNS`)."""
     return [incidents.c.id, *(incidents.c[c] for c in _ROW_COLUMNS), sources.c.slug.label("source")]
 
 
-def _link_columns(table) -> list:
+def link_columns(table) -> list:
+    """``incident_id``, ``code`` and, where the link table has one, ``is_primary``."""
     columns = [table.c.incident_id, table.c.code]
     if "is_primary" in table.c:
         columns.append(table.c.is_primary)
@@ -100,14 +105,14 @@ def load_public_frame(engine: Engine, min_cell: int = DEFAULT_MIN_CELL
                                                         incidents.c.source_id == sources.c.id))
             .order_by(incidents.c.id))
     with engine.connect() as conn:
-        every_record = _frame_of(fetch_tuples(conn, stmt), [c.name for c in columns])
+        every_record = frame_of(fetch_tuples(conn, stmt), [c.name for c in columns])
         frame = every_record[is_public(every_record)].reset_index(drop=True)
         links = {}
         for kind, table in CODE_TABLES.items():
-            link_cols = _link_columns(table)
+            link_cols = link_columns(table)
             names = [c.name for c in link_cols]
             # all links, then keep the public ones: far cheaper than joining per row
-            every = _frame_of(fetch_tuples(conn, select(*link_cols)), names)
+            every = frame_of(fetch_tuples(conn, select(*link_cols)), names)
             links[kind] = every[every["incident_id"].isin(frame["id"])]
         # every edit of a record sets updated_at: the newest one names the public content's
         # last change (summaries, places, points...) for the snapshot's fingerprint
@@ -147,87 +152,6 @@ def organisation_codes(frame: pd.DataFrame) -> pd.Series:
     keys = pd.Series(np.where(member, keys, None), index=frame.index, dtype=object)
     codes, _ = pd.factorize(keys)
     return pd.Series(codes.astype(np.int32), index=frame.index, name="organisation")
-
-
-def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,
-                      min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Public rows for ``ids`` (in that order), with their code lists.
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-    ids : sequence of int
-        Incident ids as selected by the analytic snapshot; ids that are not public are
-        silently absent from the result.
-    taxonomy : Taxonomy
-        Orders each record's codes (primary first, then taxonomy order).
-    min_cell : int
-        The small-cell threshold (``Settings.min_cell``): member records are shown at the
-        region :mod:`data.generalise` allows, counted over every published member record of
-        their NUTS 1 region, so a row here shows what the snapshot shows.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`PUBLIC_COLUMNS` plus ``bias_motivations``, ``primary_bias_motivation``,
-        ``bias_indicators``, ``incident_types``, ``primary_incident_type`` (codes joined by
-        ``;``). The internal ``id`` is not included.
-    """
-    ids = [int(i) for i in ids]
-    columns = [*PUBLIC_COLUMNS, *CODE_COLUMNS.values(), *PRIMARY_COLUMNS.values()]
-    if not ids:
-        return pd.DataFrame(columns=columns)
-    stmt = _public_select(_row_columns()).where(incidents.c.id.in_(ids))
-    with engine.connect() as conn:
-        frame = _frame_of(fetch_tuples(conn, stmt), _FRAME_COLUMNS)
-        asked = len(frame)
-        peers = _peer_condition(frame)  # member records are shown as counted among these
-        if peers is not None:
-            found = _frame_of(fetch_tuples(conn, select(
-                *(incidents.c[c] for c in _PEER_COLUMNS)).where(peers)), list(_PEER_COLUMNS))
-            found = found[is_public(found) & ~found["id"].isin(frame["id"])]
-            frame = pd.concat([frame, found.drop(columns="status")], ignore_index=True)
-        links = {}
-        for kind, table in CODE_TABLES.items():
-            link_cols = _link_columns(table)
-            rows = fetch_tuples(conn, select(*link_cols).where(table.c.incident_id.in_(ids)))
-            if peers is not None:  # a second statement: with OR, SQLite scans every link
-                rows += fetch_tuples(conn, select(*link_cols).where(
-                    table.c.incident_id.in_(select(incidents.c.id).where(peers)),
-                    table.c.incident_id.not_in(ids)))
-            links[kind] = _frame_of(rows, [c.name for c in link_cols])
-    order = {code: i for kind in CODE_PARAMS for i, code in enumerate(taxonomy.codes(kind))}
-    for kind, link in links.items():
-        mine = link[link["incident_id"].isin(frame["id"].iloc[:asked])]
-        joined, primary = _code_lists(mine.itertuples(index=False, name=None), order)
-        frame[CODE_COLUMNS[kind]] = [joined.get(i, "") for i in frame["id"]]
-        if kind in PRIMARY_COLUMNS:
-            frame[PRIMARY_COLUMNS[kind]] = [primary.get(i, "") for i in frame["id"]]
-    out = project_public(frame, min_cell=min_cell, links=links)
-    out.index = frame["id"].to_numpy()
-    present = [i for i in ids if i in out.index]
-    return out.loc[present, columns].reset_index(drop=True)
-
-
-#: What a member record is counted by (:mod:`data.generalise`): no free text.
-_PEER_COLUMNS = ("id", "policy", "status", "country", "nuts1", "nuts2", "nuts3", "geo_precision",
-                 "date_start", "date_end", "date_precision", "classification", "location_type",
-                 "is_online")
-
-
-def _peer_condition(frame: pd.DataFrame):
-    """SQL condition for the member records of the NUTS 1 regions of the member rows of ``frame``.
-
-    Which region a member record is shown at depends on the records it is counted with
-    (:mod:`data.generalise`); all of them share its NUTS 1 region. The condition leaves the
-    status out, so it runs as one scan of unindexed columns (several times faster than the
-    status index when most records are published): keep what :func:`data.privacy.is_public`
-    allows afterwards. None when ``frame`` has no member record with a region.
-    """
-    regions = sorted(set(frame.loc[frame["policy"] == "member", "nuts1"].dropna().tolist()))
-    if not regions:
-        return None
-    return (incidents.c.policy == "member") & incidents.c.nuts1.in_(regions)
 
 
 def not_public_ids(engine: Engine) -> np.ndarray:
@@ -276,28 +200,13 @@ def member_regions(engine: Engine, ids: np.ndarray) -> dict[int, tuple]:
     return out
 
 
-def _code_lists(rows, order: dict[str, int]) -> tuple[dict[int, str], dict[int, str]]:
-    """Per incident id, its codes joined by ``;`` and its primary code.
-
-    Primary codes come first, then taxonomy order.
-    """
-    ranked = sorted(rows, key=lambda r: (r[0], not (len(r) > 2 and r[2]), order.get(r[1], 999)))
-    joined: dict[int, list[str]] = {}
-    primary: dict[int, str] = {}
-    for row in ranked:
-        joined.setdefault(row[0], []).append(row[1])
-        if len(row) > 2 and row[2] and row[0] not in primary:
-            primary[row[0]] = row[1]
-    return {key: ";".join(codes) for key, codes in joined.items()}, primary
-
-
 def count_matching_sql(engine: Engine, flt: IncidentFilter, taxonomy: Taxonomy) -> int:
     """Count public incidents matching ``flt`` with plain SQL on the stored dates.
 
     An independent oracle for the analytic snapshot on records whose public dates equal
     their stored dates (open and demo sources).
     """
-    stmt = _public_select([func.count()])
+    stmt = public_select([func.count()])
     for clause in where_clauses(flt, taxonomy):
         stmt = stmt.where(clause)
     with engine.connect() as conn:
@@ -332,56 +241,6 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
             incidents.c.source_id.in_(select(sources.c.id).where(sources.c.slug.in_(flt.source)))
         )
     return clauses
-
-
-
-def fetch_public_incident(engine: Engine, public_id: str, taxonomy: Taxonomy, *,
-                          min_cell: int = DEFAULT_MIN_CELL) -> tuple[dict, dict] | None:
-    """One public incident by its public id, projected, with the public view of its source.
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-    public_id : str
-        The record's public id.
-    taxonomy : Taxonomy
-        Orders the record's codes (primary first, then taxonomy order).
-    min_cell : int
-        The small-cell threshold (``Settings.min_cell``, see :func:`fetch_public_rows`).
-
-    Returns
-    -------
-    (dict, dict) or None
-        The row (the columns of :func:`fetch_public_rows`) and its source: ``policy``,
-        ``name``, ``licence``, ``attribution``, ``url`` and, for member records, ``country``
-        of the organisation when known. A member record's source is never named (``name`` is
-        None): organisations are not identified in public. None when no published record has
-        this id, so an unpublished record cannot be told from a missing one.
-    """
-    if not isinstance(public_id, str) or not public_id or len(public_id) > 64:
-        return None
-    stmt = (_public_select([incidents.c.id, incidents.c.policy, incidents.c.organisation_id,
-                            sources.c.name, sources.c.licence, sources.c.attribution,
-                            sources.c.url])
-            .where(incidents.c.public_id == public_id))
-    with engine.connect() as conn:
-        found = conn.execute(stmt).first()
-        if found is None:
-            return None
-        org_country = None
-        if found.policy == "member" and found.organisation_id is not None:
-            org_country = conn.execute(select(organisations.c.country).where(
-                organisations.c.id == found.organisation_id)).scalar()
-    rows = fetch_public_rows(engine, [found.id], taxonomy, min_cell=min_cell)
-    if rows.empty:
-        return None
-    if found.policy == "member":
-        source = {"policy": "member", "name": None, "licence": "", "attribution": "",
-                  "url": "", "country": org_country}
-    else:
-        source = {"policy": found.policy, "name": found.name, "licence": found.licence,
-                  "attribution": found.attribution, "url": found.url, "country": None}
-    return rows.iloc[0].to_dict(), source
 
 
 def public_datasets(engine: Engine, slugs: Sequence[str]) -> pd.DataFrame:

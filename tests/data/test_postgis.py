@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, inspect, text, update
 from data import db
 from data.demo import load_demo
 from data.filters import IncidentFilter
-from data.queries import _public_select, where_clauses
+from data.queries import public_select, where_clauses
 from data.schema import (
     POSTGRES_ONLY_COLUMNS,
     POSTGRES_ONLY_INDEXES,
@@ -161,7 +161,7 @@ def test_filter_indexes_serve_the_store_queries(pg):
         issues = _plan(conn, "SELECT 1 FROM label_issues WHERE incident_id = 7")
         others = _plan(conn, "SELECT 1 FROM duplicate_links WHERE other_id = 7")
         # count_matching_sql's statement for a month: both bounds reach the index
-        stmt = _public_select([func.count()])
+        stmt = public_select([func.count()])
         for clause in where_clauses(IncidentFilter(date_from=dt.date(2020, 1, 1),
                                                    date_to=dt.date(2020, 1, 31)), TAX):
             stmt = stmt.where(clause)
