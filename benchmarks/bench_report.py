@@ -16,6 +16,7 @@ TARGETS = {
     "page_total_gzip_bytes": 2.5 * MB,
     "csv_100k_ms": 400.0,
     "worker_rss_bytes": 800 * MB,
+    "interactive_s": 3.0,
 }
 
 
@@ -113,6 +114,13 @@ def write_report(path: Path, r: dict) -> None:
         add(f"| Everything the browser downloads on first load, gzip | <= 2.5 MB | "
             f"{fmt_bytes(tot)} | {tot / TARGETS['page_total_gzip_bytes']:.2f} | "
             f"{verdict(tot <= TARGETS['page_total_gzip_bytes'])} |")
+    bc = r.get("browser") or {}
+    if bc.get("interactive_s"):
+        load_s = bc["load_s"]
+        add(f"| Page interactive in headless Chromium (map drawn with its counts), median of "
+            f"{len(bc['interactive_s'])} fresh loads / slowest | <= 3 s | {load_s:,.2f} s / "
+            f"{max(bc['interactive_s']):,.2f} s | {load_s / TARGETS['interactive_s']:.2f} | "
+            f"{verdict(load_s <= TARGETS['interactive_s'])} |")
     cs = r.get("csv")
     if cs:
         in_range = 80_000 <= cs["rows"] <= 120_000
@@ -293,9 +301,15 @@ def write_report(path: Path, r: dict) -> None:
                               {x.split(" (")[0].split("?")[0] for x in measured}})
             add(f"Cross-check in headless Chromium: {len(bc['requests'])} requests, "
                 f"{fmt_bytes(bc['total_bytes'])} transferred (encodings it negotiated: "
-                f"{', '.join(bc['encodings'])}), page drawn with its counts after "
-                f"{bc['load_s']:,.1f} s. Requests it made that the table above lacks: "
-                f"{', '.join(missing) if missing else 'none'}.")
+                f"{', '.join(bc['encodings'])}). Requests it made that the table above "
+                f"lacks: {', '.join(missing) if missing else 'none'}.")
+            if bc.get("interactive_s"):
+                times = ", ".join(f"{t:,.2f}" for t in bc["interactive_s"])
+                add("")
+                add(f"Interactive (from asking for `/` until the map is drawn and the summary "
+                    f"counts the records; each load in a new browser context, so nothing is "
+                    f"cached; the first also starts the browser's renderer): {times} s, "
+                    f"median **{bc['load_s']:,.2f} s**.")
             add("")
         elif bc:
             add(f"Headless Chromium cross-check skipped: {bc['skipped']}.")

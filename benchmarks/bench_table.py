@@ -185,7 +185,8 @@ def page_bytes(server_cls, db: Path, logdir: Path, browser: bool) -> dict:
                                      f"{path}", headers={"Accept-Encoding": "gzip"})
             grid[path] = len(data)
         result["grid_files_gzip"] = grid
-        result["browser"] = browser_check(server.port) if browser else {"skipped": "--no-browser"}
+        result["browser"] = (browser_check(server.port, loads=1) if browser
+                             else {"skipped": "--no-browser"})
     finally:
         server.stop()
     return result
