@@ -4,7 +4,8 @@ Each chart sits in a ``role="figure"`` wrapper (:func:`wrap`) named after the ch
 described by a one-sentence summary (visually hidden, read by screen readers); a "Show as
 table" disclosure under it holds the chart's numbers as an HTML table. :func:`update` is a
 thin callback filling both from the page's one filter; the tables and sentences are built
-by pure functions of the same aggregates the charts draw.
+by pure functions of the same aggregates the charts draw and sent as static HTML fragments
+(:mod:`dashboard.static_html`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, html
 
-from dashboard import ids
+from dashboard import ids, static_html
 from dashboard.context import current
 from dashboard.i18n import N_, number, translate
 from dashboard.url_state import parse_search
@@ -144,7 +145,7 @@ def update(search):
                 table(counts, translate(CHARTS[key][1], lang),
                       translate("Incident type" if kind == "type" else "Bias motivation", lang),
                       count_header, lang, labels)]
-    return tuple(out)
+    return tuple(o if isinstance(o, str) else static_html.fragment(o) for o in out)
 
 
 def register(app) -> None:

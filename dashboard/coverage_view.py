@@ -4,7 +4,8 @@ A heat table (member states x years; a cell holds the number of open datasets pl
 organisations with published records there) with the caveat that counts reflect reporting,
 not prevalence. The table is its own text alternative; a sentence sums it up. The panel
 follows the page's one filter: :func:`update` is a thin callback (URL -> IncidentFilter ->
-:func:`data.coverage.coverage` -> :func:`panel`).
+:func:`data.coverage.coverage` -> :func:`panel`), sending the panel as one static HTML
+fragment (:mod:`dashboard.static_html`: hundreds of cells as components slowed the page).
 
 Member organisations are counted, never named; open datasets are named in each cell's
 tooltip and in a list under the table.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, html
 
-from dashboard import ids
+from dashboard import ids, static_html
 from dashboard.context import current
 from dashboard.i18n import N_, number, translate
 from dashboard.url_state import parse_search
@@ -184,7 +185,8 @@ def update(search):
     result = coverage(snapshot, snapshot.mask(flt), "year", context.settings.min_cell)
     names = public_datasets(context.engine, result.datasets)
     dataset_names = dict(zip(names["slug"], names["name"], strict=True))
-    return panel(result, context.country_names(state.lang), dataset_names, state.lang)
+    return static_html.fragment(panel(result, context.country_names(state.lang), dataset_names,
+                                      state.lang))
 
 
 def register(app) -> None:

@@ -1,4 +1,4 @@
-"""XSS payloads in stored text stay text in the real browser: table, tooltips, detail, about.
+"""XSS payloads in stored text stay text in the real browser: table, tooltips, detail, about, map.
 
 The incident table (dash-ag-grid) gets its rows as JSON from a Dash callback and renders them
 in the browser, so the server-side escaping that tests/security/test_injection.py checks does
@@ -6,7 +6,9 @@ not cover it. Here records whose public summary, place name and source name are 
 are served by the real app to headless Chromium; each payload would set ``window.__xss`` if
 any renderer treated text as HTML (or a link as code). The test reads the callback's JSON (the
 payload must arrive verbatim, as a string), the cells and the tooltip (the payload must show as
-text), and checks that the flag was never set and no element the payloads carry exists.
+text), and checks that the flag was never set and no element the payloads carry exists. The
+map page's coverage panel names open datasets inside a static HTML fragment
+(:mod:`dashboard.static_html`): the source's name is a payload too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from data import db
+from data.schema import sources
 from tests.data.export_store import add_record
 from tests.e2e.conftest import _guarded_page, _serve
 
@@ -47,6 +50,9 @@ def xss_server(tmp_path_factory):
                    public_id=f"xss{i}", summary=f"summary {i}: {payload}",
                    place=f"place {i}: {payload}", day=dt.date(2024, 5, 1 + i),
                    licence=PAYLOADS[0], attribution=PAYLOADS[1])
+    with engine.begin() as conn:  # the source's name: shown on /about and in the coverage panel
+        conn.execute(sources.update().where(sources.c.slug == SOURCE).values(
+            name=f"source {PAYLOADS[0]} {PAYLOADS[2]}"))
     engine.dispose()
     yield from _serve(tmp_path_factory, {"INCIDENTMAP_DATABASE_URL": url})
 
@@ -121,4 +127,18 @@ def test_payloads_in_source_names_on_the_about_page_render_inert(xss_page, xss_s
     page.wait_for_selector("#sources")
     page.wait_for_timeout(200)
     _no_markers(page, "/about")
+    assert _flag(page) is None
+
+
+def test_payloads_in_source_names_in_the_map_pages_html_fragments_render_inert(xss_page,
+                                                                               xss_server):
+    page = xss_page
+    page.goto(xss_server + "/")
+    page.wait_for_selector("#coverage-table tbody tr")
+    panel = page.inner_text("#coverage-panel")
+    assert f"source {PAYLOADS[0]} {PAYLOADS[2]}" in panel  # named in the list under the table
+    title = page.locator("#coverage-table td.cov-total").first.get_attribute("title")
+    assert PAYLOADS[0] in title  # and in the cell's tooltip, as text
+    page.wait_for_timeout(300)
+    _no_markers(page, "/")
     assert _flag(page) is None

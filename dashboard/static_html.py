@@ -1,0 +1,114 @@
+"""Large read-only HTML (tables of numbers) sent as one escaped fragment, not as components.
+
+Every Dash component costs the browser far more than the HTML element it draws: the Dash
+renderer wraps it, subscribes it to the store and re-checks it on every state change of the
+page. The map page's text-alternative tables and its coverage heat table hold about a
+thousand cells; as components they doubled the time until the page was interactive (5.0 s
+against 2.6 s in headless Chromium on the 2-core benchmark machine). They hold no inputs and no
+callbacks, so they are built as usual with ``dash.html`` components (pure functions, tested as
+such), then serialised here to one HTML string, every text and attribute value escaped, and
+drawn by a single ``dcc.Markdown`` with ``dangerously_allow_html``: a block that starts with an
+HTML tag and holds no blank line is passed through as HTML, never read as Markdown.
+"""
+
+from __future__ import annotations
+
+import html as html_escape
+from collections.abc import Iterable
+from numbers import Number
+
+from dash import dcc
+from dash.development.base_component import Component
+
+#: Component props written as HTML attributes (Dash name -> HTML name); ``data-*`` and
+#: ``aria-*`` props pass as they are. Any other prop with a value is refused: a fragment
+#: must not silently drop behaviour (``n_clicks``, ``style`` objects...) it cannot carry.
+ATTRIBUTES = {"id": "id", "className": "class", "title": "title", "scope": "scope",
+              "role": "role", "tabIndex": "tabindex", "colSpan": "colspan",
+              "rowSpan": "rowspan", "lang": "lang", "dir": "dir", "hidden": "hidden"}
+#: Props every dash.html component has that a static fragment leaves out when unset or
+#: at their defaults.
+IGNORED = {"children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key",
+           "loading_state", "setProps"}
+
+
+class UnsupportedProp(ValueError):
+    """A component prop that a static fragment cannot carry."""
+
+
+def to_html(node) -> str:
+    """Serialise a tree of ``dash.html`` components, strings and numbers to escaped HTML.
+
+    Parameters
+    ----------
+    node : Component, str, number, list or None
+        What a component's ``children`` may hold.
+
+    Returns
+    -------
+    str
+        HTML with every text and attribute value escaped (``html.escape``, quotes
+        included; line breaks as ``&#10;``), so it holds no newline and Markdown passes it
+        through untouched.
+
+    Raises
+    ------
+    UnsupportedProp
+        For a component outside ``dash.html`` or a prop other than :data:`ATTRIBUTES`,
+        ``data-*`` and ``aria-*``.
+    """
+    if node is None:
+        return ""
+    if isinstance(node, str | Number):
+        return _escape(node)
+    if isinstance(node, Iterable) and not isinstance(node, Component):
+        return "".join(to_html(child) for child in node)
+    if not isinstance(node, Component) or node._namespace != "dash_html_components":
+        raise UnsupportedProp(f"{type(node).__name__} is not a dash.html component")
+    tag = type(node).__name__.lower()
+    attrs = "".join(f' {name}="{_escape(value)}"' for name, value in _attributes(node))
+    return f"<{tag}{attrs}>{to_html(getattr(node, 'children', None))}</{tag}>"
+
+
+def _escape(value) -> str:
+    """Text or attribute value as HTML: markup escaped, line breaks as character references."""
+    text = html_escape.escape(str(value), quote=True)
+    return text.replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+def _attributes(node: Component) -> list[tuple[str, object]]:
+    out = []
+    for prop, value in node.to_plotly_json()["props"].items():
+        if prop in IGNORED or value is None:
+            continue
+        if prop.startswith(("data-", "aria-")):
+            out.append((prop, value))
+        elif prop in ATTRIBUTES:
+            out.append((ATTRIBUTES[prop], value))
+        else:
+            raise UnsupportedProp(f"{type(node).__name__}.{prop} cannot be written as static "
+                                  "HTML")
+    return out
+
+
+def fragment(children, class_name: str = "static-html") -> dcc.Markdown:
+    """One component drawing ``children`` (``dash.html`` components) as static HTML.
+
+    Parameters
+    ----------
+    children : Component or list
+        Read-only content: no callbacks may target anything inside it.
+    class_name : str
+        Class of the wrapping element.
+
+    Returns
+    -------
+    dash.dcc.Markdown
+    """
+    return dcc.Markdown(to_html(children), dangerously_allow_html=True, className=class_name)
+
+
+def is_fragment(component) -> bool:
+    """Whether ``component`` is a :func:`fragment` (for tests and callers that inspect)."""
+    return isinstance(component, dcc.Markdown) and bool(component.dangerously_allow_html)
+
