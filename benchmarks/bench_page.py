@@ -8,10 +8,9 @@ import time
 
 from bench_server import DashClient, decoded, fetch
 
-#: Bundles dcc loads lazily for Graph, Dropdown, DatePickerRange, Slider and Markdown (the
-#: static HTML fragments of dashboard.static_html), plotly.js among them.
+#: Bundles dcc loads lazily for Graph, Dropdown, DatePickerRange and Slider (plotly.js among
+#: them).
 ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js",
-                "/_dash-component-suites/dash/dcc/async-markdown.js",
                 "/_dash-component-suites/dash/dcc/async-dropdown.js",
                 "/_dash-component-suites/dash/dcc/async-datepicker.js",
                 "/_dash-component-suites/dash/dcc/async-slider.js",

@@ -279,7 +279,7 @@ def write_report(path: Path, r: dict) -> None:
         add("Every request a first visit to `/` makes: the page, the scripts and stylesheet it "
             "lists, Dash's layout and dependencies, the two initial callbacks (page layout and "
             "the first render), the bundles dcc loads lazily for Graph, Dropdown, "
-            "DatePickerRange, Slider and Markdown (plotly.js among them) and both geometries.")
+            "DatePickerRange and Slider (plotly.js among them) and both geometries.")
         add("")
         add("| Kind | Request | uncompressed | gzip requested | encoding served |")
         add("| --- | --- | --- | --- | --- |")

@@ -4,7 +4,7 @@ Each chart sits in a ``role="figure"`` wrapper (:func:`wrap`) named after the ch
 described by a one-sentence summary (visually hidden, read by screen readers); a "Show as
 table" disclosure under it holds the chart's numbers as an HTML table. :func:`update` is a
 thin callback filling both from the page's one filter; the tables and sentences are built
-by pure functions of the same aggregates the charts draw and sent as static HTML fragments
+by pure functions of the same aggregates the charts draw and sent as escaped HTML strings
 (:mod:`dashboard.static_html`).
 """
 
@@ -54,7 +54,7 @@ def wrap(key: str, graph, lang: str = "en") -> html.Div:
         graph,
         html.P(id=desc_id(key), className="visually-hidden"),
         html.Details([html.Summary(translate(SHOW_TABLE, lang)),
-                      html.Div(id=table_id(key), className="chart-table-scroll")],
+                      *static_html.holder(table_id(key), className="chart-table-scroll")],
                      className="chart-table"),
     ], role="figure", className="chart-figure", **{
         "aria-label": translate(CHARTS[key][1], lang), "aria-describedby": desc_id(key)})
@@ -145,12 +145,14 @@ def update(search):
                 table(counts, translate(CHARTS[key][1], lang),
                       translate("Incident type" if kind == "type" else "Bias motivation", lang),
                       count_header, lang, labels)]
-    return tuple(o if isinstance(o, str) else static_html.fragment(o) for o in out)
+    return tuple(o if isinstance(o, str) else static_html.to_html(o) for o in out)
 
 
 def register(app) -> None:
     """Register the callback filling every chart's summary and table."""
     outputs = []
     for key in CHARTS:
-        outputs += [Output(desc_id(key), "children"), Output(table_id(key), "children")]
+        outputs += [Output(desc_id(key), "children"),
+                    Output(static_html.store_id(table_id(key)), "data")]
     app.callback(*outputs, Input(ids.URL, "search"))(update)
+    static_html.register(app, [table_id(key) for key in CHARTS])

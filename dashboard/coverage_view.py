@@ -4,8 +4,8 @@ A heat table (member states x years; a cell holds the number of open datasets pl
 organisations with published records there) with the caveat that counts reflect reporting,
 not prevalence. The table is its own text alternative; a sentence sums it up. The panel
 follows the page's one filter: :func:`update` is a thin callback (URL -> IncidentFilter ->
-:func:`data.coverage.coverage` -> :func:`panel`), sending the panel as one static HTML
-fragment (:mod:`dashboard.static_html`: hundreds of cells as components slowed the page).
+:func:`data.coverage.coverage` -> :func:`panel`), sending the panel as one escaped HTML
+string (:mod:`dashboard.static_html`: hundreds of cells as components slowed the page).
 
 Member organisations are counted, never named; open datasets are named in each cell's
 tooltip and in a list under the table.
@@ -42,8 +42,8 @@ def section(lang: str = "en") -> list:
     return [
         html.H2(translate(TITLE, lang), id="coverage-heading"),
         html.P(translate(CAVEAT, lang), className="caveat coverage-caveat"),
-        html.Div(id=ids.COVERAGE, className="coverage", role="region",
-                 **{"aria-labelledby": "coverage-heading", "aria-live": "polite"}),
+        *static_html.holder(ids.COVERAGE, className="coverage", role="region",
+                            **{"aria-labelledby": "coverage-heading", "aria-live": "polite"}),
     ]
 
 
@@ -185,10 +185,12 @@ def update(search):
     result = coverage(snapshot, snapshot.mask(flt), "year", context.settings.min_cell)
     names = public_datasets(context.engine, result.datasets)
     dataset_names = dict(zip(names["slug"], names["name"], strict=True))
-    return static_html.fragment(panel(result, context.country_names(state.lang), dataset_names,
-                                      state.lang))
+    return static_html.to_html(panel(result, context.country_names(state.lang), dataset_names,
+                                     state.lang))
 
 
 def register(app) -> None:
     """Register the panel's callback on ``app``."""
-    app.callback(Output(ids.COVERAGE, "children"), Input(ids.URL, "search"))(update)
+    app.callback(Output(static_html.store_id(ids.COVERAGE), "data"),
+                 Input(ids.URL, "search"))(update)
+    static_html.register(app, [ids.COVERAGE])

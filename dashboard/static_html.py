@@ -1,14 +1,16 @@
-"""Large read-only HTML (tables of numbers) sent as one escaped fragment, not as components.
+"""Large read-only HTML (tables of numbers) sent as one escaped string, not as components.
 
 Every Dash component costs the browser far more than the HTML element it draws: the Dash
 renderer wraps it, subscribes it to the store and re-checks it on every state change of the
 page. The map page's text-alternative tables and its coverage heat table hold about a
-thousand cells; as components they doubled the time until the page was interactive (5.0 s
-against 2.6 s in headless Chromium on the 2-core benchmark machine). They hold no inputs and no
-callbacks, so they are built as usual with ``dash.html`` components (pure functions, tested as
-such), then serialised here to one HTML string, every text and attribute value escaped, and
-drawn by a single ``dcc.Markdown`` with ``dangerously_allow_html``: a block that starts with an
-HTML tag and holds no blank line is passed through as HTML, never read as Markdown.
+thousand cells; as components they nearly doubled the time until the page was interactive
+(5.0 s against 2.8 s in headless Chromium on the 2-core benchmark machine), and drawing the
+same HTML through ``dcc.Markdown`` still cost about 0.4 s (its parser, 320 KB of script). They
+hold no inputs and no callbacks, so they are built as usual with ``dash.html`` components (pure
+functions, tested as such) and serialised here by :func:`to_html` to one string, every text
+and attribute value escaped. A callback writes that string to a ``dcc.Store`` beside an empty
+:func:`holder`, and a clientside callback (``assets/static_html.js``) sets it as the holder's
+content. React renders no children into a holder, so it never touches what is set there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import html as html_escape
 from collections.abc import Iterable
 from numbers import Number
 
-from dash import dcc
+from dash import ClientsideFunction, Input, State, dcc, html
 from dash.development.base_component import Component
 
 #: Component props written as HTML attributes (Dash name -> HTML name); ``data-*`` and
@@ -88,27 +90,43 @@ def _attributes(node: Component) -> list[tuple[str, object]]:
         else:
             raise UnsupportedProp(f"{type(node).__name__}.{prop} cannot be written as static "
                                   "HTML")
-    return out
+    return sorted(out)  # Dash keeps wildcard props in a set: fix the order
 
 
-def fragment(children, class_name: str = "static-html") -> dcc.Markdown:
-    """One component drawing ``children`` (``dash.html`` components) as static HTML.
+def store_id(holder_id: str) -> str:
+    """Id of the ``dcc.Store`` holding the HTML of the holder ``holder_id``."""
+    return f"{holder_id}-html"
+
+
+def holder(holder_id: str, **props) -> list:
+    """An empty ``html.Div`` that shows the HTML written to its store, and that store.
 
     Parameters
     ----------
-    children : Component or list
-        Read-only content: no callbacks may target anything inside it.
-    class_name : str
-        Class of the wrapping element.
+    holder_id : str
+        Id of the ``div`` (what pages and tests select).
+    **props
+        Further ``html.Div`` props (``className``, ``role``, ``aria-*``...), never
+        ``children``.
 
     Returns
     -------
-    dash.dcc.Markdown
+    list of Dash components
+        The holder and its store; a callback writes :func:`to_html` output to
+        ``Output(store_id(holder_id), "data")``.
     """
-    return dcc.Markdown(to_html(children), dangerously_allow_html=True, className=class_name)
+    return [html.Div(id=holder_id, **props), dcc.Store(id=store_id(holder_id))]
 
 
-def is_fragment(component) -> bool:
-    """Whether ``component`` is a :func:`fragment` (for tests and callers that inspect)."""
-    return isinstance(component, dcc.Markdown) and bool(component.dangerously_allow_html)
+def register(app, holder_ids) -> None:
+    """Register the clientside callback that puts each holder's HTML into it.
 
+    Parameters
+    ----------
+    app : dash.Dash
+    holder_ids : iterable of str
+        Holders made by :func:`holder`.
+    """
+    for holder_id in holder_ids:
+        app.clientside_callback(ClientsideFunction("incidentmap", "staticHtml"),
+                                Input(store_id(holder_id), "data"), State(holder_id, "id"))

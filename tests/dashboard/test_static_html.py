@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dash import dcc, html
 
-from dashboard.static_html import UnsupportedProp, fragment, to_html
+from dashboard.static_html import UnsupportedProp, holder, store_id, to_html
 
 
 def test_a_table_is_written_with_its_attributes_and_text_escaped():
@@ -16,7 +16,7 @@ def test_a_table_is_written_with_its_attributes_and_text_escaped():
                            **{"data-country": "DE", "aria-label": "row & more"})),
     ], id="t", className="data-table")
     assert to_html(table) == (
-        '<table id="t" class="data-table"><caption>Incidents &lt;by&gt; &quot;state&quot; '
+        '<table class="data-table" id="t"><caption>Incidents &lt;by&gt; &quot;state&quot; '
         '&amp; year</caption><tbody><tr aria-label="row &amp; more" data-country="DE">'
         '<th scope="row">Germany</th><td class="cov-l2" title="a &quot;quoted&quot; '
         '&lt;b&gt;tip&lt;/b&gt;">12</td></tr></tbody></table>')
@@ -47,8 +47,8 @@ def test_props_and_components_a_fragment_cannot_carry_are_refused(component):
         to_html(component)
 
 
-def test_fragment_is_one_markdown_component_passing_html_through():
-    out = fragment([html.P("one"), html.P("two")], class_name="holder")
-    assert isinstance(out, dcc.Markdown)
-    assert out.dangerously_allow_html and out.className == "holder"
-    assert out.children == "<p>one</p><p>two</p>"
+def test_a_holder_is_an_empty_div_beside_its_store():
+    div, store = holder("coverage-panel", className="coverage", role="region")
+    assert isinstance(div, html.Div) and isinstance(store, dcc.Store)
+    assert div.children is None and div.className == "coverage" and div.role == "region"
+    assert store.id == store_id("coverage-panel") == "coverage-panel-html"
