@@ -238,6 +238,8 @@ class DashClient:
     def dependency(self, first_output: str) -> dict:
         """The callback whose first output is ``first_output`` (``"id.property"``)."""
         for dep in self.deps:
+            if "." not in dep["output"]:  # a callback without outputs (a hash names it)
+                continue
             outputs = self.outputs(dep)
             first = outputs[0] if isinstance(outputs, list) else outputs
             if f"{first['id']}.{first['property']}" == first_output:
