@@ -4,13 +4,14 @@ Every Dash component costs the browser far more than the HTML element it draws: 
 renderer wraps it, subscribes it to the store and re-checks it on every state change of the
 page. The map page's text-alternative tables and its coverage heat table hold about a
 thousand cells; as components they nearly doubled the time until the page was interactive
-(5.0 s against 2.8 s in headless Chromium on the 2-core benchmark machine), and drawing the
-same HTML through ``dcc.Markdown`` still cost about 0.4 s (its parser, 320 KB of script). They
-hold no inputs and no callbacks, so they are built as usual with ``dash.html`` components (pure
-functions, tested as such) and serialised here by :func:`to_html` to one string, every text
-and attribute value escaped. A callback writes that string to a ``dcc.Store`` beside an empty
-:func:`holder`, and a clientside callback (``assets/static_html.js``) sets it as the holder's
-content. React renders no children into a holder, so it never touches what is set there.
+(5.0 s against 2.7 s in headless Chromium on the 2-core benchmark machine), and drawing the
+same HTML through ``dcc.Markdown`` cost a few hundred milliseconds more (its parser is 320 KB
+of script). They hold no inputs and no callbacks, so they are built as usual with
+``dash.html`` components (pure functions, tested as such) and serialised here by
+:func:`to_html` to one string, every text and attribute value escaped. A callback writes that
+string to a ``dcc.Store`` beside an empty :func:`holder`, and a clientside callback
+(``assets/static_html.js``) sets it as the holder's content. React renders no children into a
+holder, so it never touches what is set there.
 """
 
 from __future__ import annotations
