@@ -206,6 +206,7 @@ def run_load(cfg: LoadConfig) -> dict:
             "users_alive": sum(u.is_alive() for u in threads),
             "client_cpu_s": time.process_time() - cpu0, "wall_s": time.perf_counter() - t0,
             "loads": sampler.loads, "rss_peak": sampler.rss_peak, "rss_last": sampler.rss_last,
+            "rss_samples": sampler.rss_samples,
             "probe_pids": server.probe_pids(), "recorder": rec, "checker": checker})
     finally:
         stop.set()

@@ -148,6 +148,24 @@ def put_section(path: Path, section: str) -> None:
     path.write_text(text.rstrip("\n") + "\n\n" + section)
 
 
+def rss_phases(result: dict) -> str:
+    """Each worker's VmRSS before the ingest, at its peak, and at the end of the run."""
+    samples = result.get("rss_samples") or []
+    start = result.get("ingest_start")
+    if not samples or start is None:
+        return ("Peak RSS per worker during the run: "
+                + ", ".join(fmt_bytes(v) for v in result.get("rss_peak", {}).values()) + ".")
+    rows = []
+    for pid in sorted({pid for _, pid, _ in samples}):
+        mine = [(t, rss) for t, p, rss in samples if p == pid]
+        before = max((rss for t, rss in mine if t < start), default=0)
+        rows.append(f"{fmt_bytes(before)} / {fmt_bytes(max(r for _, r in mine))} / "
+                    f"{fmt_bytes(mine[-1][1])}")
+    return ("VmRSS per worker (sampled every 2 s), before the ingest (max) / peak (while a "
+            "worker builds its new snapshot beside the one it serves) / at the end: "
+            + "; ".join(rows) + ".")
+
+
 def write_report(result: dict, path: Path | None) -> str:
     """Write ``RESULTS-load.md`` (when ``path`` is given) and return its text."""
     a, m = result["analysis"], machine_info()
@@ -178,8 +196,7 @@ def write_report(result: dict, path: Path | None) -> str:
         f"{max(loads, default=float('nan')):.2f} during the run; {loadavg()} (1/5/15) at the "
         "end. The machine is shared: other jobs may have run.",
         f"- Workers warmed (each built its snapshot) in {result['warm']['seconds']:.1f} s "
-        "before the users started. Peak RSS per worker during the run: "
-        + ", ".join(fmt_bytes(v) for v in result.get("rss_peak", {}).values()) + ". The "
+        "before the users started. " + rss_phases(result) + " The "
         f"load generator (this script's threads, on the same machine) used "
         f"{result.get('client_cpu_s', 0):.0f} CPU-seconds in {result.get('wall_s', 0):.0f} s.",
         "", f"## Verdict: {verdict}", "",

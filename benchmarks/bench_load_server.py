@@ -262,6 +262,8 @@ class Sampler(threading.Thread):
         self.loads: list[tuple[float, float]] = []
         self.rss_peak: dict[int, int] = {}
         self.rss_last: dict[int, int] = {}
+        #: (seconds from t0, worker pid, VmRSS bytes) of every sample.
+        self.rss_samples: list[tuple[float, int, int]] = []
 
     def run(self) -> None:
         """Sample until stopped."""
@@ -275,6 +277,7 @@ class Sampler(threading.Thread):
                     continue
                 self.rss_last[pid] = rss
                 self.rss_peak[pid] = max(rss, self.rss_peak.get(pid, 0))
+                self.rss_samples.append((time.perf_counter() - self.t0, pid, rss))
             self.stop.wait(self.interval)
 
 
