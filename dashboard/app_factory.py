@@ -12,6 +12,7 @@ from dashboard import (
     failures,
     i18n,
     ids,
+    plotly_js,
     protection_page,
     regions,
     sessions,
@@ -139,4 +140,5 @@ def create_app(context: AppContext) -> dash.Dash:
     server.register_blueprint(vault_views.blueprint)
     server.register_blueprint(protection_page.blueprint)
     _register_geometry(server)
+    plotly_js.register(server)
     return app

@@ -51,7 +51,8 @@ WRITES = {"/account/logout", "/account/change-password", "/admin/organisations",
 #: Files that hold no records (code, styles, reference geometry).
 STATIC = {"/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",
           "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
-          "/_reload-hash", "/geo/<name>"}
+          "/_reload-hash", "/geo/<name>",
+          "/_dash-component-suites/plotly/package_data/plotly.min.js"}
 
 
 @pytest.fixture(scope="module")
