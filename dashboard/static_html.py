@@ -51,8 +51,7 @@ def to_html(node) -> str:
     -------
     str
         HTML with every text and attribute value escaped (``html.escape``, quotes
-        included; line breaks as ``&#10;``), so it holds no newline and Markdown passes it
-        through untouched.
+        included; line breaks as ``&#10;``, so the string holds no raw newline).
 
     Raises
     ------

@@ -26,10 +26,10 @@ def test_a_table_is_written_with_its_attributes_and_text_escaped():
     '<img src=x onerror="alert(1)">', "</td></tr></table><script>alert(1)</script>",
     "line one\n\nline two", "*not emphasis* [link](javascript:alert(1))",
 ])
-def test_text_can_never_open_an_element_or_end_the_html_block(payload):
+def test_text_can_never_open_an_element_or_break_a_line(payload):
     out = to_html(html.Div([html.P(payload)], title=payload))
     assert out.count("<") == 4 and out.count(">") == 4  # only <div ...><p>...</p></div>
-    assert "\n" not in out  # a blank line would end the HTML block and start Markdown
+    assert "\n" not in out  # line breaks travel as character references
 
 
 def test_lists_numbers_and_none_children():
