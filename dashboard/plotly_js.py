@@ -5,10 +5,11 @@ Dash serves the full plotly.js (4.6 MB, every trace type, WebGL 2-D and 3-D incl
 first time a graph mounts. Evaluating it was the largest single cost of the map page's first
 load: headless Chromium on the 2-core benchmark machine became interactive in 1.9 s with the
 partial bundle against 2.8 s with the full one (median of 7 fresh loads each, alternated).
-``plotly_bundle/plotly-incidentmap.min.js`` is the same plotly.js release as the installed
-plotly package (a test checks), built from its npm package with only ``bar``,
-``choroplethmap`` and ``scattermap`` (``plotly_bundle/README.md`` says how to rebuild it),
-and :func:`register` serves it at the URL ``dcc.Graph`` asks for. Figures with any other
+``plotly_bundle/plotly-incidentmap.min.js`` is the plotly.js release the installed plotly
+package ships (pyproject pins plotly to that minor release; a test checks), built from its
+npm package with only ``bar``, ``choroplethmap`` and ``scattermap``
+(``plotly_bundle/README.md`` says how to rebuild it), and :func:`register` serves it at the
+URL ``dcc.Graph`` asks for. Figures with any other
 trace type would not draw: :data:`TRACES` lists what the bundle holds, and a test checks
 every figure the app makes against it.
 """
