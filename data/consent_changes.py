@@ -76,7 +76,7 @@ def change_consents(engine: Engine, user: User, incident_id: int, wanted: Consen
                          .values(status="verified", updated_at=now))
             audit.append(conn, user, row.id, row.public_id, "status", "status", "published",
                          "verified", "consent to publish withdrawn")
-            bump_version(conn)
+            bump_version(conn, private=True)
     if anonymised:
         scrub_storage(engine)
     return sorted(changes)

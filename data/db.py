@@ -175,19 +175,46 @@ def load_cache(conn):
 
 def data_version(engine: Engine) -> int:
     """Current data version; every write to incidents bumps it (cache key for analytics)."""
+    return data_versions(engine)[0]
+
+
+def data_versions(engine: Engine) -> tuple[int, int]:
+    """The data version and the private version, in one query.
+
+    Returns
+    -------
+    (int, int)
+        The current data version, and the data version of the last write that withdrew or
+        erased public content (``bump_version(conn, private=True)``): no snapshot older than
+        the second may be served.
+    """
     with engine.connect() as conn:
-        value = conn.execute(select(dataset_state.c.version)).scalar()
-    return int(value or 0)
+        row = conn.execute(select(dataset_state.c.version,
+                                  dataset_state.c.private_version)).first()
+    return (0, 0) if row is None else (int(row[0] or 0), int(row[1] or 0))
 
 
-def bump_version(conn) -> int:
-    """Increase the data version inside the caller's transaction and return the new value."""
+def bump_version(conn, *, private: bool = False) -> int:
+    """Increase the data version inside the caller's transaction and return the new value.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.Connection
+        In the transaction of the write.
+    private : bool
+        The write withdrew public content (a record unpublished or its consent withdrawn, a
+        published record edited, erased or anonymised): the new version also becomes the
+        private version, and readers wait for a snapshot at least that new
+        (:mod:`data.snapshot_cache`) instead of answering from an older one.
+    """
     now = dt.datetime.now(dt.UTC)
-    result = conn.execute(
-        update(dataset_state).values(version=dataset_state.c.version + 1, changed_at=now)
-    )
+    values = {"version": dataset_state.c.version + 1, "changed_at": now}
+    if private:
+        values["private_version"] = dataset_state.c.version + 1
+    result = conn.execute(update(dataset_state).values(**values))
     if result.rowcount == 0:
-        conn.execute(insert(dataset_state).values(id=1, version=1, changed_at=now))
+        conn.execute(insert(dataset_state).values(id=1, version=1, changed_at=now,
+                                                  private_version=1 if private else 0))
     return int(conn.execute(select(dataset_state.c.version)).scalar())
 
 

@@ -103,7 +103,7 @@ def anonymise(conn, user: User | None, incident_id: int, reason: str) -> bool:
     delete_people(conn, row.id)
     audit.append(conn, user, row.id, row.public_id, "erasure", "record", reason=reason)
     if row.status == "published":
-        bump_version(conn)
+        bump_version(conn, private=True)
         return True
     return False
 

@@ -70,7 +70,7 @@ def _member_fields(condition, values: Callable) -> Callable:
                          .values(form=ERASED_FORM, updated_at=now))
             _log(conn, [(r.id, r.public_id) for r in due], kind)
             if _published_among(conn, ids):
-                bump_version(conn)
+                bump_version(conn, private=True)
         return len(due)
     return rule
 

@@ -252,6 +252,8 @@ dataset_state = Table(
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False, default=0, comment="bumped by every write"),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("private_version", Integer, nullable=False, default=0, server_default="0",
+           comment="data version of the last withdrawal or erasure"),
 )
 
 label_mappings = Table(

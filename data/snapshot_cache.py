@@ -9,7 +9,8 @@ much changed, by reading everything again. Requests meanwhile wait for it up to
 :data:`WAIT_S`, so a write is visible to every worker within that time whenever the update
 is that fast; past it they answer from the previous snapshot (which names its own data
 release) instead of queueing behind a long rebuild. Only a process's first snapshot is always
-waited for.
+waited for, and the first one after a withdrawal or an erasure: no request is answered from
+a snapshot that still holds what was taken out (:func:`data.db.data_versions`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot
-from data.db import data_version
+from data.db import data_version, data_versions
 from data.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import build_public_data
@@ -90,18 +91,22 @@ class SnapshotCache:
     def get(self) -> Snapshot:
         """The snapshot of the current data version (one cheap version query per call).
 
-        Waits for a newer snapshot being made up to ``wait`` seconds (without limit when
-        there is none yet), then answers from the previous one.
+        Waits for a newer snapshot being made up to ``wait`` seconds, then answers from the
+        previous one; without limit when there is none yet, or when the previous one is
+        older than the store's private version (a record was withdrawn or erased since: see
+        :func:`data.db.bump_version`).
         """
-        version = data_version(self.engine)
+        version, private = data_versions(self.engine)
         deadline = time.monotonic() + self.wait
         while True:
             snapshot = self._snapshot
             if snapshot is not None and snapshot.version >= version:
                 return snapshot
             job = self._start()
+            # an older snapshot may still count or hold what was withdrawn or erased since
+            unlimited = snapshot is None or snapshot.version < private
             try:
-                timeout = None if snapshot is None else max(deadline - time.monotonic(), 0)
+                timeout = None if unlimited else max(deadline - time.monotonic(), 0)
                 made = job.result(timeout=timeout)
             except FutureTimeout:
                 return snapshot

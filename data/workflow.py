@@ -184,8 +184,9 @@ def _step(conn, ids: list[int], to_status: str, user: User, reason: str | None,
     for row in rows.values():
         audit.append(conn, user, row.id, row.public_id, "status", "status", row.status,
                      to_status, reason)
-    if to_status == PUBLISHED or any(r.status == PUBLISHED for r in rows.values()):
-        bump_version(conn)
+    was_public = any(r.status == PUBLISHED for r in rows.values())
+    if to_status == PUBLISHED or was_public:
+        bump_version(conn, private=was_public and to_status != PUBLISHED)
     return len(rows)
 
 
@@ -309,5 +310,5 @@ def edit_fields(engine: Engine, incident_id: int, changes: dict, user: User) -> 
             audit.append(conn, user, row.id, row.public_id, "field", field,
                          getattr(row, field), value)
         if row.status == PUBLISHED:
-            bump_version(conn)
+            bump_version(conn, private=True)  # public content may have been taken out
         return sorted(changed)

@@ -261,7 +261,7 @@ def undo_run(engine: Engine, run_id: int) -> int:
         removed = conn.execute(delete(incidents).where(incidents.c.ingest_run_id == run_id))
         conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
                      .values(status="undone"))
-        bump_version(conn)
+        bump_version(conn, private=True)  # its records must not be counted any longer
     return int(removed.rowcount)
 
 

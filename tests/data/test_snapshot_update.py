@@ -211,6 +211,30 @@ def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store,
     assert fresh.version == db.data_version(store) and fresh.size == first.size + 1
 
 
+def test_the_cache_never_answers_from_a_snapshot_older_than_a_withdrawal(store, monkeypatch):
+    cache = SnapshotCache(store, TAX, wait=0.2)
+    first = cache.get()
+    import data.snapshot_cache as module
+
+    real = module.next_snapshot
+
+    def slow(*args):
+        time.sleep(1.0)
+        return real(*args)
+
+    monkeypatch.setattr(module, "next_snapshot", slow)
+    withdrawn = int(first.ids[0])
+    with store.begin() as conn:
+        conn.execute(update(incidents).where(incidents.c.id == withdrawn)
+                     .values(status="verified", updated_at=dt.datetime.now(dt.UTC)))
+        db.bump_version(conn, private=True)
+    started = time.monotonic()
+    fresh = cache.get()  # waits past the 0.2 s for the snapshot without the record
+    assert time.monotonic() - started >= 0.8
+    assert fresh is not first and fresh.version == db.data_version(store)
+    assert withdrawn not in fresh.ids and fresh.size == first.size - 1
+
+
 def test_a_publish_and_an_edit_reuse_the_previous_snapshots_codes(store, monkeypatch):
     """The common writes splice the previous codes in: no full derivation at all."""
     import data.analytics as analytics

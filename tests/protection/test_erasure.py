@@ -146,6 +146,24 @@ def test_withdrawing_consents_takes_effect_at_once(store):
     assert ("erasure", "record", None, None) in fields
 
 
+def test_withdrawals_edits_and_erasures_set_the_private_version_publishing_does_not(store):
+    engine, users = store
+    first = _published(engine, users)
+    version, private = db.data_versions(engine)
+    assert version > private  # publishing adds: older snapshots may still answer meanwhile
+    steps = [
+        lambda: edit_fields(engine, first, {"public_summary": "Shorter."}, users["mod"]),
+        lambda: transition(engine, [first], "verified", users["mod"], reason="check"),
+        lambda: change_consents(engine, users["rep"], _published(engine, users),
+                                Consents(publish_aggregate=False)),
+        lambda: anonymise_record(engine, users["mod"], _published(engine, users), "request"),
+    ]
+    for step in steps:
+        step()
+        version, private = db.data_versions(engine)
+        assert private == version  # no snapshot older than this write may be served
+
+
 def test_retention_erases_what_is_due_and_logs_it(store):
     engine, users = store
     vault = new_vault()
