@@ -252,8 +252,7 @@ dataset_state = Table(
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False, default=0, comment="bumped by every write"),
     Column("changed_at", DateTime(timezone=True), nullable=False),
-    Column("private_version", Integer, nullable=False, default=0, server_default="0",
-           comment="data version of the last withdrawal or erasure"),
+    Column("private_version", Integer, nullable=False, server_default="0", comment="last removal"),
 )
 
 label_mappings = Table(

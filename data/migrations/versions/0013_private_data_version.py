@@ -23,9 +23,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("dataset_state") as batch:
+        # the data version of the last withdrawal or erasure (see the docstring)
         batch.add_column(sa.Column("private_version", sa.Integer(), nullable=False,
-                                   server_default="0",
-                                   comment="data version of the last withdrawal or erasure"))
+                                   server_default="0", comment="last removal"))
 
 
 def downgrade() -> None:
