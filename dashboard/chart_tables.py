@@ -129,23 +129,25 @@ def update(search):
     by_country = snapshot.by_country(mask).sort_values(ascending=False, kind="stable")
     timeline = snapshot.timeline(mask, state.granularity)
     totals = timeline_totals(timeline.counts)
+    to_html = static_html.to_html
     out = [
         top_sentence(by_country, names, lang),
-        table(by_country, translate(CHARTS["map"][1], lang), translate("Member state", lang),
-              count_header, lang, names),
+        to_html(table(by_country, translate(CHARTS["map"][1], lang),
+                      translate("Member state", lang), count_header, lang, names)),
         timeline_sentence(totals, state.granularity, timeline.unplaced, lang),
-        table(totals, translate(CHARTS["timeline"][1], lang), translate("Period", lang),
-              count_header, lang),
+        to_html(table(totals, translate(CHARTS["timeline"][1], lang), translate("Period", lang),
+                      count_header, lang)),
     ]
     for key, kind in (("types", "type"), ("bias", "bias")):
         counts = snapshot.by_code(mask, kind)
         counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
         labels = context.labels(kind, lang)
         out += [top_sentence(counts, labels, lang),
-                table(counts, translate(CHARTS[key][1], lang),
-                      translate("Incident type" if kind == "type" else "Bias motivation", lang),
-                      count_header, lang, labels)]
-    return tuple(o if isinstance(o, str) else static_html.to_html(o) for o in out)
+                to_html(table(counts, translate(CHARTS[key][1], lang),
+                              translate("Incident type" if kind == "type"
+                                        else "Bias motivation", lang),
+                              count_header, lang, labels))]
+    return tuple(out)
 
 
 def register(app) -> None:

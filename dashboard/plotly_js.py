@@ -9,9 +9,8 @@ partial bundle against 2.8 s with the full one (median of 7 fresh loads each, al
 package ships (pyproject pins plotly to that minor release; a test checks), built from its
 npm package with only ``bar``, ``choroplethmap`` and ``scattermap``
 (``plotly_bundle/README.md`` says how to rebuild it), and :func:`register` serves it at the
-URL ``dcc.Graph`` asks for. Figures with any other
-trace type would not draw: :data:`TRACES` lists what the bundle holds, and a test checks
-every figure the app makes against it.
+URL ``dcc.Graph`` asks for. Figures with any other trace type would not draw: :data:`TRACES`
+lists what the bundle holds, and a test checks every figure the app makes against it.
 """
 
 from __future__ import annotations

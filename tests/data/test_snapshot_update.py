@@ -185,19 +185,24 @@ def test_a_deletion_makes_the_update_give_way_to_a_rebuild(store):
     assert target not in rebuilt.ids and rebuilt.size == snapshot.size - 1
 
 
-def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store, monkeypatch):
-    cache = SnapshotCache(store, TAX, wait=0.2)
-    first = cache.get()
-    release = threading.Event()
+def _slow_updates(monkeypatch, delay) -> None:
+    """Make every next snapshot wait for ``delay()`` first (the real work still runs)."""
     import data.snapshot_cache as module
 
     real = module.next_snapshot
 
     def slow(*args):
-        release.wait(10)
+        delay()
         return real(*args)
 
     monkeypatch.setattr(module, "next_snapshot", slow)
+
+
+def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store, monkeypatch):
+    cache = SnapshotCache(store, TAX, wait=0.2)
+    first = cache.get()
+    release = threading.Event()
+    _slow_updates(monkeypatch, lambda: release.wait(10))
     add_record(store, slug="open-monitor", policy="open", status="published",
                public_id="openrec7", country="LU")
     started = time.monotonic()
@@ -214,15 +219,7 @@ def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store,
 def test_the_cache_never_answers_from_a_snapshot_older_than_a_withdrawal(store, monkeypatch):
     cache = SnapshotCache(store, TAX, wait=0.2)
     first = cache.get()
-    import data.snapshot_cache as module
-
-    real = module.next_snapshot
-
-    def slow(*args):
-        time.sleep(1.0)
-        return real(*args)
-
-    monkeypatch.setattr(module, "next_snapshot", slow)
+    _slow_updates(monkeypatch, lambda: time.sleep(1.0))
     withdrawn = int(first.ids[0])
     with store.begin() as conn:
         conn.execute(update(incidents).where(incidents.c.id == withdrawn)
