@@ -35,8 +35,8 @@ def build_app(settings: Settings | None = None):
     """
     from dashboard.app_factory import create_app
     from dashboard.context import AppContext
+    from data.reference.taxonomy import load_taxonomy
     from data.store import open_store
-    from data.taxonomy import load_taxonomy
 
     settings = settings or Settings.from_env()
     engine = open_store(settings)

@@ -117,7 +117,7 @@ def run(args) -> dict:
 
     from data.analytics import build
     from data.db import make_engine
-    from data.taxonomy import load_taxonomy
+    from data.reference.taxonomy import load_taxonomy
 
     db = (WORK / f"incidents-{args.rows}-seed{args.seed}-nuts2024.sqlite").resolve()
     results = {"revision": git_revision(), "machine": machine_info(), "load_start": loadavg(),

@@ -41,7 +41,7 @@ def probe(db: Path, fmt: str, out: Path) -> dict:
     from data.db import make_engine
     from data.export import select, stream
     from data.filters import IncidentFilter
-    from data.taxonomy import load_taxonomy
+    from data.reference.taxonomy import load_taxonomy
 
     engine = make_engine(f"sqlite:///{db}")
     taxonomy = load_taxonomy()

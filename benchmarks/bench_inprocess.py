@@ -68,7 +68,7 @@ def probe_snapshot(db: Path) -> dict:
     """
     from data.analytics import build
     from data.db import data_version, make_engine
-    from data.taxonomy import load_taxonomy
+    from data.reference.taxonomy import load_taxonomy
 
     engine = make_engine(database_url(db))
     taxonomy = load_taxonomy()
@@ -216,7 +216,7 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
     from dashboard.context import current
     from dashboard.pages import overview
     from dashboard.url_state import parse_search
-    from data.reference_tables import population
+    from data.reference.population import population
     from data.settings import Settings
 
     dash_app = build_app(Settings(database_url=database_url(db_path)))

@@ -117,7 +117,7 @@ def run_load(cfg: LoadConfig) -> dict:
     """
     from bench_scenarios import make_scenarios
 
-    from data.taxonomy import load_taxonomy
+    from data.reference.taxonomy import load_taxonomy
 
     cfg.folder.mkdir(parents=True, exist_ok=True)
     env = server_env(cfg.db, cfg.folder / "instance")

@@ -130,8 +130,8 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     from data.db import make_engine
     from data.filters import IncidentFilter
     from data.record_reader import fetch_public_rows
+    from data.reference.taxonomy import load_taxonomy
     from data.table_rows import page_ids, sort_order
-    from data.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
     engine = make_engine(f"sqlite:///{db}")

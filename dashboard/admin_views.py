@@ -30,7 +30,7 @@ from data.accounts import (
     set_active,
 )
 from data.export.table import FORMULA_PREFIXES
-from data.vocab import ROLES
+from data.reference.vocab import ROLES
 
 blueprint = flask.Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,9 +8,9 @@ import flask
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot
+from data.reference.taxonomy import Taxonomy
 from data.settings import Settings, SettingsError
 from data.snapshot_cache import SnapshotCache
-from data.taxonomy import Taxonomy
 from data.vault import Vault
 
 EXTENSION_KEY = "incidentmap"

@@ -44,7 +44,7 @@ def N_(text: str) -> str:  # noqa: N802 (the gettext convention)
 def external_texts() -> tuple[str, ...]:
     """Texts the interface translates that are not marked where they are written."""
     from dashboard.regions import NO_REGIONS
-    from data.vocab import DEMO_NOTICE
+    from data.reference.vocab import DEMO_NOTICE
 
     return (DEMO_NOTICE, NO_REGIONS)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dashboard.i18n import DECIMAL, N_, THOUSANDS, number, translate
 from data.filters import IncidentFilter
-from data.taxonomy import Taxonomy
+from data.reference.taxonomy import Taxonomy
 
 #: Date precisions and timeline periods (the same words).
 PERIODS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "year": N_("year")}

@@ -20,7 +20,7 @@ from dashboard.i18n_text import month_name
 from dashboard.regions import layer_url
 from data.analytics import Snapshot
 from data.area_stats import AreaCounts, by_area, month_frame
-from data.reference_tables import population
+from data.reference.population import population
 
 GREY = [[0, theme.CONTEXT_FILL], [1, theme.CONTEXT_FILL]]
 

@@ -23,9 +23,9 @@ from dashboard.openapi_schemas import (
 )
 from data.export import EXPORTERS
 from data.filters import FILTER_PARAMS
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import DEMO_NOTICE
 from data.releases import FROZEN_FORMATS
-from data.taxonomy import Taxonomy
-from data.vocab import DEMO_NOTICE
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"

@@ -14,9 +14,9 @@ from dashboard import api
 from data.analytics import GROUPS
 from data.export.fields import RELEASE_COLUMN, fields
 from data.filters import _REGION, FILTER_PARAMS
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import DEMO_NOTICE
 from data.releases import FROZEN_FORMATS, NAME_PATTERN
-from data.taxonomy import Taxonomy
-from data.vocab import DEMO_NOTICE
 
 RELEASE_ID = {"type": "string", "pattern": "^[0-9a-f]{16}$",
               "description": "Id of the published data the answer was computed from."}

@@ -13,7 +13,7 @@ from dashboard.i18n import N_, translate
 from dashboard.i18n_text import plotly_config
 from dashboard.regions import NO_REGIONS
 from dashboard.url_state import ViewState
-from data.reference_tables import population
+from data.reference.population import population
 
 GEOJSON_EU = "/geo/eu27.geojson"
 GEOJSON_CONTEXT = "/geo/context.geojson"

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import i18n
 from data.filters import FilterProblem, IncidentFilter, parse_query
-from data.taxonomy import Taxonomy
+from data.reference.taxonomy import Taxonomy
 
 METRICS = ("count", "per_million")
 GRANULARITIES = ("month", "week", "year")

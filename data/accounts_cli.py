@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from data.vocab import ROLES
+from data.reference.vocab import ROLES
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8050"
 

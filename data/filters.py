@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from data.taxonomy import Taxonomy
+from data.reference.taxonomy import Taxonomy
 
 FILTER_PARAMS = ("date_from", "date_to", "country", "region", "bias", "indicator", "type", "source")
 CODE_PARAMS = ("bias", "indicator", "type")

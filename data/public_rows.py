@@ -39,7 +39,7 @@ from data.queries import (
     member_regions,
     not_public_ids,
 )
-from data.vocab import (
+from data.reference.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
     GEO_PRECISIONS,

@@ -24,10 +24,10 @@ from data.privacy import (
     project_public,
     public_scope,
 )
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import STATUSES
 from data.schema import CODE_TABLES, incidents, sources
 from data.settings import DEFAULT_MIN_CELL
-from data.taxonomy import Taxonomy
-from data.vocab import STATUSES
 
 _ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
 #: What :func:`row_columns` selects, in order.

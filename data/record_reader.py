@@ -25,9 +25,9 @@ from data.queries import (
     public_select,
     row_columns,
 )
+from data.reference.taxonomy import Taxonomy
 from data.schema import CODE_TABLES, incidents, organisations, sources
 from data.settings import DEFAULT_MIN_CELL
-from data.taxonomy import Taxonomy
 
 
 def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,

@@ -25,10 +25,10 @@ from data.export import filename, stream
 from data.export import select as select_rows
 from data.export.files import write_file
 from data.filters import IncidentFilter
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import DEMO_NOTICE
 from data.schema import releases
 from data.settings import DEFAULT_MIN_CELL
-from data.taxonomy import Taxonomy
-from data.vocab import DEMO_NOTICE
 
 #: Formats a release is frozen in (the data package holds the CSV).
 FROZEN_FORMATS = ("parquet", "datapackage")

@@ -2,7 +2,7 @@
 
 Names follow DOMAIN.md §6 except where DESIGN.md §5 already names a thing. Residence status
 is deliberately absent (DOMAIN §8.1: never collected). The form's location precision is a
-subset of :data:`data.vocab.GEO_PRECISIONS`.
+subset of :data:`data.reference.vocab.GEO_PRECISIONS`.
 """
 
 from __future__ import annotations

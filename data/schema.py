@@ -27,9 +27,7 @@ from sqlalchemy import (
 )
 
 from data.audit_schema import audit_log_table
-from data.report_vocab import REPORT_STATUSES
-from data.vault_schema import vault_tables
-from data.vocab import (
+from data.reference.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
     GEO_PRECISIONS,
@@ -38,6 +36,8 @@ from data.vocab import (
     ROLES,
     STATUSES,
 )
+from data.report_vocab import REPORT_STATUSES
+from data.vault_schema import vault_tables
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

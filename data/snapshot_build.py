@@ -25,6 +25,14 @@ import pyarrow.compute as pc
 from sqlalchemy import Engine, func, select
 
 from data.privacy import PUBLIC_STATUS, project_public
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+)
 from data.schema import incidents, sources
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_read import (
@@ -36,8 +44,6 @@ from data.snapshot_read import (
     read_records,
 )
 from data.snapshot_splice import Splice
-from data.taxonomy import Taxonomy
-from data.vocab import CLASSIFICATIONS, DATE_PRECISIONS, GEO_PRECISIONS, LOCATION_TYPES, POLICIES
 
 MEMBER = POLICIES.index("member")
 #: An update re-reads records edited this long before the previous read started: a write

@@ -25,10 +25,10 @@ from sqlalchemy import Engine
 from data.analytics import Snapshot
 from data.db import data_version, data_versions
 from data.memory import release_memory, snapshot_arrays, tune_for_requests
+from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import build_public_data
 from data.snapshot_update import update_public_data
-from data.taxonomy import Taxonomy
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
 WAIT_S = 2.0

@@ -18,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.filters import CODE_PARAMS
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import DATE_PRECISIONS, POLICIES
 from data.snapshot_build import (
     MEMBER,
     PublicData,
@@ -26,8 +28,6 @@ from data.snapshot_build import (
     organisation_codes,
 )
 from data.snapshot_splice import Splice
-from data.taxonomy import Taxonomy
-from data.vocab import DATE_PRECISIONS, POLICIES
 
 NUTS_LEVELS = ("nuts1", "nuts2", "nuts3")
 _DAY, _WEEK, _MONTH, _YEAR = (DATE_PRECISIONS.index(p) for p in ("day", "week", "month", "year"))

@@ -3,8 +3,8 @@
 The snapshot (:mod:`data.analytics`) needs every public record, a million at production
 scale. Reading them as a pandas frame of strings costs seconds and gigabytes; here the store
 does the coding: vocabulary columns come back as small integers (``CASE`` over the constants
-of :mod:`data.vocab` and the taxonomy), dates as day numbers, and each chunk is turned into
-numpy and Arrow arrays at once, so only one chunk of Python objects exists at a time.
+of :mod:`data.reference.vocab` and the taxonomy), dates as day numbers, and each chunk is turned
+into numpy and Arrow arrays at once, so only one chunk of Python objects exists at a time.
 
 SQLite is read with ``fetchmany``; PostgreSQL with ``COPY ... TO STDOUT`` in CSV, parsed by
 Arrow's CSV reader (no Python object per value). Both give the same :class:`RecordColumns`.
@@ -25,9 +25,15 @@ from sqlalchemy import Engine
 
 from data.filters import CODE_PARAMS
 from data.privacy import PUBLIC_STATUS
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+)
 from data.schema import CODE_TABLES
-from data.taxonomy import Taxonomy
-from data.vocab import CLASSIFICATIONS, DATE_PRECISIONS, GEO_PRECISIONS, LOCATION_TYPES, POLICIES
 
 #: Rows per chunk read (the Python objects of one chunk exist at a time).
 CHUNK = 1 << 16

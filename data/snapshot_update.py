@@ -20,6 +20,7 @@ import pyarrow as pa
 from sqlalchemy import Engine, func, select
 
 from data.privacy import PUBLIC_STATUS
+from data.reference.taxonomy import Taxonomy
 from data.schema import incidents
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import (
@@ -35,7 +36,6 @@ from data.snapshot_build import (
 )
 from data.snapshot_read import LinkColumns, RecordColumns, read_links, read_records
 from data.snapshot_splice import Splice
-from data.taxonomy import Taxonomy
 
 
 def public_count(engine: Engine) -> tuple[int, int]:

@@ -26,9 +26,9 @@ from data import audit
 from data.accounts import User
 from data.consent import Consents, may_publish, personal_access
 from data.db import bump_version
+from data.reference.vocab import STATUSES
 from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.schema import duplicate_links, incidents
-from data.vocab import STATUSES
 
 #: status -> the statuses it may change to.
 TRANSITIONS = {
@@ -200,7 +200,7 @@ def transition(engine: Engine, ids: Iterable[int], to_status: str, user: User,
     ids : iterable of int
         Incident ids.
     to_status : str
-        One of :data:`data.vocab.STATUSES`, allowed from each record's status by
+        One of :data:`data.reference.vocab.STATUSES`, allowed from each record's status by
         :data:`TRANSITIONS`.
     user : User
         A moderator or an admin.

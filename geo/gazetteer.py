@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from data.taxonomy import normalise_label
+from data.reference.taxonomy import normalise_label
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from data.taxonomy import Taxonomy, normalise_label
+from data.reference.taxonomy import Taxonomy, normalise_label
 
 #: Names of non-member countries seen in monitors' exports that GeoNames spells otherwise.
 NON_MEMBER_ALIASES = {

@@ -8,7 +8,7 @@ file can name the columns explicitly.
 
 from __future__ import annotations
 
-from data.taxonomy import normalise_label
+from data.reference.taxonomy import normalise_label
 
 FIELDS = {
     "record_id": "the source's own identifier of the record",

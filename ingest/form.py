@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from data import report_vocab as v
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
 from data.reports import Record
-from data.taxonomy import Taxonomy
-from data.vocab import CLASSIFICATIONS, LOCATION_TYPES
 from ingest.labels import LabelMatcher
 from ingest.normalise import Context, Normalised, _texts, normalise_fields
 from ingest.report import ISSUE_CODES, Issue

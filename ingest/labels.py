@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from data.taxonomy import Taxonomy, normalise_label
+from data.reference.taxonomy import Taxonomy, normalise_label
 
 _SPLIT = re.compile(r"\s*(?:[;,&|+]|\s/\s|/)\s*")
 MAX_PHRASE_WORDS = 8

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from data.taxonomy import KINDS, Taxonomy
+from data.reference.taxonomy import KINDS, Taxonomy
 from ingest.dates import DATE_ORDERS
 from ingest.fields import FIELDS
 from ingest.sources.base import Dataset, ReadOptions

@@ -36,7 +36,7 @@ _MONTH_SPELLINGS = (
     "december dec décembre déc dezember dez dicembre dic diciembre dezembro grudzień grudnia "
     "gru Δεκέμβριος Δεκεμβρίου Δεκ prosinec prosince decembrie",
 )
-# Letters that NFKD does not decompose (as in data.taxonomy.normalise_label).
+# Letters that NFKD does not decompose (as in data.reference.taxonomy.normalise_label).
 _FOLD = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe"})
 
 

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from data.taxonomy import KINDS, Taxonomy
+from data.reference.taxonomy import KINDS, Taxonomy
 from ingest.countries import parse_country
 from ingest.dates import DateInterval, DateProblem, parse_date, span
 from ingest.labels import LabelMatcher

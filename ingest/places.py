@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from data.taxonomy import normalise_label
+from data.reference.taxonomy import normalise_label
 from geo.nuts import eurostat_to_iso
 
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{1,3}$")

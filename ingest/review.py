@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
 
 from data.db import bump_version
+from data.reference.taxonomy import load_taxonomy, normalise_label
 from data.schema import CODE_TABLES, incidents, label_issues, label_mappings
-from data.taxonomy import load_taxonomy, normalise_label
 
 
 def pending_labels(engine: Engine) -> list[tuple[str, str, int]]:

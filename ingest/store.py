@@ -13,8 +13,8 @@ import numpy as np
 from sqlalchemy import insert, select, update
 
 from data.db import bulk_insert, insert_columns, insert_with_ids
+from data.reference.taxonomy import normalise_label
 from data.schema import CODE_TABLES, incidents, ingest_runs, label_issues, sources
-from data.taxonomy import normalise_label
 from ingest.sources.base import Dataset, RawRow
 
 

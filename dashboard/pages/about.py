@@ -17,7 +17,7 @@ from dashboard.context import AppContext
 from dashboard.i18n import N_, translate
 from data.privacy import MEMBER_SOURCE
 from data.queries import public_datasets
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 from geo.assign import DEFAULT_TOLERANCE_KM
 
 PATH = "/about"

@@ -15,7 +15,7 @@ from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
 from dashboard.incident_format import finest_region, format_period
 from data.record_reader import fetch_public_incident
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 
 PREFIX = "/incidents/"
 PRECISION_WORDS = {"day": N_("the day"), "week": N_("the week"), "month": N_("the month"),

@@ -21,8 +21,8 @@ from dashboard.i18n import N_, translate
 from dashboard.incident_format import COLUMNS, grid_records
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
+from data.reference.vocab import DEMO_NOTICE
 from data.table_rows import DEFAULT_SORT, MAX_LIMIT, SORT_KEYS, row_page
-from data.vocab import DEMO_NOTICE
 
 PATH = "/incidents"
 PAGE_SIZE = 100

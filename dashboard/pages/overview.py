@@ -33,7 +33,7 @@ from dashboard.map_view import map_output
 from dashboard.regions import drill_layer, web_regions
 from dashboard.url_state import GRANULARITIES, ViewState, parse_search
 from data.filters import IncidentFilter
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 
 
 def _code_options(context: AppContext, kind: str, lang: str = "en") -> list[dict]:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from data.export.info import ExportInfo
     from data.export.selection import Selection
-    from data.taxonomy import Taxonomy
+    from data.reference.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)

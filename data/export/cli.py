@@ -122,8 +122,8 @@ def _output(text: str) -> Path | None:
 
 
 def _open(settings):
+    from data.reference.taxonomy import load_taxonomy
     from data.store import open_store
-    from data.taxonomy import load_taxonomy
 
     return open_store(settings, seed_demo=False), load_taxonomy()
 

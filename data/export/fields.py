@@ -3,7 +3,7 @@
 One list, :func:`fields`, drives the column order and types of every format (CSV, XLSX,
 GeoJSON properties, GeoPackage, Parquet) and the Table Schema of the data package, so a
 column is described once. Code constraints come from the taxonomy in use, controlled
-vocabularies from :mod:`data.vocab`.
+vocabularies from :mod:`data.reference.vocab`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from data.taxonomy import Taxonomy
-from data.vocab import (
+from data.reference.taxonomy import Taxonomy
+from data.reference.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
     DEMO_NOTICE,

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 
 TITLE = "Anti-migrant hate incidents in the EU-27 (incidentmap)"
 #: How records of member organisations appear as a source.

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from data.export.fields import NOTICE_COLUMN
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 
 
 def _with_notice(frame: pd.DataFrame) -> pd.DataFrame:

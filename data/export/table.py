@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.export.fields import NOTICE_COLUMN, RELEASE_COLUMN, Field, arrow_schema
-from data.vocab import DEMO_NOTICE
+from data.reference.vocab import DEMO_NOTICE
 
 #: Leading characters that make spreadsheet programs evaluate a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

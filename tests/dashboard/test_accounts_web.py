@@ -12,8 +12,8 @@ from dashboard.context import AppContext, current
 from dashboard.sessions import current_user, requires
 from data import db
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 
 GOOD = "correct horse battery staple"
 

@@ -24,8 +24,8 @@ from dashboard.url_state import parse_search
 from data import db
 from data.area_stats import by_area
 from data.demo import load_demo
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.data.export_store import add_record
 
 TAX = load_taxonomy()

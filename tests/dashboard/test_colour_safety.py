@@ -16,8 +16,8 @@ import plotly.colors
 import pytest
 
 from dashboard import figures, theme
+from data.reference.taxonomy import load_taxonomy
 from data.settings import DEFAULT_BIAS_SCOPE
-from data.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 OKABE_ITO = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",

@@ -11,7 +11,7 @@ from dashboard.coverage_view import CAVEAT, WITHHELD, panel, section
 from data.analytics import Snapshot
 from data.coverage import coverage
 from data.filters import IncidentFilter
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from tests.data.test_coverage import _frame
 
 NAMES = {"DE": "Germany", "FR": "France", "GR": "Greece"}

@@ -11,8 +11,8 @@ from dashboard import download_sizes, i18n
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages import overview
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.data.export_store import build_store
 
 TAX = load_taxonomy()

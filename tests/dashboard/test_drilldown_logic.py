@@ -18,8 +18,8 @@ from data import db
 from data.demo import generate, load_demo
 from data.demo_regions import place_in_regions
 from data.filters import IncidentFilter
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 DE = ViewState(IncidentFilter(country=("DE",)), level="nuts2")

@@ -15,8 +15,8 @@ from dashboard.url_state import ViewState, parse_search
 from data import db
 from data.demo import load_demo
 from data.filters import IncidentFilter
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.dashboard.i18n_scan import marked_in_source, marked_texts
 
 TAX = load_taxonomy()
@@ -143,7 +143,7 @@ def test_a_malformed_label_translation_is_a_taxonomy_problem():
 
     import yaml
 
-    from data.taxonomy import DEFAULT_PATH, Taxonomy, TaxonomyError
+    from data.reference.taxonomy import DEFAULT_PATH, Taxonomy, TaxonomyError
 
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     broken = copy.deepcopy(raw)

@@ -20,10 +20,10 @@ from dashboard.pages import incidents as incidents_page
 from data import db, table_rows
 from data.demo import load_demo
 from data.filters import IncidentFilter
+from data.reference.taxonomy import load_taxonomy
 from data.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.settings import Settings
 from data.table_rows import MAX_LIMIT, SORT_KEYS, row_page, sort_order
-from data.taxonomy import load_taxonomy
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()

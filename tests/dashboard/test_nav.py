@@ -12,8 +12,8 @@ from dashboard.context import AppContext
 from dashboard.nav import role_links
 from data import db
 from data.accounts import add_organisation, add_user
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.security.web import log_in_as
 
 REPORT, MINE, MODERATE, ADMIN = "/report", "/my-records", "/moderate", "/admin"

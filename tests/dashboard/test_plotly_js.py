@@ -17,8 +17,8 @@ from plotly.offline import get_plotlyjs_version
 from dashboard import plotly_js
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
+from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.data.export_store import build_store
 
 DASHBOARD = Path(plotly_js.__file__).parent

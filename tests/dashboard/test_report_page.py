@@ -14,9 +14,9 @@ from dashboard.context import AppContext
 from dashboard.pages import report
 from data import db
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.reference.taxonomy import load_taxonomy
 from data.schema import incidents, reports
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.data.test_reports import valid_form
 
 GOOD = "correct horse battery staple"

@@ -20,9 +20,9 @@ from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
 from data.access_log import recent_access
 from data.accounts import add_organisation, add_user, get_user
+from data.reference.taxonomy import load_taxonomy
 from data.schema import record_access
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.data.export_store import build_store
 
 MEMBER = "memberrec1"

@@ -9,7 +9,7 @@ from data import db
 from data.analytics import build
 from data.demo import load_demo
 from data.filters import IncidentFilter
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 

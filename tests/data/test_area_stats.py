@@ -23,9 +23,9 @@ from data import db
 from data.analytics import build
 from data.area_stats import by_area, month_frame, month_range
 from data.filters import IncidentFilter
+from data.reference.taxonomy import load_taxonomy
 from data.schema import incident_bias_motivations, incidents, sources
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()

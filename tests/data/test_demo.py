@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data.demo import generate
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 

@@ -17,8 +17,8 @@ from data.export import FORMATS, filename, select, stream
 from data.export.fields import fields
 from data.filters import IncidentFilter
 from data.privacy import RESTRICTED_COLUMNS
-from data.taxonomy import load_taxonomy
-from data.vocab import DEMO_NOTICE
+from data.reference.taxonomy import load_taxonomy
+from data.reference.vocab import DEMO_NOTICE
 from tests.conftest import fresh_database
 from tests.data.export_store import (
     CANARIES,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data.filters import FilterError, IncidentFilter, from_query, parse_query
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 ISO2 = [c.iso2 for c in TAX.countries()]

@@ -17,9 +17,9 @@ from dashboard.context import AppContext
 from data import db
 from data.accounts import add_organisation, add_user, get_user, organisation_id
 from data.export.odihr import HEADER, OdihrExportError, odihr_rows
+from data.reference.taxonomy import load_taxonomy
 from data.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from ingest.pipeline import run_ingest
 
 TAX = load_taxonomy()

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard import figures, map_view
-from data.reference_tables import REFERENCE_DIR, population
-from data.taxonomy import load_taxonomy
+from data.reference.population import REFERENCE_DIR, population
+from data.reference.taxonomy import load_taxonomy
 
 EU27 = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
         "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}

@@ -14,6 +14,7 @@ from data import db
 from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.queries import public_select, where_clauses
+from data.reference.taxonomy import load_taxonomy
 from data.schema import (
     POSTGRES_ONLY_COLUMNS,
     POSTGRES_ONLY_INDEXES,
@@ -22,7 +23,6 @@ from data.schema import (
     metadata,
     sources,
 )
-from data.taxonomy import load_taxonomy
 from tests.conftest import fresh_database
 
 MIGRATION = db.MIGRATIONS_DIR / "versions" / "0007_postgis_geometry_and_indexes.py"

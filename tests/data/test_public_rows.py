@@ -13,7 +13,7 @@ from data.db import bump_version, make_engine
 from data.privacy import MEMBER_SOURCE
 from data.public_rows import positions_of, public_rows_table
 from data.record_reader import fetch_public_rows
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from tests.conftest import fresh_database
 from tests.data.export_store import CANARIES, add_record, build_store
 

@@ -8,6 +8,7 @@ import pytest
 
 from data.demo import load_demo
 from data.export.files import sha256_of
+from data.reference.taxonomy import load_taxonomy
 from data.releases import (
     ReleaseError,
     check_name,
@@ -16,7 +17,6 @@ from data.releases import (
     list_releases,
     release_file,
 )
-from data.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 WHEN = dt.datetime(2026, 4, 1, 8, 30, tzinfo=dt.UTC)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from data import db
 from data.accounts import add_organisation, add_user, get_user
+from data.reference.taxonomy import load_taxonomy
 from data.reports import (
     ReportError,
     list_drafts,
@@ -18,7 +19,6 @@ from data.reports import (
     submit,
 )
 from data.schema import incident_bias_motivations, incidents, reports
-from data.taxonomy import load_taxonomy
 from geo.assign import load_boundaries
 from ingest.dates import DateProblem, parse_date
 from ingest.form import FIELDS, form_context, validate_report

@@ -14,7 +14,7 @@ import pytest
 
 from data.analytics import build
 from data.filters import IncidentFilter
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from tests.data.export_store import build_store
 
 TAX = load_taxonomy()

@@ -18,8 +18,8 @@ from data.filters import IncidentFilter
 from data.privacy import RESTRICTED_COLUMNS
 from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
+from data.reference.taxonomy import load_taxonomy
 from data.schema import CODE_TABLES, incident_bias_motivations, incident_types, incidents, sources
-from data.taxonomy import load_taxonomy
 from tests.conftest import BACKENDS, fresh_database
 
 TAX = load_taxonomy()

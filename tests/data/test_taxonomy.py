@@ -1,4 +1,4 @@
-"""Tests for data/taxonomy.py and data/reference/taxonomy.yaml."""
+"""Tests for data/reference/taxonomy.py and data/reference/taxonomy.yaml."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.taxonomy import (
+from data.reference.taxonomy import (
     DEFAULT_PATH,
     KINDS,
     SECTIONS,

@@ -6,7 +6,7 @@ import pytest
 
 from dashboard import downloads, ids
 from data.export.fields import fields
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from tests.data.export_store import read_download
 from tests.e2e.test_overview import open_page, summary_count
 

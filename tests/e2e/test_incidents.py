@@ -11,8 +11,8 @@ import re
 from urllib.parse import urlsplit
 
 from dashboard import ids
+from data.reference.taxonomy import load_taxonomy
 from data.settings import DEFAULT_BIAS_SCOPE
-from data.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 NAMES = {c.iso2: c.names["en"] for c in TAX.countries()}

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import ids
+from data.reference.vocab import DEMO_NOTICE
 from data.settings import DEFAULT_BIAS_SCOPE
-from data.vocab import DEMO_NOTICE
 
 EU27 = {
     "BE", "BG", "CZ", "DK", "DE", "EE", "IE", "GR", "ES", "FR", "HR", "IT", "CY", "LV",

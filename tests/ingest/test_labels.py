@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from ingest.countries import parse_country
 from ingest.labels import LabelMatcher, codes_of
 

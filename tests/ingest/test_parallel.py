@@ -135,7 +135,7 @@ def test_interrupted_parallel_run_leaves_the_store_as_it_was(engine, tmp_path):
 
 
 def _taxonomy():
-    from data.taxonomy import load_taxonomy
+    from data.reference.taxonomy import load_taxonomy
 
     return load_taxonomy()
 

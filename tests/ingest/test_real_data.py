@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from data.reference.taxonomy import load_taxonomy
 from data.schema import incident_bias_motivations, incident_types, incidents, label_issues
-from data.taxonomy import load_taxonomy
 from ingest.countries import parse_country
 from ingest.pipeline import run_ingest
 from ingest.sources import get_source

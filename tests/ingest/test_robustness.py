@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data import db
-from data.taxonomy import load_taxonomy
+from data.reference.taxonomy import load_taxonomy
 from ingest.labels import LabelMatcher
 from ingest.normalise import Context, normalise_batch
 from ingest.pipeline import run_ingest

@@ -27,6 +27,7 @@ from sqlalchemy import insert
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from data import db, generalise, privacy
+from data.reference.taxonomy import load_taxonomy
 from data.schema import (
     incident_bias_indicators,
     incident_bias_motivations,
@@ -35,7 +36,6 @@ from data.schema import (
     sources,
 )
 from data.settings import Settings
-from data.taxonomy import load_taxonomy
 from tests.conftest import BACKENDS, fresh_database
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -17,7 +17,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-# Frozen copies of the vocabularies at this revision (data/vocab.py may grow later).
+# Frozen copies of the vocabularies at this revision (data/reference/vocab.py may grow later).
 INCIDENT_CHECKS = {
     "classification": ("hate_crime", "hate_incident", "hate_speech_criminal",
                        "hate_speech_noncriminal", "discrimination", "unclear"),

@@ -1,6 +1,6 @@
 """Field checks of the taxonomy file: each returns the usable value and appends problems.
 
-Used by :mod:`data.taxonomy` while it reads ``data/reference/taxonomy.yaml``.
+Used by :mod:`data.reference.taxonomy` while it reads ``data/reference/taxonomy.yaml``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from data.taxonomy_fields import by_language, text_list, translations
+from data.reference.taxonomy_checks import by_language, text_list, translations
 
 #: Filter parameter names of the three taxonomies, in file order.
 KINDS = ("bias", "indicator", "type")
@@ -26,7 +26,7 @@ KINDS = ("bias", "indicator", "type")
 SECTIONS = {"bias": "bias_motivations", "indicator": "bias_indicators", "type": "incident_types"}
 PREFIXES = {"bias": "bm.", "indicator": "bi.", "type": "it."}
 #: The project's taxonomy file.
-DEFAULT_PATH = Path(__file__).resolve().parent / "reference" / "taxonomy.yaml"
+DEFAULT_PATH = Path(__file__).resolve().parent / "taxonomy.yaml"
 #: Match methods, strongest first; a label claimed by one code in several ways keeps the first.
 METHODS = ("code", "multi_code_label", "label", "odihr_label", "synonym", "target_group")
 
