@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from data import accounts_cli, protection_cli
-from data.db import StoreError
 from data.export import cli as export_cli
-from data.failures import classify, driver_errors
 from data.settings import SETTINGS_HELP, Settings, SettingsError
+from data.store.db import StoreError
+from data.store.failures import classify, driver_errors
 from data.vault import VaultError
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
@@ -36,7 +36,7 @@ def build_app(settings: Settings | None = None):
     from dashboard.app_factory import create_app
     from dashboard.context import AppContext
     from data.reference.taxonomy import load_taxonomy
-    from data.store import open_store
+    from data.store.opening import open_store
 
     settings = settings or Settings.from_env()
     engine = open_store(settings)
@@ -60,7 +60,7 @@ def _cmd_serve(args, settings: Settings) -> int:
 
 def _cmd_demo(args, settings: Settings) -> int:
     from data.demo import load_demo
-    from data.store import open_migrated
+    from data.store.opening import open_migrated
 
     engine = open_migrated(settings)
     tty = sys.stderr.isatty()
@@ -81,8 +81,8 @@ def _cmd_demo(args, settings: Settings) -> int:
 
 
 def _cmd_db(args, settings: Settings) -> int:
-    from data.db import analyze, make_engine, redact, upgrade
-    from data.store import schema_is_current
+    from data.store.db import analyze, make_engine, redact, upgrade
+    from data.store.opening import schema_is_current
 
     engine = make_engine(settings.effective_database_url)
     url = redact(settings.effective_database_url)

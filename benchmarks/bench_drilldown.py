@@ -116,8 +116,8 @@ def run(args) -> dict:
     import numpy as np
 
     from data.analytics import build
-    from data.db import make_engine
     from data.reference.taxonomy import load_taxonomy
+    from data.store.db import make_engine
 
     db = (WORK / f"incidents-{args.rows}-seed{args.seed}-nuts2024.sqlite").resolve()
     results = {"revision": git_revision(), "machine": machine_info(), "load_start": loadavg(),

@@ -73,7 +73,7 @@ def main() -> int:
                         help="read and normalise in a second process (auto: as the CLI does)")
     args = parser.parse_args()
 
-    from data import db
+    from data.store import db
     from geo.assign import load_boundaries
     from ingest.pipeline import run_ingest
 

@@ -67,8 +67,8 @@ def probe_snapshot(db: Path) -> dict:
         ``arrays_nbytes`` and ``records`` (public records in the snapshot).
     """
     from data.analytics import build
-    from data.db import data_version, make_engine
     from data.reference.taxonomy import load_taxonomy
+    from data.store.db import data_version, make_engine
 
     engine = make_engine(database_url(db))
     taxonomy = load_taxonomy()
@@ -111,8 +111,8 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
         ``memory`` (the probe's figures).
     """
     from data.analytics import Snapshot, build
-    from data.db import data_version
     from data.snapshot_build import build_public_data
+    from data.store.db import data_version
 
     where = ["--database-url", db] if database_url(db) == db else ["--db", str(db)]
     proc = subprocess.run([sys.executable, str(RUN_SCRIPT), "--probe-snapshot", *where],

@@ -108,8 +108,8 @@ def ensure_pg_store(url: str, rows: int, seed: int) -> dict:
     RuntimeError
         The database holds records of another source than the demo.
     """
-    from data.db import incident_count, make_engine, redact, upgrade
-    from data.store import schema_is_current
+    from data.store.db import incident_count, make_engine, redact, upgrade
+    from data.store.opening import schema_is_current
 
     name, _admin = _names(url)
     sidecar = WORK / f"postgres-{name}.json"

@@ -43,8 +43,8 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
         (total, rows/s, its split into preparing, incident INSERTs and link tables + commit,
         the peak RSS growth and the code revision).
     """
-    from data.db import incident_count, make_engine, upgrade
-    from data.store import schema_is_current
+    from data.store.db import incident_count, make_engine, upgrade
+    from data.store.opening import schema_is_current
 
     sidecar = path.with_suffix(path.suffix + ".json")
     if path.exists():

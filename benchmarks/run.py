@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     import app  # noqa: F401
     import dashboard.api  # noqa: F401
     import dashboard.pages.overview  # noqa: F401
-    from data.db import make_engine, redact
     from data.reference.taxonomy import load_taxonomy
+    from data.store.db import make_engine, redact
 
     if postgres:  # no password in the report
         command = command.replace(args.database_url, redact(args.database_url))

@@ -7,7 +7,7 @@ import logging
 import flask
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from data.failures import classify, driver_errors
+from data.store.failures import classify, driver_errors
 
 log = logging.getLogger(__name__)
 

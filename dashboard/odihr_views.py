@@ -14,7 +14,7 @@ from sqlalchemy import select
 from dashboard.context import current
 from dashboard.sessions import current_user
 from data.export.odihr import OdihrExportError, odihr_rows
-from data.schema import organisations
+from data.store.schema import organisations
 
 blueprint = flask.Blueprint("odihr", __name__)
 

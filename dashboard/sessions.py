@@ -18,7 +18,7 @@ from pathlib import Path
 import flask
 
 from data.accounts import User, get_user
-from data.keys import kept_secret
+from data.store.kept_secrets import kept_secret
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 CSRF_FIELD = "csrf_token"

@@ -32,7 +32,7 @@ from data.consent import Consents
 from data.consent_changes import change_consents
 from data.erasure import REASONS, anonymise_record, erase_person
 from data.report_vocab import CONSENTS
-from data.vault_schema import PERSON_ROLES
+from data.store.vault_schema import PERSON_ROLES
 
 blueprint = flask.Blueprint("vault", __name__)
 SEARCH_FIELDS = ("name", "email", "phone", "id_number")

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, insert, select
 
-from data.schema import record_access, users
+from data.store.schema import record_access, users
 
 #: Record ids are listed for reads of up to this many records; larger downloads are named by
 #: their query and data release, which select exactly the same records again.

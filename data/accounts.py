@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.passwords import check_rules, hash_password, verify_password
 from data.reference.vocab import ROLES, ROLES_NEEDING_TOTP
-from data.schema import account_tokens, organisations, users
+from data.store.schema import account_tokens, organisations, users
 
 LINK_LIFETIME = dt.timedelta(days=3)
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

@@ -52,7 +52,7 @@ def _base_url(parser) -> None:
 
 
 def _engine(settings):
-    from data.store import open_migrated
+    from data.store.opening import open_migrated
 
     return open_migrated(settings)
 
@@ -78,7 +78,7 @@ def _orgs_add(args, settings) -> int:
 def _orgs_list(_args, settings) -> int:
     from sqlalchemy import select
 
-    from data.schema import organisations
+    from data.store.schema import organisations
 
     with _engine(settings).connect() as conn:
         rows = conn.execute(select(organisations).order_by(organisations.c.slug)).all()

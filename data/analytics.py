@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from data.db import data_version
 from data.filters import CODE_PARAMS
 from data.public_rows import detail_table, record_detail
 from data.reference.taxonomy import Taxonomy
@@ -28,6 +27,7 @@ from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import PublicData, build_public_data
 from data.snapshot_derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
 from data.snapshot_select import Selecting
+from data.store.db import data_version
 
 EPOCH = dt.date(1970, 1, 1)
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",

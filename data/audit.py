@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 
 from data.accounts import User
-from data.schema import audit_log, users
+from data.store.schema import audit_log, users
 
 #: Fields whose values must not leave the record: restricted text, and personal data that an
 #: erasure removes (a copy here would outlive it). Edits are logged as ``changed``.
@@ -62,7 +62,7 @@ def append(conn, user: User | None, incident_id: int, public_id: str, action: st
     incident_id, public_id
         The record changed.
     action : str
-        One of :data:`data.audit_schema.AUDIT_ACTIONS`.
+        One of :data:`data.store.audit_schema.AUDIT_ACTIONS`.
     field : str
         The column changed (``status`` for a status change).
     old, new

@@ -20,9 +20,9 @@ from sqlalchemy import Engine, select, update
 from data import audit
 from data.accounts import User
 from data.consent import Consents
-from data.db import bump_version
 from data.erasure import anonymise, scrub_storage
-from data.schema import incidents
+from data.store.db import bump_version
+from data.store.schema import incidents
 from data.vault import VaultError
 
 

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from data.db import analyze, bump_version, insert_columns, insert_with_ids, load_cache
 from data.reference.population import population
 from data.reference.taxonomy import Taxonomy, load_taxonomy
 from data.reference.vocab import DEMO_NOTICE, LOCATION_TYPES
-from data.schema import CODE_TABLES, incidents, sources
+from data.store.db import analyze, bump_version, insert_columns, insert_with_ids, load_cache
+from data.store.schema import CODE_TABLES, incidents, sources
 
 DEMO_SLUG = "demo"
 FIRST_DAY = dt.date(2014, 1, 1)

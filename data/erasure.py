@@ -13,7 +13,7 @@ consent and retention rules use the same steps. What is erased is deleted, not h
 Each erasure is logged in the audit log (action ``erasure``) with a reason code from
 :data:`REASONS`, never with what was erased. Afterwards :func:`scrub_storage` makes the
 database drop its own copies: SQLite overwrites deleted content (``secure_delete``, set on
-every connection by :mod:`data.db`) and truncates its write-ahead log; PostgreSQL vacuums
+every connection by :mod:`data.store.db`) and truncates its write-ahead log; PostgreSQL vacuums
 the tables so dead row versions are reclaimed. Backups taken before keep their copies until
 they expire: docs/data-protection.md tells operators how to keep that window short.
 """
@@ -27,8 +27,8 @@ from sqlalchemy import Engine, select, text, update
 
 from data import audit
 from data.accounts import User
-from data.db import bump_version
-from data.schema import incidents, reports
+from data.store.db import bump_version
+from data.store.schema import incidents, reports
 from data.vault import VaultError, delete_people
 
 #: Why something was erased (logged; free text is not, as it could name the person).

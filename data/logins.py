@@ -16,7 +16,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from data.accounts import USER_COLUMNS, User, user_from_row
 from data.passwords import hash_password, needs_rehash, verify_password
-from data.schema import login_attempts, users
+from data.store.schema import login_attempts, users
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_ACCOUNT_FAILURES = 5

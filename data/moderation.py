@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from data.accounts import User
 from data.consent import WITHHELD, Consents, personal_access
-from data.schema import duplicate_links, incidents, organisations, sources
+from data.store.schema import duplicate_links, incidents, organisations, sources
 
 #: Statuses the queue shows by default (still to be decided).
 QUEUE_STATUSES = ("submitted", "verified")

@@ -41,8 +41,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement
 
 from data.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
-from data.schema import incidents
 from data.settings import DEFAULT_MIN_CELL
+from data.store.schema import incidents
 
 PUBLIC_STATUS = "published"
 

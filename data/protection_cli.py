@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 def _retention_run(args, settings) -> int:
     from data.retention import run
-    from data.store import open_migrated
+    from data.store.opening import open_migrated
 
     results = run(open_migrated(settings), settings.retention, dry_run=args.dry_run)
     verb = "due" if args.dry_run else "erased"
@@ -51,7 +51,7 @@ def _vault_new_key(_args, _settings) -> int:
 
 
 def _vault_rotate(_args, settings) -> int:
-    from data.store import open_migrated
+    from data.store.opening import open_migrated
     from data.vault import Vault, rotate_keys
 
     done = rotate_keys(open_migrated(settings), Vault.from_settings(settings))

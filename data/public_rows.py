@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
-from data.db import data_version
 from data.privacy import (
     PUBLIC,
     PUBLIC_COLUMNS,
@@ -46,6 +45,7 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
+from data.store.db import data_version
 
 if TYPE_CHECKING:
     from data.analytics import CodeLinks, Snapshot

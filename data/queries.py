@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, bindparam, func, or_, select
 
-from data.db import fetch_tuples
 from data.filters import CODE_PARAMS, IncidentFilter
 from data.privacy import (
     PUBLIC_COLUMNS,
@@ -26,8 +25,9 @@ from data.privacy import (
 )
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import STATUSES
-from data.schema import CODE_TABLES, incidents, sources
 from data.settings import DEFAULT_MIN_CELL
+from data.store.db import fetch_tuples
+from data.store.schema import CODE_TABLES, incidents, sources
 
 _ROW_COLUMNS = [c for c in PUBLIC_COLUMNS if c != "source"]
 #: What :func:`row_columns` selects, in order.

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from data.db import fetch_tuples
 from data.filters import CODE_PARAMS
 from data.privacy import PUBLIC_COLUMNS, is_public, project_public
 from data.queries import (
@@ -26,8 +25,9 @@ from data.queries import (
     row_columns,
 )
 from data.reference.taxonomy import Taxonomy
-from data.schema import CODE_TABLES, incidents, organisations, sources
 from data.settings import DEFAULT_MIN_CELL
+from data.store.db import fetch_tuples
+from data.store.schema import CODE_TABLES, incidents, organisations, sources
 
 
 def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,

@@ -20,15 +20,15 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from data.analytics import build
-from data.db import data_version
 from data.export import filename, stream
 from data.export import select as select_rows
 from data.export.files import write_file
 from data.filters import IncidentFilter
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.schema import releases
 from data.settings import DEFAULT_MIN_CELL
+from data.store.db import data_version
+from data.store.schema import releases
 
 #: Formats a release is frozen in (the data package holds the CSV).
 FROZEN_FORMATS = ("parquet", "datapackage")

@@ -23,9 +23,9 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.accounts import User
-from data.db import bump_version
 from data.report_vocab import CONSENTS
-from data.schema import CODE_TABLES, incidents, organisations, reports, sources
+from data.store.db import bump_version
+from data.store.schema import CODE_TABLES, incidents, organisations, reports, sources
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"

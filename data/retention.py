@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, or_, select, update
 
 from data import audit
-from data.db import bump_version
 from data.erasure import coarsened_place, scrub_storage
-from data.schema import incidents, login_attempts, reports, vault_files, vault_people
+from data.store.db import bump_version
+from data.store.schema import incidents, login_attempts, reports, vault_files, vault_people
 
 ERASED_FORM = {"erased": "retention"}
 

@@ -33,7 +33,6 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
-from data.schema import incidents, sources
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_read import (
     UNKNOWN,
@@ -44,6 +43,7 @@ from data.snapshot_read import (
     read_records,
 )
 from data.snapshot_splice import Splice
+from data.store.schema import incidents, sources
 
 MEMBER = POLICIES.index("member")
 #: An update re-reads records edited this long before the previous read started: a write

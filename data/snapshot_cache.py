@@ -1,6 +1,6 @@
 """One analytic snapshot per process, kept at the store's data version without stalling readers.
 
-Every write to the store bumps its data version (:func:`data.db.bump_version`); each request
+Every write to the store bumps its data version (:func:`data.store.db.bump_version`); each request
 asks for the version (one cheap query) and gets the snapshot of that version. When the version
 moved, the snapshot of the new one is made in a background thread, by updating the previous
 snapshot with what changed (:func:`data.snapshot_update.update_public_data`: a publish, an edit
@@ -10,7 +10,7 @@ much changed, by reading everything again. Requests meanwhile wait for it up to
 is that fast; past it they answer from the previous snapshot (which names its own data
 release) instead of queueing behind a long rebuild. Only a process's first snapshot is always
 waited for, and the first one after a withdrawal or an erasure: no request is answered from
-a snapshot that still holds what was taken out (:func:`data.db.data_versions`).
+a snapshot that still holds what was taken out (:func:`data.store.db.data_versions`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot
-from data.db import data_version, data_versions
 from data.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import build_public_data
 from data.snapshot_update import update_public_data
+from data.store.db import data_version, data_versions
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
 WAIT_S = 2.0
@@ -94,7 +94,7 @@ class SnapshotCache:
         Waits for a newer snapshot being made up to ``wait`` seconds, then answers from the
         previous one; without limit when there is none yet, or when the previous one is
         older than the store's private version (a record was withdrawn or erased since: see
-        :func:`data.db.bump_version`).
+        :func:`data.store.db.bump_version`).
         """
         version, private = data_versions(self.engine)
         deadline = time.monotonic() + self.wait

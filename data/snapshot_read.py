@@ -33,7 +33,7 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
-from data.schema import CODE_TABLES
+from data.store.schema import CODE_TABLES
 
 #: Rows per chunk read (the Python objects of one chunk exist at a time).
 CHUNK = 1 << 16

@@ -21,7 +21,6 @@ from sqlalchemy import Engine, func, select
 
 from data.privacy import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
-from data.schema import incidents
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import (
     MARGIN_US,
@@ -36,6 +35,7 @@ from data.snapshot_build import (
 )
 from data.snapshot_read import LinkColumns, RecordColumns, read_links, read_records
 from data.snapshot_splice import Splice
+from data.store.schema import incidents
 
 
 def public_count(engine: Engine) -> tuple[int, int]:

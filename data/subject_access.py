@@ -19,7 +19,7 @@ from data.access_log import record_reads
 from data.accounts import User
 from data.audit import history
 from data.moderation import get_record
-from data.schema import vault_people
+from data.store.schema import vault_people
 from data.vault import Vault, VaultError
 
 

@@ -27,10 +27,10 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from data.accounts import User
 from data.consent import WITHHELD, Consents, personal_access
-from data.keys import kept_secret
-from data.schema import incidents, vault_files, vault_people
 from data.settings import Settings
-from data.vault_schema import PERSON_ROLES
+from data.store.kept_secrets import kept_secret
+from data.store.schema import incidents, vault_files, vault_people
+from data.store.vault_schema import PERSON_ROLES
 
 #: A person's details and the longest value each may have.
 PERSON_FIELDS = {"name": 200, "email": 254, "phone": 40, "address": 500,
@@ -222,7 +222,7 @@ def add_person(engine: Engine, vault: Vault, user: User, incident_id: int, role:
         Who adds them (their organisation's records, or moderators as the consents allow).
     incident_id : int
     role : str
-        One of :data:`data.vault_schema.PERSON_ROLES`.
+        One of :data:`data.store.vault_schema.PERSON_ROLES`.
     details : dict
         Keys of :data:`PERSON_FIELDS`.
 

@@ -7,7 +7,7 @@ one record that may not make the step stops the whole batch, and the error names
 
 A member record is published only with a public summary that a moderator or admin wrote or
 reviewed last (:func:`data.audit.summary_reviewed`); a moderator can set it in the same call.
-Every change to what is published bumps the data version (:func:`data.db.bump_version`).
+Every change to what is published bumps the data version (:func:`data.store.db.bump_version`).
 
 Reporters edit the fields in :data:`EDITABLE` of their own organisation's records while they
 are ``submitted``; moderators and admins edit them on any record. Each changed field is
@@ -25,10 +25,10 @@ from sqlalchemy import Engine, select, update
 from data import audit
 from data.accounts import User
 from data.consent import Consents, may_publish, personal_access
-from data.db import bump_version
 from data.reference.vocab import STATUSES
 from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
-from data.schema import duplicate_links, incidents
+from data.store.db import bump_version
+from data.store.schema import duplicate_links, incidents
 
 #: status -> the statuses it may change to.
 TRANSITIONS = {

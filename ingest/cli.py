@@ -48,7 +48,7 @@ def register(sub) -> None:
 
 
 def _engine(settings):
-    from data.store import open_migrated
+    from data.store.opening import open_migrated
 
     return open_migrated(settings)
 

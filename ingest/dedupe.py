@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, func, insert, select
 
-from data.schema import duplicate_links, incident_types, incidents
+from data.store.schema import duplicate_links, incident_types, incidents
 
 THRESHOLD = 0.6
 DAY_SLACK = 3

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, update
 
-from data.db import analyze, bump_version, load_cache
 from data.reference.taxonomy import KINDS, Taxonomy, load_taxonomy
-from data.schema import incidents, ingest_runs, label_mappings
+from data.store.db import analyze, bump_version, load_cache
+from data.store.schema import incidents, ingest_runs, label_mappings
 from ingest.dedupe import link_likely_duplicates
 from ingest.fetch import fetch, is_url
 from ingest.labels import LabelMatcher

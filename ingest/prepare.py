@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from data.db import json_text
+from data.store.db import json_text
 from ingest.normalise import Context, normalise_batch
 from ingest.report import Issue
 from ingest.sources.base import RawRow

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
 
-from data.db import bump_version
 from data.reference.taxonomy import load_taxonomy, normalise_label
-from data.schema import CODE_TABLES, incidents, label_issues, label_mappings
+from data.store.db import bump_version
+from data.store.schema import CODE_TABLES, incidents, label_issues, label_mappings
 
 
 def pending_labels(engine: Engine) -> list[tuple[str, str, int]]:

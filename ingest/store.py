@@ -12,9 +12,9 @@ from collections.abc import Iterable
 import numpy as np
 from sqlalchemy import insert, select, update
 
-from data.db import bulk_insert, insert_columns, insert_with_ids
 from data.reference.taxonomy import normalise_label
-from data.schema import CODE_TABLES, incidents, ingest_runs, label_issues, sources
+from data.store.db import bulk_insert, insert_columns, insert_with_ids
+from data.store.schema import CODE_TABLES, incidents, ingest_runs, label_issues, sources
 from ingest.sources.base import Dataset, RawRow
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import text
 
-from data.db import StoreError, make_engine, upgrade
+from data.store.db import StoreError, make_engine, upgrade
 
 # Property tests check outcomes, not speed: a loaded CI machine must not fail them on
 # hypothesis' default 200 ms deadline per example.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from data import db
 from data.accounts import redeem_password_link
 from data.logins import authenticate
+from data.store import db
 from tests.test_cli import run
 
 

@@ -40,7 +40,7 @@ SQL_LIBRARIES = {"sqlalchemy", "alembic", "sqlite3", "psycopg", "psycopg2"}
 SQL_PLACES = ("data", "ingest.load")
 MAX_MODULES = 15
 #: Folders whose modules are a sequence by nature, not ideas side by side.
-FOLDER_LIMIT_EXEMPT = {"data/migrations/versions", "data/store/migrations/versions"}
+FOLDER_LIMIT_EXEMPT = {"data/store/migrations/versions"}
 
 #: Violations the layout still has, each removed as the move that ends it lands (the test
 #: fails on a new one, and on one listed here that is gone: the list only shrinks).
@@ -260,7 +260,7 @@ def test_the_reader_sees_what_it_must():
     """The checks above can fail: the reader finds imports of every kind it claims to."""
     modules = product_modules()
     # a module-level import, a lazy one inside a function, and importlib with a literal
-    assert "data.settings" in {t for t, *_ in modules["data.store"].imports}
+    assert "data.settings" in {t for t, *_ in modules["data.store.opening"].imports}
     assert any(s == "data.export.csv_writer" or s.startswith("data.export")
                for s, *_ in modules["data.export"].imports)
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}

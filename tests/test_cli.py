@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from data import db
 from data.settings import Settings
-from data.store import open_store
+from data.store import db
+from data.store.opening import open_store
 
 CLI = str(Path(sys.executable).parent / "incidentmap")
 ROOT = Path(__file__).resolve().parents[1]

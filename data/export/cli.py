@@ -123,7 +123,7 @@ def _output(text: str) -> Path | None:
 
 def _open(settings):
     from data.reference.taxonomy import load_taxonomy
-    from data.store import open_store
+    from data.store.opening import open_store
 
     return open_store(settings, seed_demo=False), load_taxonomy()
 

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from data.export.table import FORMULA_PREFIXES
 from data.privacy import public_scope
 from data.reference.taxonomy import Taxonomy
-from data.schema import incident_bias_motivations, incident_types, incidents, organisations
+from data.store.schema import incident_bias_motivations, incident_types, incidents, organisations
 
 HEADER = ("Date", "Country", "Bias motivations", "Type of incident", "Source", "Description")
 SKIP_REASONS = {

@@ -11,10 +11,10 @@ import pytest
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import db
 from data.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
+from data.store import db
 from tests.e2e.conftest import REPO, _answers, _free_port, _server_env
 from tests.processes import stop
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from data import db
 from data.access_log import log_access
 from data.accounts import add_organisation, get_user, list_organisations, redeem_password_link
+from data.store import db
 from tests.security.web import log_in_as, make_server
 
 GOOD = "correct horse battery staple"

@@ -11,12 +11,12 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import db
 from data.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.settings import Settings
+from data.store import db
+from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

@@ -21,11 +21,11 @@ from dashboard.app_factory import create_app
 from dashboard.context import EXTENSION_KEY, AppContext
 from dashboard.pages import overview
 from dashboard.url_state import parse_search
-from data import db
 from data.area_stats import by_area
 from data.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
+from data.store import db
 from tests.data.export_store import add_record
 
 TAX = load_taxonomy()

@@ -6,10 +6,10 @@ import pytest
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import db
 from data.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
+from data.store import db
 from tests.dashboard.test_api import _add_open_record
 
 PATHS = ("/api/v1/stats?group_by=country", "/api/v1/incidents?country=DE&per_page=5",

@@ -12,11 +12,11 @@ from dashboard.app_factory import create_app, route
 from dashboard.context import AppContext
 from dashboard.pages import overview
 from dashboard.url_state import ViewState, parse_search
-from data import db
 from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
+from data.store import db
 from tests.dashboard.i18n_scan import marked_in_source, marked_texts
 
 TAX = load_taxonomy()

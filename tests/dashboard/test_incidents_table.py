@@ -17,12 +17,13 @@ from sqlalchemy import insert
 from dashboard.app_factory import create_app, route
 from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
-from data import db, table_rows
+from data import table_rows
 from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.settings import Settings
+from data.store import db
+from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.table_rows import MAX_LIMIT, SORT_KEYS, row_page, sort_order
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incidents
 from data.settings import Settings
+from data.store.schema import incidents
 from data.workflow import transition
 from tests.data.workflow_store import link_duplicates, make_store, new_record
 from tests.security.web import client_as

@@ -10,11 +10,11 @@ from sqlalchemy import insert
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages.overview import _state_from_controls
-from data import db
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incidents, sources
 from data.settings import Settings, SettingsError
+from data.store import db
+from data.store.schema import incidents, sources
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()

@@ -12,11 +12,11 @@ from dashboard import report_form as rf
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages import report
-from data import db
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incidents, reports
 from data.settings import Settings
+from data.store import db
+from data.store.schema import incidents, reports
 from tests.data.test_reports import valid_form
 
 GOOD = "correct horse battery staple"

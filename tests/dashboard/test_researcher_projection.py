@@ -21,8 +21,8 @@ from dashboard.pages import incidents as incidents_page
 from data.access_log import recent_access
 from data.accounts import add_organisation, add_user, get_user
 from data.reference.taxonomy import load_taxonomy
-from data.schema import record_access
 from data.settings import Settings
+from data.store.schema import record_access
 from tests.data.export_store import build_store
 
 MEMBER = "memberrec1"

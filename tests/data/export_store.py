@@ -12,9 +12,9 @@ import datetime as dt
 
 from sqlalchemy import insert
 
-from data import db
 from data.demo import load_demo
-from data.schema import incident_bias_motivations, incident_types, incidents, sources
+from data.store import db
+from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 FORMULA = '=HYPERLINK("http://evil.example","x")'

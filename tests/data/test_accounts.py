@@ -29,7 +29,7 @@ from data.logins import (
     start_totp,
 )
 from data.passwords import PasswordRejected, check_rules
-from data.schema import account_tokens, users
+from data.store.schema import account_tokens, users
 
 GOOD = "correct horse battery staple"
 

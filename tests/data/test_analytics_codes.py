@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data import db
 from data.analytics import build
 from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
+from data.store import db
 
 TAX = load_taxonomy()
 

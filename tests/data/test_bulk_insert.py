@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from data import db
-from data.schema import incident_bias_motivations, incidents, sources
+from data.store import db
+from data.store.schema import incident_bias_motivations, incidents, sources
 from ingest.store import _public_ids, _uuids
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -70,7 +70,7 @@ def test_random_identifiers_are_well_formed_and_distinct():
 
 
 def test_a_load_gets_a_large_page_cache_and_gives_it_back(tmp_path):
-    from data.db import LOAD_CACHE_KIB, load_cache, make_engine
+    from data.store.db import LOAD_CACHE_KIB, load_cache, make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
     with engine.connect() as conn:

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from data import db
 from data.analytics import Snapshot, build
 from data.coverage import Coverage, coverage
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incident_bias_motivations, incidents, organisations, sources
+from data.store import db
+from data.store.schema import incident_bias_motivations, incidents, organisations, sources
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

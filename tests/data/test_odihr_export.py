@@ -14,12 +14,12 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import db
 from data.accounts import add_organisation, add_user, get_user, organisation_id
 from data.export.odihr import HEADER, OdihrExportError, odihr_rows
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incident_bias_motivations, incident_types, incidents, sources
 from data.settings import Settings
+from data.store import db
+from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 from ingest.pipeline import run_ingest
 
 TAX = load_taxonomy()

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from data.analytics import build
-from data.db import bump_version, make_engine
 from data.privacy import MEMBER_SOURCE
 from data.public_rows import positions_of, public_rows_table
 from data.record_reader import fetch_public_rows
 from data.reference.taxonomy import load_taxonomy
+from data.store.db import bump_version, make_engine
 from tests.conftest import fresh_database
 from tests.data.export_store import CANARIES, add_record, build_store
 
@@ -159,7 +159,7 @@ def test_ids_outside_the_snapshot_are_an_error(store):
 
 def test_empty_selection_has_the_columns(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
-    from data.db import upgrade
+    from data.store.db import upgrade
 
     upgrade(engine)
     snapshot = build(engine, TAX)

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from data import db
 from data.accounts import add_organisation, add_user, get_user
 from data.reference.taxonomy import load_taxonomy
 from data.reports import (
@@ -18,7 +17,8 @@ from data.reports import (
     save_draft,
     submit,
 )
-from data.schema import incident_bias_motivations, incidents, reports
+from data.store import db
+from data.store.schema import incident_bias_motivations, incidents, reports
 from geo.assign import load_boundaries
 from ingest.dates import DateProblem, parse_date
 from ingest.form import FIELDS, form_context, validate_report

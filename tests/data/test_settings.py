@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data.db import StoreError, make_engine, redact
 from data.settings import DEFAULT_BIAS_SCOPE, Settings, SettingsError
+from data.store.db import StoreError, make_engine, redact
 
 
 def test_defaults_use_the_embedded_store(tmp_path):

@@ -12,9 +12,9 @@ import datetime as dt
 
 from sqlalchemy import inspect
 
-from data import db
 from data.snapshot_read import _where
 from data.snapshot_update import public_count
+from data.store import db
 from tests.data.export_store import build_store
 
 

@@ -17,14 +17,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, update
 
-from data import db
 from data.analytics import Snapshot, build
 from data.queries import load_public_frame
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incident_bias_indicators, incident_bias_motivations, incidents
 from data.snapshot_build import project_member_records
 from data.snapshot_cache import SnapshotCache, next_snapshot
 from data.snapshot_update import update_public_data
+from data.store import db
+from data.store.schema import incident_bias_indicators, incident_bias_motivations, incidents
 from tests.conftest import BACKENDS, fresh_database
 from tests.data.export_store import add_record, build_store
 

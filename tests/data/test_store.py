@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from data import db
 from data.analytics import build
 from data.demo import load_demo
 from data.filters import IncidentFilter
@@ -19,7 +18,14 @@ from data.privacy import RESTRICTED_COLUMNS
 from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
 from data.reference.taxonomy import load_taxonomy
-from data.schema import CODE_TABLES, incident_bias_motivations, incident_types, incidents, sources
+from data.store import db
+from data.store.schema import (
+    CODE_TABLES,
+    incident_bias_motivations,
+    incident_types,
+    incidents,
+    sources,
+)
 from tests.conftest import BACKENDS, fresh_database
 
 TAX = load_taxonomy()
@@ -230,7 +236,7 @@ def test_migrations_match_the_table_definitions(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from data.schema import include_object, metadata
+    from data.store.schema import include_object, metadata
 
     # include_object hides the PostgreSQL-only PostGIS column and indexes of migration 0007
     # (tests/data/test_postgis.py checks that it hides nothing else)

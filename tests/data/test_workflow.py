@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
-from data import db
 from data.audit import history
-from data.schema import audit_log, duplicate_links, incidents
+from data.store import db
+from data.store.schema import audit_log, duplicate_links, incidents
 from data.workflow import TRANSITIONS, WorkflowError, edit_fields, mark_duplicate, transition
 from tests.data.workflow_store import link_duplicates, new_record
 

@@ -7,11 +7,11 @@ import functools
 
 from sqlalchemy import insert
 
-from data import db
 from data.accounts import add_organisation, add_user, get_user
 from data.reference.taxonomy import load_taxonomy
 from data.reports import new_key, submit
-from data.schema import duplicate_links
+from data.store import db
+from data.store.schema import duplicate_links
 from geo.assign import load_boundaries
 from ingest.form import form_context, validate_report
 from ingest.locate import Locator

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data import db
 from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.store import db
 from tests.e2e.conftest import _serve
 
 PASSWORD = "correct horse battery staple"

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from data.access_log import recent_access
-from data.schema import incidents, vault_people
+from data.store.schema import incidents, vault_people
 from tests.e2e.conftest import SERVER_LOGS, _guarded_page
 from tests.e2e.staff_site import log_in, staff_site
 from tests.e2e.test_report_form import _fill, _tick

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data.schema import incidents
+from data.store.schema import incidents
 from tests.e2e.conftest import _guarded_page
 from tests.e2e.staff_site import log_in, staff_site
 

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from data import db
-from data.schema import sources
+from data.store import db
+from data.store.schema import sources
 from tests.data.export_store import add_record
 from tests.e2e.conftest import _guarded_page, _serve
 

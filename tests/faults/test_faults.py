@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from dashboard import ids
-from data.db import make_engine
-from data.schema import incidents, ingest_runs
+from data.store.db import make_engine
+from data.store.schema import incidents, ingest_runs
 from tests.conftest import IN_CI
 from tests.faults.private_postgres import PrivatePostgres, free_port, postgres_bin
 from tests.processes import stop
@@ -349,7 +349,7 @@ def test_failures_are_classified_from_wrapped_and_raw_driver_errors():
     import psycopg
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from data.failures import classify
+    from data.store.failures import classify
 
     raw = psycopg.OperationalError("connection failed: Connection refused")
     wrapped = OperationalError("SELECT 1", {}, raw)

@@ -8,8 +8,8 @@ from xml.sax.saxutils import escape
 import pytest
 from sqlalchemy import select
 
-from data import db
-from data.schema import incidents, sources
+from data.store import db
+from data.store.schema import incidents, sources
 from ingest.pipeline import run_ingest
 from tests.ingest.conftest import TODAY, write_csv
 

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from data import db
-from data.schema import CODE_TABLES, incidents, label_issues
+from data.store import db
+from data.store.schema import CODE_TABLES, incidents, label_issues
 from ingest.parallel import ChildFailed, can_fork, prepared_in_child
 from ingest.pipeline import build_context, run_ingest
 from ingest.sources import get_source

@@ -10,8 +10,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from data import db
-from data.schema import duplicate_links, incident_types, incidents, ingest_runs
+from data.store import db
+from data.store.schema import duplicate_links, incident_types, incidents, ingest_runs
 from ingest.mapping import MappingError
 from ingest.pipeline import run_ingest, undo_run
 from ingest.review import map_label, pending_labels
@@ -213,7 +213,7 @@ def test_issues_are_counted_and_spooled_not_hoarded(engine, tmp_path, monkeypatc
 
 
 def test_mapping_a_label_again_replaces_its_codes(engine, csv_file):
-    from data.schema import incident_bias_motivations
+    from data.store.schema import incident_bias_motivations
 
     run_ingest(engine, "csv", str(csv_file), today=TODAY)
     map_label(engine, "bias", "Mondphobie", ["bm.anti_roma"])

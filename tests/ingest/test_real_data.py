@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data.reference.taxonomy import load_taxonomy
-from data.schema import incident_bias_motivations, incident_types, incidents, label_issues
+from data.store.schema import incident_bias_motivations, incident_types, incidents, label_issues
 from ingest.countries import parse_country
 from ingest.pipeline import run_ingest
 from ingest.sources import get_source
@@ -56,7 +56,7 @@ def test_odihr_every_eu_row_loaded_under_its_country(engine, odihr_path):
 
 
 def test_odihr_identical_rows_stay_separate(tmp_path, odihr_path):
-    from data import db
+    from data.store import db
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
     db.upgrade(engine)
@@ -71,7 +71,7 @@ def test_odihr_identical_rows_stay_separate(tmp_path, odihr_path):
 
 
 def test_arvig_rows_land_in_germany_and_their_land(tmp_path, arvig_path, arvig_rows, boundaries):
-    from data import db
+    from data.store import db
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'arvig.sqlite'}")
     db.upgrade(engine)
@@ -112,8 +112,8 @@ def test_arvig_rows_land_in_germany_and_their_land(tmp_path, arvig_path, arvig_r
 def test_source_filter_reaches_the_api(tmp_path, odihr_path):
     from dashboard.app_factory import create_app
     from dashboard.context import AppContext
-    from data import db
     from data.settings import Settings
+    from data.store import db
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'api.sqlite'}")
     engine = db.make_engine(settings.database_url)

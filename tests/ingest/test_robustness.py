@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data import db
 from data.reference.taxonomy import load_taxonomy
+from data.store import db
 from ingest.labels import LabelMatcher
 from ingest.normalise import Context, normalise_batch
 from ingest.pipeline import run_ingest

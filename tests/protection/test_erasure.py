@@ -8,14 +8,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from data import db
 from data.audit import history
 from data.consent import Consents
 from data.consent_changes import change_consents
 from data.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
 from data.retention import RULES, run
-from data.schema import audit_log, incidents, login_attempts, reports, vault_files, vault_people
 from data.settings import RETENTION_DEFAULTS
+from data.store import db
+from data.store.schema import (
+    audit_log,
+    incidents,
+    login_attempts,
+    reports,
+    vault_files,
+    vault_people,
+)
 from data.vault import VaultError, add_file, add_person, people
 from data.workflow import WorkflowError, edit_fields, transition
 from tests.data.workflow_store import make_store, new_record

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text, update
 
 from data.consent import Consents, personal_access
-from data.schema import incidents, vault_files, vault_people
+from data.store.schema import incidents, vault_files, vault_people
 from data.vault import (
     MAX_FILE_BYTES,
     Vault,

@@ -26,16 +26,17 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import db, generalise, privacy
+from data import generalise, privacy
 from data.reference.taxonomy import load_taxonomy
-from data.schema import (
+from data.settings import Settings
+from data.store import db
+from data.store.schema import (
     incident_bias_indicators,
     incident_bias_motivations,
     incident_types,
     incidents,
     sources,
 )
-from data.settings import Settings
 from tests.conftest import BACKENDS, fresh_database
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data import db
 from data.accounts import add_organisation
-from data.schema import incidents, organisations, users
+from data.store import db
+from data.store.schema import incidents, organisations, users
 from tests.data.export_store import add_record
 from tests.security.web import log_in_as, make_server
 

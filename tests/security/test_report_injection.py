@@ -21,8 +21,8 @@ from dashboard.context import AppContext
 from dashboard.pages import report
 from data.accounts import add_organisation, add_user
 from data.reference.taxonomy import load_taxonomy
-from data.schema import CODE_TABLES, incidents, metadata, reports
 from data.settings import Settings
+from data.store.schema import CODE_TABLES, incidents, metadata, reports
 from tests.conftest import BACKENDS, fresh_database
 from tests.dashboard.test_report_page import _as_typed, _payload, _post
 from tests.data.export_store import build_store

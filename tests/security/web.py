@@ -16,7 +16,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def make_server(url: str, instance):
     """The Flask server of the app over the store at ``url``."""
     settings = Settings(database_url=url, instance_dir=instance)
-    from data import db
+    from data.store import db
 
     engine = db.make_engine(url)
     return create_app(AppContext(settings, engine, load_taxonomy())).server

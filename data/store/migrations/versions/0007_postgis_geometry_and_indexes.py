@@ -14,7 +14,7 @@ On PostgreSQL this revision
 
 On SQLite it does nothing: ``lat``/``lon`` stay plain numbers, SpatiaLite is not required, and
 point-in-polygon work is done in Python by ``geo/``. The table definitions in
-``data/schema.py`` do not list these PostgreSQL-only objects; ``data.schema.include_object``
+``data/store/schema.py`` do not list these PostgreSQL-only objects; ``data.store.schema.include_object``
 leaves them out of the model/migration comparison.
 
 Revision ID: 0007
@@ -31,7 +31,7 @@ branch_labels = None
 depends_on = None
 
 #: Name -> (table, columns) of the B-tree indexes added for PostgreSQL's plans (listed in
-#: ``data.schema.POSTGRES_ONLY_INDEXES`` too). PostgreSQL does not index the referencing
+#: ``data.store.schema.POSTGRES_ONLY_INDEXES`` too). PostgreSQL does not index the referencing
 #: side of a foreign key; without these, undoing an ingest run (``DELETE ... WHERE
 #: ingest_run_id = ?``, also read by dedupe) scans every incident, and each deleted incident
 #: scans label_issues and duplicate_links for its ON DELETE CASCADE. The filters of

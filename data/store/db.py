@@ -26,8 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from data.failures import first_line
-from data.schema import dataset_state, incidents
+from data.store.failures import first_line
+from data.store.schema import dataset_state, incidents
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -1,8 +1,8 @@
-"""Alembic environment: the engine comes from data.db.alembic_config (no alembic.ini)."""
+"""Alembic environment: the engine comes from data.store.db.alembic_config (no alembic.ini)."""
 
 from alembic import context
 
-from data.schema import include_object, metadata
+from data.store.schema import include_object, metadata
 
 config = context.config
 

@@ -1,4 +1,4 @@
-"""Tables of the identity vault (migration 0011), defined on :data:`data.schema.metadata`.
+"""Tables of the identity vault (migration 0011), defined on :data:`data.store.schema.metadata`.
 
 Names, contact details, identity numbers and files of victims, witnesses and reporters live
 here, apart from the incident table: every personal value is one Fernet token (encrypted
@@ -32,7 +32,7 @@ def vault_tables(metadata: MetaData) -> tuple[Table, Table]:
     Parameters
     ----------
     metadata : sqlalchemy.MetaData
-        The store's metadata (:data:`data.schema.metadata`).
+        The store's metadata (:data:`data.store.schema.metadata`).
 
     Returns
     -------

@@ -1,6 +1,6 @@
-"""The audit log table (migration 0010), defined on :data:`data.schema.metadata`.
+"""The audit log table (migration 0010), defined on :data:`data.store.schema.metadata`.
 
-Kept out of ``data/schema.py`` to keep that module small: :func:`audit_log_table` is called
+Kept out of ``data/store/schema.py`` to keep that module small: :func:`audit_log_table` is called
 there once, on the shared metadata, so there is no import cycle.
 """
 
@@ -22,7 +22,7 @@ def audit_log_table(metadata: MetaData) -> Table:
     Parameters
     ----------
     metadata : sqlalchemy.MetaData
-        The store's metadata (:data:`data.schema.metadata`).
+        The store's metadata (:data:`data.store.schema.metadata`).
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the store (DESIGN §4). Migrations live in ``data/migrations``.
+"""SQLAlchemy tables of the store (DESIGN §4). Migrations live in ``data/store/migrations``.
 
 One incident row per event; its several bias motivations, bias indicators and incident types
 live in link tables with one primary each (``is_primary``), so one record can count once in
@@ -26,7 +26,6 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from data.audit_schema import audit_log_table
 from data.reference.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
@@ -37,7 +36,8 @@ from data.reference.vocab import (
     STATUSES,
 )
 from data.report_vocab import REPORT_STATUSES
-from data.vault_schema import vault_tables
+from data.store.audit_schema import audit_log_table
+from data.store.vault_schema import vault_tables
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -12,8 +12,8 @@ On PostgreSQL only, ``ix_incidents_published_id``: the ids of published records 
 index), so that the update's check of the published records' count and id sum is an
 index-only scan (about 55 ms instead of a 175 ms heap scan at 1,000,000 incidents, in each
 worker after each write). SQLite answers that check from ``ix_incidents_status_date``, which
-holds the row id. Like the indexes of migration 0007 it is not in ``data/schema.py``
-(:data:`data.schema.POSTGRES_ONLY_INDEXES`).
+holds the row id. Like the indexes of migration 0007 it is not in ``data/store/schema.py``
+(:data:`data.store.schema.POSTGRES_ONLY_INDEXES`).
 
 Revision ID: 0012
 Revises: 0011

@@ -1,0 +1,1 @@
+"""The store: engines, tables, migrations, database failures, kept secrets."""
