@@ -12,7 +12,7 @@ import flask
 from dashboard.context import current
 from dashboard.sessions import current_user
 from data.access_log import log_access
-from data.privacy import PUBLIC, RESEARCHER_MEMBER_COLUMNS, projection_for
+from data.privacy.publication import PUBLIC, RESEARCHER_MEMBER_COLUMNS, projection_for
 
 
 def projection() -> str:

@@ -25,7 +25,7 @@ import flask
 
 from dashboard import caller
 from dashboard.context import current
-from data.privacy import PUBLIC
+from data.privacy.publication import PUBLIC
 
 
 @cache

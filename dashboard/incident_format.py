@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.i18n import N_, translate
 from dashboard.i18n_text import PERIODS
-from data.privacy import MEMBER_SOURCE
+from data.privacy.publication import MEMBER_SOURCE
 
 #: Grid field -> column title, in display order.
 COLUMNS = {

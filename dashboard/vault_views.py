@@ -2,7 +2,7 @@
 
 ``/records/<id>/personal`` shows and changes what the vault holds on a record, for the
 recording organisation and for moderators and admins as the record's consents allow
-(:func:`data.consent.personal_access`). Moderators and admins erase a person or anonymise
+(:func:`data.privacy.consent.personal_access`). Moderators and admins erase a person or anonymise
 the record there, and answer subject-access requests on ``/moderate/subject-access``.
 Every GET that shows personal data is written to the access log; every POST needs the
 session's CSRF token and a same-site ``Origin`` (as on the moderation pages). Personal
@@ -28,9 +28,9 @@ from dashboard.moderation_views import MODERATORS, RECORDERS, require_user
 from dashboard.sessions import CSRF_FIELD, csrf_token
 from data import moderation, subject_access
 from data import vault as vaults
-from data.consent import Consents
 from data.consent_changes import change_consents
 from data.erasure import REASONS, anonymise_record, erase_person
+from data.privacy.consent import Consents
 from data.report_vocab import CONSENTS
 from data.store.vault_schema import PERSON_ROLES
 

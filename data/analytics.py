@@ -2,8 +2,8 @@
 
 A filter change on the dashboard becomes a boolean mask over a few compact arrays plus
 ``bincount`` calls (milliseconds at a million records) instead of a query per view. The
-snapshot is built from the public projection (:mod:`data.privacy`), so every public count —
-map, timeline, breakdowns, the API's stats and the rows a download selects — comes from the
+snapshot is built from the public projection (:mod:`data.privacy.publication`), so every public
+count — map, timeline, breakdowns, the API's stats and the rows a download selects — comes from the
 same records at the same public precision. It is keyed by the store's data version: any
 write bumps the version, and :mod:`data.snapshot_cache` makes the snapshot of the new version
 (by updating the previous one when little changed, see :mod:`data.snapshot_build`).
@@ -307,7 +307,7 @@ def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) 
     """Build a snapshot of the public records currently in the store (a full read).
 
     ``min_cell`` (``Settings.min_cell``) decides the regions member records are shown at
-    (:mod:`data.generalise`).
+    (:mod:`data.privacy.generalise`).
     """
     version = data_version(engine)
     return Snapshot.from_data(build_public_data(engine, taxonomy, min_cell), taxonomy, version)

@@ -1,12 +1,12 @@
 """Counts per map area (member state or NUTS 1/2/3 region) from the analytic snapshot.
 
 The snapshot holds, per record, compact integer codes of its member state and of its NUTS
-regions at each level, taken from the public projection (:mod:`data.privacy`): a record of a
-member organisation has only the regions it is shown at there (:mod:`data.generalise`), so
-it is counted no finer than that. A record placed only at a coarser level than the map shows
-(a NUTS 2 record on a NUTS 3 map, a country-level record on any regional map) is not spread
-over regions: it is counted in :attr:`AreaCounts.not_shown`, by the finest level it is known
-at.
+regions at each level, taken from the public projection (:mod:`data.privacy.publication`): a record
+of a member organisation has only the regions it is shown at there
+(:mod:`data.privacy.generalise`), so it is counted no finer than that. A record placed only at a
+coarser level than the map shows (a NUTS 2 record on a NUTS 3 map, a country-level record on any
+regional map) is not spread over regions: it is counted in :attr:`AreaCounts.not_shown`, by the
+finest level it is known at.
 
 Every function is a few numpy operations on the snapshot's arrays (milliseconds at a million
 records).

@@ -5,7 +5,7 @@
   public output, cached aggregate and download drops it at once, since all of them follow
   the data version this bumps.
 - Withdrawing consent to share within the network needs no change: who may read personal
-  data is decided from the consents on every read (:func:`data.consent.personal_access`).
+  data is decided from the consents on every read (:func:`data.privacy.consent.personal_access`).
 
 Who may change them: the recording organisation's reporters, and moderators and admins.
 Each change is logged (action ``consent``, the field, old and new value).
@@ -19,8 +19,8 @@ from sqlalchemy import Engine, select, update
 
 from data import audit
 from data.accounts import User
-from data.consent import Consents
 from data.erasure import anonymise, scrub_storage
+from data.privacy.consent import Consents
 from data.store.db import bump_version
 from data.store.schema import incidents
 from data.vault import VaultError

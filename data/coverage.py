@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from data.analytics import Snapshot
-from data.privacy import MEMBER_SOURCE
+from data.privacy.publication import MEMBER_SOURCE
 
 GRANULARITIES = ("year", "month")
 #: Cells x members above which distinct counts sort instead of using a dense grid.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 
 from data.accounts import User
-from data.consent import WITHHELD, Consents, personal_access
+from data.privacy.consent import WITHHELD, Consents, personal_access
 from data.store.schema import duplicate_links, incidents, organisations, sources
 
 #: Statuses the queue shows by default (still to be decided).
@@ -25,7 +25,7 @@ SHOWN_FIELDS = ("public_id", "status", "policy", "source", "organisation", "date
                 "justice_outcome", "national_offence_label")
 QUEUE_LIMIT = 500
 #: Shown fields that hold personal data: withheld where the consents do not allow the
-#: reader to see them (:func:`data.consent.personal_access`); reads are logged.
+#: reader to see them (:func:`data.privacy.consent.personal_access`); reads are logged.
 PERSONAL_SHOWN = ("narrative", "place_name", "bias_indicator_notes")
 
 

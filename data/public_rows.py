@@ -2,8 +2,8 @@
 
 A download of 100,000 rows must not rebuild 100,000 rows from SQL. The public snapshot
 (:mod:`data.analytics`) already holds every public column of every public record, projected
-by :func:`data.privacy.project_public` when it was built, the public summary included; this
-module takes the selected records' values from those arrays (``take`` on Arrow and numpy
+by :func:`data.privacy.publication.project_public` when it was built, the public summary included;
+this module takes the selected records' values from those arrays (``take`` on Arrow and numpy
 arrays). The only read from the store is its data version and, when that moved since the
 snapshot was built, which records are not public now (:func:`withdrawn_ids`): a record that
 stopped being public since the snapshot was built is left out, as the SQL reader leaves it
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
-from data.privacy import (
+from data.privacy.publication import (
     PUBLIC,
     PUBLIC_COLUMNS,
     RESEARCHER,
@@ -266,8 +266,8 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     withdrawn : numpy.ndarray, optional
         :func:`withdrawn_ids`, when read ahead; read now when None.
     projection : {"public", "researcher"}
-        The caller's projection (:func:`data.privacy.projection_for`): ``researcher`` adds
-        the NUTS regions of published member records.
+        The caller's projection (:func:`data.privacy.publication.projection_for`): ``researcher``
+        adds the NUTS regions of published member records.
 
     Returns
     -------

@@ -4,7 +4,7 @@ Public aggregates are computed by :mod:`data.analytics` from the frame that
 :func:`load_public_frame` returns; public rows are fetched by id with
 :func:`data.record_reader.fetch_public_rows`, built on the selections here (or, for
 downloads, taken from the snapshot by :mod:`data.public_rows`). Both pass through
-:func:`data.privacy.project_public`.
+:func:`data.privacy.publication.project_public`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, func, or_, select
 
 from data.filters import CODE_PARAMS, IncidentFilter
-from data.privacy import (
+from data.privacy.publication import (
     PUBLIC_COLUMNS,
     PUBLIC_STATUS,
     is_public,
@@ -84,8 +84,8 @@ def load_public_frame(engine: Engine, min_cell: int = DEFAULT_MIN_CELL
     """Every publicly visible incident, projected, plus its code links, for the snapshot.
 
     Reads the store in one scan (cheaper than an index lookup per row when most records are
-    public) and keeps the records :func:`data.privacy.is_public` allows. Member records are
-    shown at the regions :mod:`data.generalise` allows for ``min_cell``
+    public) and keeps the records :func:`data.privacy.publication.is_public` allows. Member records
+    are shown at the regions :mod:`data.privacy.generalise` allows for ``min_cell``
     (``Settings.min_cell``).
 
     Returns
@@ -178,7 +178,7 @@ def not_public_ids(engine: Engine) -> np.ndarray:
 def member_regions(engine: Engine, ids: np.ndarray) -> dict[int, tuple]:
     """Stored NUTS regions of those ``ids`` that are published member records.
 
-    For the researcher projection only (:mod:`data.privacy`): the public one never shows
+    For the researcher projection only (:mod:`data.privacy.publication`): the public one never shows
     them.
 
     Returns

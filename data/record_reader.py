@@ -2,8 +2,8 @@
 
 Downloads take their rows from the snapshot (:mod:`data.public_rows`); the incident table
 and the detail page read the few rows they show here, projected by
-:func:`data.privacy.project_public` exactly as the snapshot projects them, member records at
-the region :mod:`data.generalise` allows among their peers.
+:func:`data.privacy.publication.project_public` exactly as the snapshot projects them, member
+records at the region :mod:`data.privacy.generalise` allows among their peers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from data.filters import CODE_PARAMS
-from data.privacy import PUBLIC_COLUMNS, is_public, project_public
+from data.privacy.publication import PUBLIC_COLUMNS, is_public, project_public
 from data.queries import (
     CODE_COLUMNS,
     FRAME_COLUMNS,
@@ -44,7 +44,7 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,
         Orders each record's codes (primary first, then taxonomy order).
     min_cell : int
         The small-cell threshold (``Settings.min_cell``): member records are shown at the
-        region :mod:`data.generalise` allows, counted over every published member record of
+        region :mod:`data.privacy.generalise` allows, counted over every published member record of
         their NUTS 1 region, so a row here shows what the snapshot shows.
 
     Returns
@@ -90,7 +90,7 @@ def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,
     return out.loc[present, columns].reset_index(drop=True)
 
 
-#: What a member record is counted by (:mod:`data.generalise`): no free text.
+#: What a member record is counted by (:mod:`data.privacy.generalise`): no free text.
 _PEER_COLUMNS = ("id", "policy", "status", "country", "nuts1", "nuts2", "nuts3", "geo_precision",
                  "date_start", "date_end", "date_precision", "classification", "location_type",
                  "is_online")
@@ -100,10 +100,11 @@ def _peer_condition(frame: pd.DataFrame):
     """SQL condition for the member records of the NUTS 1 regions of the member rows of ``frame``.
 
     Which region a member record is shown at depends on the records it is counted with
-    (:mod:`data.generalise`); all of them share its NUTS 1 region. The condition leaves the
+    (:mod:`data.privacy.generalise`); all of them share its NUTS 1 region. The condition leaves the
     status out, so it runs as one scan of unindexed columns (several times faster than the
-    status index when most records are published): keep what :func:`data.privacy.is_public`
-    allows afterwards. None when ``frame`` has no member record with a region.
+    status index when most records are published): keep what
+    :func:`data.privacy.publication.is_public` allows afterwards. None when ``frame`` has no member
+    record with a region.
     """
     regions = sorted(set(frame.loc[frame["policy"] == "member", "nuts1"].dropna().tolist()))
     if not regions:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, func, select
 
-from data.privacy import PUBLIC_STATUS, project_public
+from data.privacy.publication import PUBLIC_STATUS, project_public
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import (
     CLASSIFICATIONS,
@@ -116,8 +116,9 @@ def project_member_records(frame: pd.DataFrame, codes: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        The same rows in the same order, projected (:func:`data.privacy.project_public`):
-        shown at the regions the records together allow (:mod:`data.generalise`).
+        The same rows in the same order, projected
+        (:func:`data.privacy.publication.project_public`): shown at the regions the records
+        together allow (:mod:`data.privacy.generalise`).
     """
     projected = project_public(frame, min_cell=min_cell, codes=codes)
     projected.index = frame.index

@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy import Engine
 
 from data.filters import CODE_PARAMS
-from data.privacy import PUBLIC_STATUS
+from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import (
     CLASSIFICATIONS,

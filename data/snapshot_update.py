@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import Engine, func, select
 
-from data.privacy import PUBLIC_STATUS
+from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot_build import (

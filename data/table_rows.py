@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from data.analytics import Snapshot
 from data.filters import IncidentFilter
-from data.privacy import PUBLIC
+from data.privacy.publication import PUBLIC
 from data.public_rows import public_rows_table
 
 #: Sortable columns, in the order the table shows them.
@@ -242,7 +242,7 @@ def row_page(engine: Engine, snapshot: Snapshot, flt: IncidentFilter, *, sort: s
     limit : int, default 100
         Page size, 1 to :data:`MAX_LIMIT`.
     projection : {"public", "researcher"}
-        The caller's projection (:mod:`data.privacy`).
+        The caller's projection (:mod:`data.privacy.publication`).
 
     Returns
     -------

@@ -5,7 +5,7 @@ reporters never enter the incident table (DOMAIN §8.3 rule 8). Each value is st
 Fernet token (AES-128-CBC with an HMAC-SHA256 tag) under the vault key from the settings, so
 the database alone reveals nothing, and a lost key makes the vault unreadable while the
 incidents stay usable. Who may read or add is decided by the record's consents and the
-reader's role (:func:`data.consent.personal_access`); every read is written to the access
+reader's role (:func:`data.privacy.consent.personal_access`); every read is written to the access
 log by the caller that shows it.
 
 Nothing here puts a personal value into an exception message or a log line: errors name the
@@ -26,7 +26,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Engine, delete, insert, select, update
 
 from data.accounts import User
-from data.consent import WITHHELD, Consents, personal_access
+from data.privacy.consent import WITHHELD, Consents, personal_access
 from data.settings import Settings
 from data.store.kept_secrets import kept_secret
 from data.store.schema import incidents, vault_files, vault_people

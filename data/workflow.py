@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select, update
 
 from data import audit
 from data.accounts import User
-from data.consent import Consents, may_publish, personal_access
+from data.privacy.consent import Consents, may_publish, personal_access
 from data.reference.vocab import STATUSES
 from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.store.db import bump_version

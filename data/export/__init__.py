@@ -87,7 +87,7 @@ def stream(fmt: str, engine: Engine, taxonomy: Taxonomy, selection: Selection, *
     progress : callable, optional
         Called with (rows done, rows in all) after each batch is read.
     projection : {"public", "researcher"}
-        The caller's projection (:mod:`data.privacy`).
+        The caller's projection (:mod:`data.privacy.publication`).
 
     Returns
     -------

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from data.export.table import FORMULA_PREFIXES
-from data.privacy import public_scope
+from data.privacy.publication import public_scope
 from data.reference.taxonomy import Taxonomy
 from data.store.schema import incident_bias_motivations, incident_types, incidents, organisations
 

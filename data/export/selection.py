@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
-from data.privacy import MEMBER_SOURCE, PUBLIC
+from data.privacy.publication import MEMBER_SOURCE, PUBLIC
 from data.public_rows import public_rows_table, withdrawn_ids
 from data.queries import public_datasets
 
@@ -124,7 +124,7 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     progress : callable, optional
         Called with (rows done, rows in all) after each batch.
     projection : {"public", "researcher"}
-        The caller's projection (:mod:`data.privacy`).
+        The caller's projection (:mod:`data.privacy.publication`).
 
     Yields
     ------

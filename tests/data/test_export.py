@@ -16,7 +16,7 @@ from data.analytics import build
 from data.export import FORMATS, filename, select, stream
 from data.export.fields import fields
 from data.filters import IncidentFilter
-from data.privacy import RESTRICTED_COLUMNS
+from data.privacy.publication import RESTRICTED_COLUMNS
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from tests.conftest import fresh_database

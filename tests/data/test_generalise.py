@@ -1,4 +1,4 @@
-"""The greedy generalisation of member records' regions (data/generalise.py, DESIGN §5)."""
+"""The greedy generalisation of member records' regions (data/privacy/generalise.py, DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.generalise import REGION_COLUMNS, shown_levels, shown_regions
-from data.privacy import project_public
+from data.privacy.generalise import REGION_COLUMNS, shown_levels, shown_regions
+from data.privacy.publication import project_public
 
 BIAS = "bm.racism_xenophobia.anti_refugee"
 
@@ -181,7 +181,7 @@ def test_random_stores_never_leave_a_small_sub_national_count(seed, min_cell):
     frame["classification"] = rng.choice(["hate_crime", "hate_incident"], size, p=[0.8, 0.2])
     frame["is_online"] = rng.random(size) < 0.1
     links = _links(frame)
-    from data.generalise import class_keys, code_sets
+    from data.privacy.generalise import class_keys, code_sets
 
     key = class_keys(frame, code_sets(links, frame["id"]))
     shown = shown_regions(frame, links, min_cell)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data.analytics import build
-from data.privacy import MEMBER_SOURCE
+from data.privacy.publication import MEMBER_SOURCE
 from data.public_rows import positions_of, public_rows_table
 from data.record_reader import fetch_public_rows
 from data.reference.taxonomy import load_taxonomy

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from data.analytics import build
 from data.demo import load_demo
 from data.filters import IncidentFilter
-from data.privacy import RESTRICTED_COLUMNS
+from data.privacy.publication import RESTRICTED_COLUMNS
 from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
 from data.reference.taxonomy import load_taxonomy

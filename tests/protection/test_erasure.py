@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select, update
 
 from data.audit import history
-from data.consent import Consents
 from data.consent_changes import change_consents
 from data.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
+from data.privacy.consent import Consents
 from data.retention import RULES, run
 from data.settings import RETENTION_DEFAULTS
 from data.store import db

@@ -6,7 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text, update
 
-from data.consent import Consents, personal_access
+from data.privacy.consent import Consents, personal_access
 from data.store.schema import incidents, vault_files, vault_people
 from data.vault import (
     MAX_FILE_BYTES,

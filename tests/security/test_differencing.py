@@ -1,7 +1,7 @@
 """No combination of public outputs yields a sub-national member count below MIN_CELL.
 
 DESIGN §5 / issue 5 point 4: member records are public at the region
-:mod:`data.generalise` allows. This test seeds a real store with many member records
+:mod:`data.privacy.generalise` allows. This test seeds a real store with many member records
 concentrated in a few regions, then plays the attacker through the real HTTP API: it asks
 ``/api/v1/stats?group_by=nuts1|nuts2|nuts3`` for hundreds of filter combinations, subtracts
 every pair of nested filters and every region from its parent, and counts the rows of the
@@ -26,7 +26,8 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data import generalise, privacy
+from data.privacy import generalise
+from data.privacy import publication as privacy
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

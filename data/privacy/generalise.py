@@ -2,7 +2,8 @@
 
 Member records are public only at a region that keeps every public count of them at 0 or at
 least ``min_cell`` (``INCIDENTMAP_MIN_CELL``), whatever filters are combined, and however two
-public counts are subtracted. This module decides that region; :mod:`data.privacy` applies it.
+public counts are subtracted. This module decides that region; :mod:`data.privacy.publication`
+applies it.
 
 The rule is k-anonymity over everything a public output lets anyone select or see. Two
 published member records are *alike* when they agree on the class key: the month of their

@@ -15,7 +15,7 @@ Policies
     month, with no point, no place name, no source name and no narrative (only the reviewed
     summary), at the finest region that keeps every public count of member records at 0 or
     at least ``min_cell`` (``INCIDENTMAP_MIN_CELL``): NUTS 3, 2 or 1, else the country. The
-    region is chosen by :func:`data.generalise.shown_regions` (greedy k-anonymity over
+    region is chosen by :func:`data.privacy.generalise.shown_regions` (greedy k-anonymity over
     everything public outputs show or filter on; its docstring says why differences of
     counts are safe too). Both public readers (the snapshot of :mod:`data.analytics` and
     :func:`data.record_reader.fetch_public_rows`) pass the records it needs and ``min_cell`` from
@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement
 
-from data.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
+from data.privacy.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
 from data.settings import DEFAULT_MIN_CELL
 from data.store.schema import incidents
 
@@ -135,12 +135,12 @@ def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
         Incident rows with ``policy``, ``date_start``, ``date_end``, ``date_precision`` and
         ``geo_precision``, and any other public columns; columns that are not public are
         dropped. To show member records below country level it needs ``id`` and every
-        column of :data:`data.generalise.KEY_COLUMNS`, and must hold every published
+        column of :data:`data.privacy.generalise.KEY_COLUMNS`, and must hold every published
         member record of each NUTS 1 region it holds one of (classes are counted in it).
     min_cell : int
         The small-cell threshold (``Settings.min_cell``).
     links : dict of str to pandas.DataFrame, optional
-        Code links of the frame's records (see :func:`data.generalise.code_sets`). Without
+        Code links of the frame's records (see :func:`data.privacy.generalise.code_sets`). Without
         them (or ``codes``) member records are shown at country level only.
     codes : pandas.DataFrame, optional
         Instead of ``links``: the records' code sets, row for row with ``frame``, as integer
@@ -151,7 +151,7 @@ def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
     pandas.DataFrame
         A new frame with only :data:`PUBLIC_COLUMNS` and :data:`PUBLIC_CODE_COLUMNS`,
         where member records are coarsened to the month, with no point, place or source
-        name, and shown at the region :func:`data.generalise.shown_regions` allows.
+        name, and shown at the region :func:`data.privacy.generalise.shown_regions` allows.
     """
     allowed = (*PUBLIC_COLUMNS, *PUBLIC_CODE_COLUMNS)
     keep = [c for c in frame.columns if c in allowed]
