@@ -59,7 +59,7 @@ def _cmd_serve(args, settings: Settings) -> int:
 
 
 def _cmd_demo(args, settings: Settings) -> int:
-    from data.demo import load_demo
+    from data.records.demo import load_demo
     from data.store.opening import open_migrated
 
     engine = open_migrated(settings)

@@ -11,8 +11,8 @@ incident (the unfiltered download: the largest one) and streams the format to a 
 to the first byte (what an HTTP client waits before data flow), the total time, the file size
 and the peak RSS of the export itself (VmHWM reset after the snapshot build; the snapshot's own
 peak is reported once per size). The synthetic stores are generated once with
-``data.demo.load_demo`` (``benchmarks/work/export-ROWS.sqlite``) and reused. The report gives
-medians of ``--repeat`` runs and goes to ``benchmarks/RESULTS-export.md``.
+``data.records.demo.load_demo`` (``benchmarks/work/export-ROWS.sqlite``) and reused. The report
+gives medians of ``--repeat`` runs and goes to ``benchmarks/RESULTS-export.md``.
 """
 
 from __future__ import annotations

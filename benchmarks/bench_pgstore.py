@@ -85,7 +85,7 @@ def database_bytes(engine) -> int:
 def ensure_pg_store(url: str, rows: int, seed: int) -> dict:
     """Reuse the database of ``url`` when it holds ``rows`` demo incidents of ``seed``.
 
-    Otherwise create it (when missing), migrate it and load it with ``data.demo.load_demo``
+    Otherwise create it (when missing), migrate it and load it with ``data.records.demo.load_demo``
     (timed), then ``VACUUM ANALYZE`` it as an administrator would after a bulk load. The
     load timing and seed are kept in ``benchmarks/work/postgres-DBNAME.json``.
 

@@ -165,7 +165,7 @@ def write_report(path: Path, r: dict) -> None:
         when = (f" (measured when the {'database' if postgres else 'file'} was generated, "
                 f"{gen['at']}, code git "
                 f"{gen.get('revision', 'unknown')})") if st["reused"] else ""
-        add(f"`data.demo.load_demo` into a fresh {store_kind}{when}: "
+        add(f"`data.records.demo.load_demo` into a fresh {store_kind}{when}: "
             f"**{gen['total_s']:,.1f} s, {gen['rows_per_s']:,.0f} rows/s** "
             f"(generate + to dicts {gen['prepare_s']:,.1f} s; incident INSERTs "
             f"{gen['insert_incidents_s']:,.1f} s; link tables + commit "

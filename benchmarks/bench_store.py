@@ -31,7 +31,7 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
     rows : int
         Synthetic incidents it must hold.
     seed : int
-        Seed of ``data.demo.load_demo`` when the file is generated.
+        Seed of ``data.records.demo.load_demo`` when the file is generated.
     nuts_dir : Path, optional
         NUTS 2024 files: the generated records get NUTS regions (a store generated without
         them has none; use another path for each).
@@ -87,7 +87,7 @@ def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None)
 
 def timed_load(engine, rows: int, seed: int, nuts_dir: Path | None = None,
                label: str = "") -> dict:
-    """Run ``data.demo.load_demo`` on a migrated store and time its parts.
+    """Run ``data.records.demo.load_demo`` on a migrated store and time its parts.
 
     Parameters
     ----------
@@ -107,7 +107,7 @@ def timed_load(engine, rows: int, seed: int, nuts_dir: Path | None = None,
         the conversion, until the first INSERT batch returned), ``insert_incidents_s``,
         ``links_commit_s`` (link tables + commit), ``peak_rss_delta`` and ``revision``.
     """
-    from data.demo import load_demo
+    from data.records.demo import load_demo
 
     marks: dict[str, float] = {}
     step = max(rows // 10, 1)

@@ -205,7 +205,7 @@ def write_report(path: Path, run: dict) -> None:
         f"average {run['load_start']} at start, {run['load_end']} at end. Read medians.",
         f"- Software: Python {m['python']}, Dash {m['dash']}, dash-ag-grid "
         f"{run['dash_ag_grid']}, numpy {m['numpy']}, pandas {m['pandas']}, SQLite {m['sqlite']}",
-        f"- Data: {run['rows']:,} synthetic incidents (`data.demo`, seed 42), "
+        f"- Data: {run['rows']:,} synthetic incidents (`data.records.demo`, seed 42), "
         f"{run['public']:,} public.",
         "- Server: `incidentmap serve` (Werkzeug, one process), 127.0.0.1, new connection per "
         "request, `Accept-Encoding: gzip`.", "",

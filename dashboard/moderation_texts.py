@@ -38,7 +38,7 @@ STATUS = {"draft": N_("draft"), "submitted": N_("submitted"), "verified": N_("ve
           "published": N_("published"), "rejected": N_("rejected"),
           "duplicate": N_("duplicate")}
 
-#: The messages of data.workflow, marked here so that they get translated.
+#: The messages of data.records.workflow, marked here so that they get translated.
 MESSAGES = (
     N_("Record {record}: a {old} record cannot become {new}."),
     N_("Record {record}: a member organisation's record needs a public summary "
@@ -65,7 +65,7 @@ def status_labels(lang: str) -> dict[str, str]:
 
 
 def problems(error, lang: str) -> list[str]:
-    """The messages of a :class:`data.workflow.WorkflowError`, translated.
+    """The messages of a :class:`data.records.workflow.WorkflowError`, translated.
 
     A status named in a message (``old``, ``new``, ``status``) is translated too.
     """

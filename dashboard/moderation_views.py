@@ -4,7 +4,8 @@ Plain Jinja pages and HTML forms (no JavaScript needed). Who may do what is chec
 server for every request: without a session a GET redirects to the login, another role gets
 403. Every POST also needs the session's CSRF token and an ``Origin`` (else ``Referer``)
 naming this site (:func:`dashboard.callback_guard.same_site`), as the reporting form's write
-callbacks do. The work is done by :mod:`data.workflow` and read by :mod:`data.moderation`.
+callbacks do. The work is done by :mod:`data.records.workflow` and read by
+:mod:`data.records.moderation`.
 """
 
 from __future__ import annotations
@@ -22,15 +23,21 @@ from dashboard.callback_guard import same_site
 from dashboard.caller import log_restricted_read
 from dashboard.context import current
 from dashboard.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
-from data import moderation
-from data.audit import history
-from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
-from data.workflow import TRANSITIONS, WorkflowError, edit_fields, mark_duplicate, transition
+from data.records import moderation
+from data.records.audit import history
+from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
+from data.records.workflow import (
+    TRANSITIONS,
+    WorkflowError,
+    edit_fields,
+    mark_duplicate,
+    transition,
+)
 
 blueprint = flask.Blueprint("moderation", __name__)
 MODERATORS = ("moderator", "admin")
 RECORDERS = ("reporter", "moderator", "admin")
-#: What reporters edit on /my-records: the fields of data.workflow.EDITABLE, as inputs.
+#: What reporters edit on /my-records: the fields of data.records.workflow.EDITABLE, as inputs.
 INPUTS = (("public_summary", "text", ()), ("narrative", "long", ()),
           ("place_name", "text", ()), ("victim_count", "text", ()),
           ("harm_severity", "choice", HARM_SEVERITIES),

@@ -26,12 +26,13 @@ from dashboard.caller import log_restricted_read
 from dashboard.context import current
 from dashboard.moderation_views import MODERATORS, RECORDERS, require_user
 from dashboard.sessions import CSRF_FIELD, csrf_token
-from data import moderation, subject_access
+from data import subject_access
 from data import vault as vaults
-from data.consent_changes import change_consents
 from data.erasure import REASONS, anonymise_record, erase_person
 from data.privacy.consent import Consents
-from data.report_vocab import CONSENTS
+from data.records import moderation
+from data.records.consent_changes import change_consents
+from data.records.form_fields import CONSENTS
 from data.store.vault_schema import PERSON_ROLES
 
 blueprint = flask.Blueprint("vault", __name__)

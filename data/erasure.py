@@ -25,8 +25,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, text, update
 
-from data import audit
 from data.accounts import User
+from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, reports
 from data.vault import VaultError, delete_people

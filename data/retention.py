@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 
-from data import audit
 from data.erasure import coarsened_place, scrub_storage
+from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, login_attempts, reports, vault_files, vault_people
 

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, select
 from data import vault as vaults
 from data.access_log import record_reads
 from data.accounts import User
-from data.audit import history
-from data.moderation import get_record
+from data.records.audit import history
+from data.records.moderation import get_record
 from data.store.schema import vault_people
 from data.vault import Vault, VaultError
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from data import report_vocab as v
+from data.records import form_fields as v
+from data.records.reports import Record
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
-from data.reports import Record
 from ingest.labels import LabelMatcher
 from ingest.normalise import Context, Normalised, _texts, normalise_fields
 from ingest.report import ISSUE_CODES, Issue

@@ -3,7 +3,7 @@
 Only reporters, moderators and admins of an organisation see it: a full page load without a
 session redirects to the login (``?next=/report``), another role gets 403. The callbacks are
 thin: inputs -> :mod:`dashboard.report_form` -> :func:`ingest.form.validate_report` (ingest's
-own rules) -> :mod:`data.reports`. Those that write or read drafts check the role and the
+own rules) -> :mod:`data.records.reports`. Those that write or read drafts check the role and the
 CSRF token server-side (:func:`dashboard.callback_guard.authorise`) and only run for requests
 from this site (:func:`dashboard.callback_guard.register`). A failed submit returns messages
 only, so everything typed stays; the form's idempotency key makes a retried submit find the
@@ -27,7 +27,7 @@ from dashboard.context import current
 from dashboard.i18n import translate
 from dashboard.report_texts import UI
 from dashboard.sessions import csrf_token, current_user
-from data.reports import (
+from data.records.reports import (
     ReportError,
     find_submitted,
     list_drafts,

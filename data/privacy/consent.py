@@ -21,7 +21,7 @@ each member record and decide, everywhere at once, how the record is used:
 
 A consent that is ``None`` was not recorded through the form (records of ingested member
 datasets): the organisation that supplied the dataset answers for it, and the rules treat
-it as given. The rules here are pure functions; :mod:`data.consent_changes` applies a
+it as given. The rules here are pure functions; :mod:`data.records.consent_changes` applies a
 change, and :mod:`data.vault` and the moderation pages ask :func:`personal_access`.
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data.report_vocab import CONSENTS
+from data.records.form_fields import CONSENTS
 
 #: Roles that may read personal data at all (within the rules below).
 PERSONAL_DATA_ROLES = ("reporter", "moderator", "admin")

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from data.demo import load_demo
+from data.records.demo import load_demo
 from data.settings import Settings
 from data.store.db import StoreError, alembic_config, incident_count, make_engine, redact, upgrade
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.records.form_fields import REPORT_STATUSES
 from data.reference.vocab import (
     CLASSIFICATIONS,
     DATE_PRECISIONS,
@@ -35,7 +36,6 @@ from data.reference.vocab import (
     ROLES,
     STATUSES,
 )
-from data.report_vocab import REPORT_STATUSES
 from data.store.audit_schema import audit_log_table
 from data.store.vault_schema import vault_tables
 
@@ -137,7 +137,7 @@ def _report_columns() -> list[Column]:
     """Columns of ``incidents`` filled by the recording form (migration 0009; DOMAIN §6).
 
     All nullable: ingested records do not carry them. Values are checked against
-    :mod:`data.report_vocab` by the form's validator (``ingest.form``), not by CHECK
+    :mod:`data.records.form_fields` by the form's validator (``ingest.form``), not by CHECK
     constraints: adding those to an existing SQLite ``incidents`` table needs a table rebuild.
     """
     return [

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.demo import load_demo
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.settings import Settings

@@ -22,7 +22,7 @@ from dashboard.context import EXTENSION_KEY, AppContext
 from dashboard.pages import overview
 from dashboard.url_state import parse_search
 from data.area_stats import by_area
-from data.demo import load_demo
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

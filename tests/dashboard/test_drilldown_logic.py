@@ -14,9 +14,9 @@ from dashboard.context import AppContext
 from dashboard.map_view import not_shown_note
 from dashboard.pages import overview
 from dashboard.url_state import ViewState, parse_search
-from data.demo import generate, load_demo
-from data.demo_regions import place_in_regions
 from data.filters import IncidentFilter
+from data.records.demo import generate, load_demo
+from data.records.demo_regions import place_in_regions
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

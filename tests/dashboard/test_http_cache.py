@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.demo import load_demo
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

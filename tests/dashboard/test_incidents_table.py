@@ -18,8 +18,8 @@ from dashboard.app_factory import create_app, route
 from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
 from data import table_rows
-from data.demo import load_demo
 from data.filters import IncidentFilter
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

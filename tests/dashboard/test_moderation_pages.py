@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
+from data.records.workflow import transition
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store.schema import incidents
-from data.workflow import transition
 from tests.data.workflow_store import link_duplicates, make_store, new_record
 from tests.security.web import client_as
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 from sqlalchemy import insert
 
-from data.demo import load_demo
+from data.records.demo import load_demo
 from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 

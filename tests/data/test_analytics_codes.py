@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from data.analytics import build
-from data.demo import load_demo
 from data.filters import IncidentFilter
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.store import db
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data.demo import generate
+from data.records.demo import generate
 from data.reference.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()

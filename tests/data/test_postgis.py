@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, inspect, text, update
 
-from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.queries import public_select, where_clauses
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.store import db
 from data.store.schema import (

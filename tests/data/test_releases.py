@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from data.demo import load_demo
 from data.export.files import sha256_of
+from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.releases import (
     ReleaseError,

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data.accounts import add_organisation, add_user, get_user
-from data.reference.taxonomy import load_taxonomy
-from data.reports import (
+from data.records.reports import (
     ReportError,
     list_drafts,
     load_draft,
@@ -17,6 +16,7 @@ from data.reports import (
     save_draft,
     submit,
 )
+from data.reference.taxonomy import load_taxonomy
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, reports
 from geo.assign import load_boundaries

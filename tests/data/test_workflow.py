@@ -6,10 +6,16 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
-from data.audit import history
+from data.records.audit import history
+from data.records.workflow import (
+    TRANSITIONS,
+    WorkflowError,
+    edit_fields,
+    mark_duplicate,
+    transition,
+)
 from data.store import db
 from data.store.schema import audit_log, duplicate_links, incidents
-from data.workflow import TRANSITIONS, WorkflowError, edit_fields, mark_duplicate, transition
 from tests.data.workflow_store import link_duplicates, new_record
 
 SECRET = "He called him a [slur] at the bus stop."

@@ -8,8 +8,8 @@ import functools
 from sqlalchemy import insert
 
 from data.accounts import add_organisation, add_user, get_user
+from data.records.reports import new_key, submit
 from data.reference.taxonomy import load_taxonomy
-from data.reports import new_key, submit
 from data.store import db
 from data.store.schema import duplicate_links
 from geo.assign import load_boundaries

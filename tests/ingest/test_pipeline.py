@@ -226,7 +226,7 @@ def test_mapping_a_label_again_replaces_its_codes(engine, csv_file):
 
 
 def test_a_dataset_never_joins_a_source_of_another_kind(engine, tmp_path):
-    from data.demo import load_demo
+    from data.records.demo import load_demo
     from ingest.store import SourceConflict
 
     load_demo(engine, rows=50, seed=1)

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from data.audit import history
-from data.consent_changes import change_consents
 from data.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
 from data.privacy.consent import Consents
+from data.records.audit import history
+from data.records.consent_changes import change_consents
+from data.records.workflow import WorkflowError, edit_fields, transition
 from data.retention import RULES, run
 from data.settings import RETENTION_DEFAULTS
 from data.store import db
@@ -24,7 +25,6 @@ from data.store.schema import (
     vault_people,
 )
 from data.vault import VaultError, add_file, add_person, people
-from data.workflow import WorkflowError, edit_fields, transition
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY, new_vault
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from data.access_log import recent_access
+from data.records.workflow import transition
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store.schema import incidents, vault_people
-from data.workflow import transition
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY
 from tests.security.web import client_as

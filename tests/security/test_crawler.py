@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from data.access_log import log_access
 from data.accounts import add_organisation, get_user
 from data.analytics import GROUPS
-from data.reports import new_key, save_draft
+from data.records.reports import new_key, save_draft
 from data.store.schema import incidents, sources
 from data.vault import add_file, add_person
 from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of

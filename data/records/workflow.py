@@ -6,12 +6,12 @@ Only moderators and admins change a status. A batch of records changes in one tr
 one record that may not make the step stops the whole batch, and the error names it.
 
 A member record is published only with a public summary that a moderator or admin wrote or
-reviewed last (:func:`data.audit.summary_reviewed`); a moderator can set it in the same call.
-Every change to what is published bumps the data version (:func:`data.store.db.bump_version`).
+reviewed last (:func:`data.records.audit.summary_reviewed`); a moderator can set it in the same
+call. Every change to what is published bumps the data version (:func:`data.store.db.bump_version`).
 
 Reporters edit the fields in :data:`EDITABLE` of their own organisation's records while they
 are ``submitted``; moderators and admins edit them on any record. Each changed field is
-logged with its old and new value (:mod:`data.audit`).
+logged with its old and new value (:mod:`data.records.audit`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select, update
 
-from data import audit
 from data.accounts import User
 from data.privacy.consent import Consents, may_publish, personal_access
+from data.records import audit
+from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.reference.vocab import STATUSES
-from data.report_vocab import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.store.db import bump_version
 from data.store.schema import duplicate_links, incidents
 

@@ -1,7 +1,7 @@
 """What the moderation queue and an organisation's record list show (reads only).
 
 Moderators and admins see every organisation's records (DESIGN §5); reporters only their
-own organisation's. Writes live in :mod:`data.workflow`.
+own organisation's. Writes live in :mod:`data.records.workflow`.
 """
 
 from __future__ import annotations

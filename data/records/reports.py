@@ -23,7 +23,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.accounts import User
-from data.report_vocab import CONSENTS
+from data.records.form_fields import CONSENTS
 from data.store.db import bump_version
 from data.store.schema import CODE_TABLES, incidents, organisations, reports, sources
 

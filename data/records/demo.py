@@ -229,7 +229,7 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
         Called as ``progress(done, total)`` after each batch.
     nuts_dir : pathlib.Path, optional
         Folder with GISCO NUTS 2024 files: the records get NUTS regions
-        (:func:`data.demo_regions.place_in_regions`). Without it they have none.
+        (:func:`data.records.demo_regions.place_in_regions`). Without it they have none.
 
     Returns
     -------
@@ -240,7 +240,7 @@ def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
     data = generate(rows, seed, tax)
     frame = data["incidents"]
     if nuts_dir is not None:
-        from data.demo_regions import place_in_regions
+        from data.records.demo_regions import place_in_regions
 
         frame = place_in_regions(frame, nuts_dir, seed)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -17,10 +17,10 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, update
 
-from data import audit
 from data.accounts import User
 from data.erasure import anonymise, scrub_storage
 from data.privacy.consent import Consents
+from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents
 from data.vault import VaultError

@@ -4,7 +4,7 @@ The demo records' points are assigned to NUTS 1/2/3 regions with the same point-
 rules as ingested data (:mod:`geo.assign`). A few records are then made coarser, placed only
 to a NUTS 3, NUTS 2 or NUTS 1 region (no point), so the regional maps have records they
 cannot show at a finer level, as real data does. A separate random stream is used, so every
-other value of the demo data stays as :func:`data.demo.generate` made it.
+other value of the demo data stays as :func:`data.records.demo.generate` made it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def place_in_regions(frame: pd.DataFrame, nuts_dir: Path, seed: int) -> pd.DataF
     ----------
     frame : pandas.DataFrame
         Demo incidents (``country``, ``lat``, ``lon``, ``geo_precision``, ``place_name``) as
-        :func:`data.demo.generate` returns them.
+        :func:`data.records.demo.generate` returns them.
     nuts_dir : pathlib.Path
         Folder with the GISCO NUTS 2024 files.
     seed : int

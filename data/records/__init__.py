@@ -1,0 +1,1 @@
+"""The write side of incidents: report forms, workflow, consents, audit, demo data."""
