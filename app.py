@@ -15,10 +15,10 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from data import accounts_cli, protection_cli
 from data.export import cli as export_cli
+from data.people.vault import VaultError
 from data.settings import SETTINGS_HELP, Settings, SettingsError
 from data.store.db import StoreError
 from data.store.failures import classify, driver_errors
-from data.vault import VaultError
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
 from ingest.progress import Progress

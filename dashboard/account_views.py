@@ -15,9 +15,15 @@ from markupsafe import Markup
 
 from dashboard.context import current
 from dashboard.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user, log_in, log_out
-from data.accounts import AccountError, change_password, get_user, redeem_password_link
-from data.logins import LoginThrottled, authenticate, check_totp, confirm_totp, totp_enrolment
-from data.passwords import PasswordRejected
+from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
+from data.people.logins import (
+    LoginThrottled,
+    authenticate,
+    check_totp,
+    confirm_totp,
+    totp_enrolment,
+)
+from data.people.passwords import PasswordRejected
 
 blueprint = flask.Blueprint("account", __name__, url_prefix="/account")
 

@@ -4,7 +4,7 @@ Plain HTML forms like :mod:`dashboard.account_views`: anonymous visitors are sen
 other roles get 403, every POST needs the admin role and the session's CSRF token
 (:func:`dashboard.sessions.requires`), every answer is ``no-store``. A new one-time password
 link is shown once, in the answer to the form that made it (only its hash is stored).
-All reading and writing goes through :mod:`data.accounts` and :mod:`data.access_log`.
+All reading and writing goes through :mod:`data.people.accounts` and :mod:`data.people.access_log`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from markupsafe import Markup
 from dashboard.account_views import PAGE
 from dashboard.context import current
 from dashboard.sessions import CSRF_FIELD, csrf_token, current_user, requires
-from data.access_log import recent_access
-from data.accounts import (
+from data.export.table import FORMULA_PREFIXES
+from data.people.access_log import recent_access
+from data.people.accounts import (
     AccountError,
     add_organisation,
     add_user,
@@ -29,7 +30,6 @@ from data.accounts import (
     normalise_email,
     set_active,
 )
-from data.export.table import FORMULA_PREFIXES
 from data.reference.vocab import ROLES
 
 blueprint = flask.Blueprint("admin", __name__, url_prefix="/admin")

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import flask
 
 from dashboard.sessions import current_user
-from data.accounts import User
+from data.people.accounts import User
 
 CALLBACK_PATH = "_dash-update-component"
 

@@ -11,7 +11,7 @@ import flask
 
 from dashboard.context import current
 from dashboard.sessions import current_user
-from data.access_log import log_access
+from data.people.access_log import log_access
 from data.privacy.publication import PUBLIC, RESEARCHER_MEMBER_COLUMNS, projection_for
 
 
@@ -55,7 +55,7 @@ def log_restricted_read(user, kind: str, public_ids, fields) -> None:
 
     Parameters
     ----------
-    user : data.accounts.User
+    user : data.people.accounts.User
     kind : str
         What was read, e.g. ``record-view``, ``vault``, ``attachment``, ``subject-access``.
     public_ids : sequence of str

@@ -8,10 +8,10 @@ import flask
 from sqlalchemy import Engine
 
 from data.analytics import Snapshot
+from data.people.vault import Vault
 from data.reference.taxonomy import Taxonomy
 from data.settings import Settings, SettingsError
 from data.snapshot_cache import SnapshotCache
-from data.vault import Vault
 
 EXTENSION_KEY = "incidentmap"
 SNAPSHOT_KEY = "incidentmap.snapshot"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import flask
 
-from data.accounts import User, get_user
+from data.people.accounts import User, get_user
 from data.store.kept_secrets import kept_secret
 
 SESSION_LIFETIME = dt.timedelta(hours=12)

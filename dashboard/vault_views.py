@@ -26,9 +26,9 @@ from dashboard.caller import log_restricted_read
 from dashboard.context import current
 from dashboard.moderation_views import MODERATORS, RECORDERS, require_user
 from dashboard.sessions import CSRF_FIELD, csrf_token
-from data import subject_access
-from data import vault as vaults
-from data.erasure import REASONS, anonymise_record, erase_person
+from data.people import subject_access
+from data.people import vault as vaults
+from data.people.erasure import REASONS, anonymise_record, erase_person
 from data.privacy.consent import Consents
 from data.records import moderation
 from data.records.consent_changes import change_consents

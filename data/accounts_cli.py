@@ -63,7 +63,7 @@ def _fail(exc) -> int:
 
 
 def _orgs_add(args, settings) -> int:
-    from data.accounts import AccountError, add_organisation
+    from data.people.accounts import AccountError, add_organisation
 
     try:
         add_organisation(_engine(settings), args.slug, args.name, args.country.upper(),
@@ -97,7 +97,7 @@ def _print_link(args, token: str, email: str) -> None:
 
 
 def _users_add(args, settings) -> int:
-    from data.accounts import AccountError, add_user, issue_password_link
+    from data.people.accounts import AccountError, add_user, issue_password_link
 
     engine = _engine(settings)
     try:
@@ -114,7 +114,7 @@ def _users_add(args, settings) -> int:
 
 
 def _users_link(args, settings) -> int:
-    from data.accounts import AccountError, issue_password_link
+    from data.people.accounts import AccountError, issue_password_link
 
     try:
         token = issue_password_link(_engine(settings), args.email)
@@ -125,7 +125,7 @@ def _users_link(args, settings) -> int:
 
 
 def _users_list(_args, settings) -> int:
-    from data.accounts import list_users
+    from data.people.accounts import list_users
 
     rows = list_users(_engine(settings))
     if not rows:
@@ -139,7 +139,7 @@ def _users_list(_args, settings) -> int:
 
 
 def _users_active(args, settings) -> int:
-    from data.accounts import AccountError, set_active
+    from data.people.accounts import AccountError, set_active
 
     try:
         set_active(_engine(settings), args.email, args.active)

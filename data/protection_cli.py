@@ -28,7 +28,7 @@ def register(sub) -> None:
 
 
 def _retention_run(args, settings) -> int:
-    from data.retention import run
+    from data.people.retention import run
     from data.store.opening import open_migrated
 
     results = run(open_migrated(settings), settings.retention, dry_run=args.dry_run)
@@ -51,8 +51,8 @@ def _vault_new_key(_args, _settings) -> int:
 
 
 def _vault_rotate(_args, settings) -> int:
+    from data.people.vault import Vault, rotate_keys
     from data.store.opening import open_migrated
-    from data.vault import Vault, rotate_keys
 
     done = rotate_keys(open_migrated(settings), Vault.from_settings(settings))
     print(f"re-encrypted {done:,} vault entries and files with the first key; the other keys "

@@ -23,7 +23,7 @@ LOWEST_MIN_CELL = 3
 #: Eurostat GISCO's distribution folder of the NUTS GeoJSON files (``incidentmap geo fetch-nuts``).
 GISCO_NUTS_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
 #: How long personal data is kept, in days, per kind (``None``: kept until erased by hand).
-#: ``incidentmap retention run`` erases what is older (``data.retention``).
+#: ``incidentmap retention run`` erases what is older (``data.people.retention``).
 RETENTION_DEFAULTS: dict[str, int | None] = {
     "people": 365,          # identity and contact details in the vault
     "attachments": 365,     # files in the vault

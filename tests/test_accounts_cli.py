@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from data.accounts import redeem_password_link
-from data.logins import authenticate
+from data.people.accounts import redeem_password_link
+from data.people.logins import authenticate
 from data.store import db
 from tests.test_cli import run
 

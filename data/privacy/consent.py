@@ -22,7 +22,7 @@ each member record and decide, everywhere at once, how the record is used:
 A consent that is ``None`` was not recorded through the form (records of ingested member
 datasets): the organisation that supplied the dataset answers for it, and the rules treat
 it as given. The rules here are pure functions; :mod:`data.records.consent_changes` applies a
-change, and :mod:`data.vault` and the moderation pages ask :func:`personal_access`.
+change, and :mod:`data.people.vault` and the moderation pages ask :func:`personal_access`.
 """
 
 from __future__ import annotations

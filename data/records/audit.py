@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select
 
-from data.accounts import User
+from data.people.accounts import User
 from data.store.schema import audit_log, users
 
 #: Fields whose values must not leave the record: restricted text, and personal data that an

@@ -1,6 +1,6 @@
 """Changing a record's consents, with every effect applied in the same transaction.
 
-- Withdrawing consent to record anonymises the record (:func:`data.erasure.anonymise`).
+- Withdrawing consent to record anonymises the record (:func:`data.people.erasure.anonymise`).
 - Withdrawing consent to publish takes a published record back to ``verified``: every
   public output, cached aggregate and download drops it at once, since all of them follow
   the data version this bumps.
@@ -17,13 +17,13 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, update
 
-from data.accounts import User
-from data.erasure import anonymise, scrub_storage
+from data.people.accounts import User
+from data.people.erasure import anonymise, scrub_storage
+from data.people.vault import VaultError
 from data.privacy.consent import Consents
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents
-from data.vault import VaultError
 
 
 def change_consents(engine: Engine, user: User, incident_id: int, wanted: Consents) -> list[str]:

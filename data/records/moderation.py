@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, or_, select
 
-from data.accounts import User
+from data.people.accounts import User
 from data.privacy.consent import WITHHELD, Consents, personal_access
 from data.store.schema import duplicate_links, incidents, organisations, sources
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from data.accounts import User
+from data.people.accounts import User
 from data.records.form_fields import CONSENTS
 from data.store.db import bump_version
 from data.store.schema import CODE_TABLES, incidents, organisations, reports, sources

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select, update
 
-from data.accounts import User
+from data.people.accounts import User
 from data.privacy.consent import Consents, may_publish, personal_access
 from data.records import audit
 from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE

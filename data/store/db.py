@@ -63,7 +63,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # slower (fresh pages cost more than the OS cache they replace) and gave loads nothing.
     cursor.execute("PRAGMA temp_store=MEMORY")
     # deleted content is overwritten with zeros, so an erasure leaves no copy in the file
-    # (data.erasure); costs little, as this store rarely deletes
+    # (data.people.erasure); costs little, as this store rarely deletes
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 

@@ -2,7 +2,7 @@
 
 Names, contact details, identity numbers and files of victims, witnesses and reporters live
 here, apart from the incident table: every personal value is one Fernet token (encrypted
-and authenticated with the vault key, :mod:`data.vault`), so a copy of the database without
+and authenticated with the vault key, :mod:`data.people.vault`), so a copy of the database without
 the key reveals none of them, and no query of the incident table can join them in by
 accident. ``incident_id`` cascades: deleting an incident deletes what the vault held on it.
 """

@@ -10,7 +10,12 @@ import pytest
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext, current
 from dashboard.sessions import current_user, requires
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.people.accounts import (
+    add_organisation,
+    add_user,
+    issue_password_link,
+    redeem_password_link,
+)
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

@@ -8,8 +8,13 @@ import re
 
 import pytest
 
-from data.access_log import log_access
-from data.accounts import add_organisation, get_user, list_organisations, redeem_password_link
+from data.people.access_log import log_access
+from data.people.accounts import (
+    add_organisation,
+    get_user,
+    list_organisations,
+    redeem_password_link,
+)
 from data.store import db
 from tests.security.web import log_in_as, make_server
 

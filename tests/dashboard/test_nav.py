@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.nav import role_links
-from data.accounts import add_organisation, add_user
+from data.people.accounts import add_organisation, add_user
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

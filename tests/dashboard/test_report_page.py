@@ -12,7 +12,12 @@ from dashboard import report_form as rf
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages import report
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.people.accounts import (
+    add_organisation,
+    add_user,
+    issue_password_link,
+    redeem_password_link,
+)
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.accounts import add_user
+from data.people.accounts import add_user
 from tests.data.export_store import add_record, build_store
 from tests.security.web import log_in_as, make_server
 

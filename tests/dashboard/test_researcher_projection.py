@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
-from data.access_log import recent_access
-from data.accounts import add_organisation, add_user, get_user
+from data.people.access_log import recent_access
+from data.people.accounts import add_organisation, add_user, get_user
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store.schema import record_access

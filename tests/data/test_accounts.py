@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from data.accounts import (
+from data.people.accounts import (
     AccountError,
     add_organisation,
     add_user,
@@ -18,7 +18,7 @@ from data.accounts import (
     redeem_password_link,
     set_active,
 )
-from data.logins import (
+from data.people.logins import (
     MAX_ACCOUNT_FAILURES,
     MAX_ADDRESS_FAILURES,
     WINDOW,
@@ -28,7 +28,7 @@ from data.logins import (
     confirm_totp,
     start_totp,
 )
-from data.passwords import PasswordRejected, check_rules
+from data.people.passwords import PasswordRejected, check_rules
 from data.store.schema import account_tokens, users
 
 GOOD = "correct horse battery staple"

@@ -14,8 +14,8 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.accounts import add_organisation, add_user, get_user, organisation_id
 from data.export.odihr import HEADER, OdihrExportError, odihr_rows
+from data.people.accounts import add_organisation, add_user, get_user, organisation_id
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from data.accounts import add_organisation, add_user, get_user
+from data.people.accounts import add_organisation, add_user, get_user
 from data.records.reports import (
     ReportError,
     list_drafts,

@@ -7,7 +7,7 @@ import functools
 
 from sqlalchemy import insert
 
-from data.accounts import add_organisation, add_user, get_user
+from data.people.accounts import add_organisation, add_user, get_user
 from data.records.reports import new_key, submit
 from data.reference.taxonomy import load_taxonomy
 from data.store import db

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from data.accounts import add_organisation, add_user, issue_password_link, redeem_password_link
+from data.people.accounts import (
+    add_organisation,
+    add_user,
+    issue_password_link,
+    redeem_password_link,
+)
 from data.store import db
 from tests.e2e.conftest import _serve
 

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data.access_log import recent_access
+from data.people.access_log import recent_access
 from data.store.schema import incidents, vault_people
 from tests.e2e.conftest import SERVER_LOGS, _guarded_page
 from tests.e2e.staff_site import log_in, staff_site

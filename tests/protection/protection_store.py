@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 
-from data.vault import Vault
+from data.people.vault import Vault
 
 #: Canary values: if one of them ever shows up in an output, a rule was broken.
 CANARIES = {

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from data.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
+from data.people.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
+from data.people.retention import RULES, run
+from data.people.vault import VaultError, add_file, add_person, people
 from data.privacy.consent import Consents
 from data.records.audit import history
 from data.records.consent_changes import change_consents
 from data.records.workflow import WorkflowError, edit_fields, transition
-from data.retention import RULES, run
 from data.settings import RETENTION_DEFAULTS
 from data.store import db
 from data.store.schema import (
@@ -24,7 +25,6 @@ from data.store.schema import (
     vault_files,
     vault_people,
 )
-from data.vault import VaultError, add_file, add_person, people
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY, new_vault
 
@@ -217,7 +217,7 @@ def test_retention_erases_what_is_due_and_logs_it(store):
 def test_a_place_is_coarsened_to_the_finest_region_known():
     from types import SimpleNamespace as Row
 
-    from data.erasure import coarsened_place
+    from data.people.erasure import coarsened_place
 
     assert coarsened_place(Row(nuts1="DED", nuts2="DED5", nuts3="DED51",
                                geo_precision="exact")) == "nuts3"

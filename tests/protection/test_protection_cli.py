@@ -10,10 +10,10 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 import app
-from data.access_log import log_access
+from data.people.access_log import log_access
+from data.people.vault import Vault, add_person, people
 from data.store import db
 from data.store.schema import audit_log, incidents, record_access, vault_people
-from data.vault import Vault, add_person, people
 from tests.conftest import BACKENDS, fresh_database
 from tests.data.workflow_store import make_store, new_record
 from tests.protection.protection_store import CANARIES

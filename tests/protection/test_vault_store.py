@@ -6,9 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text, update
 
-from data.privacy.consent import Consents, personal_access
-from data.store.schema import incidents, vault_files, vault_people
-from data.vault import (
+from data.people.vault import (
     MAX_FILE_BYTES,
     Vault,
     VaultError,
@@ -22,6 +20,8 @@ from data.vault import (
     read_file,
     rotate_keys,
 )
+from data.privacy.consent import Consents, personal_access
+from data.store.schema import incidents, vault_files, vault_people
 from tests.data.workflow_store import new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, new_vault
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.access_log import recent_access
+from data.people.access_log import recent_access
 from data.records.workflow import transition
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data.accounts import add_organisation
+from data.people.accounts import add_organisation
 from data.store import db
 from data.store.schema import incidents, organisations, users
 from tests.data.export_store import add_record

@@ -19,7 +19,7 @@ from dashboard import report_form as rf
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages import report
-from data.accounts import add_organisation, add_user
+from data.people.accounts import add_organisation, add_user
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store.schema import CODE_TABLES, incidents, metadata, reports

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dashboard.pages import report
-from data.accounts import add_organisation, get_user
+from data.people.accounts import add_organisation, get_user
 from data.records.reports import ReportError, list_drafts, load_draft, new_key, save_draft
 from data.store import db
 from tests.security.web import log_in_as, make_server

@@ -6,7 +6,7 @@ import re
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.accounts import add_user, get_user
+from data.people.accounts import add_user, get_user
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 

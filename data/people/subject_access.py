@@ -1,7 +1,7 @@
 """Subject access: gather everything held about one person, for a moderator to hand over.
 
 The person is found in the vault by name, e-mail, phone or id number
-(:func:`data.vault.find_people`). For each entry the reader may open (the consents and role
+(:func:`data.people.vault.find_people`). For each entry the reader may open (the consents and role
 decide, as everywhere), the export holds the person's details and files, the record they are
 linked to (every field the reader may see), its audit history and the access-log entries
 that name it. Entries the reader may not open are counted, not described.
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from data import vault as vaults
-from data.access_log import record_reads
-from data.accounts import User
+from data.people import vault as vaults
+from data.people.access_log import record_reads
+from data.people.accounts import User
+from data.people.vault import Vault, VaultError
 from data.records.audit import history
 from data.records.moderation import get_record
 from data.store.schema import vault_people
-from data.vault import Vault, VaultError
 
 
 @dataclass

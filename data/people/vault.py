@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Engine, delete, insert, select, update
 
-from data.accounts import User
+from data.people.accounts import User
 from data.privacy.consent import WITHHELD, Consents, personal_access
 from data.settings import Settings
 from data.store.kept_secrets import kept_secret

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from data.passwords import check_rules, hash_password, verify_password
+from data.people.passwords import check_rules, hash_password, verify_password
 from data.reference.vocab import ROLES, ROLES_NEEDING_TOTP
 from data.store.schema import account_tokens, organisations, users
 
@@ -190,7 +190,7 @@ def redeem_password_link(engine: Engine, token: str, password: str) -> User:
     ------
     AccountError
         When the token is unknown, used or expired (one message for all three).
-    data.passwords.PasswordRejected
+    data.people.passwords.PasswordRejected
         When the password breaks a rule (the token stays valid).
     """
     now = _now()

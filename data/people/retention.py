@@ -4,7 +4,7 @@
 erased; operators schedule it daily (docs/data-protection.md). A period counts from when the
 data was recorded (the vault entry, the file, the record, the draft's last change, the login
 attempt). Records are logged in the audit log (role ``system``, action ``retention``, the
-kind erased, never the values), and :func:`data.erasure.scrub_storage` runs afterwards.
+kind erased, never the values), and :func:`data.people.erasure.scrub_storage` runs afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 
-from data.erasure import coarsened_place, scrub_storage
+from data.people.erasure import coarsened_place, scrub_storage
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, login_attempts, reports, vault_files, vault_people

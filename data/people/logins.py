@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from data.accounts import USER_COLUMNS, User, user_from_row
-from data.passwords import hash_password, needs_rehash, verify_password
+from data.people.accounts import USER_COLUMNS, User, user_from_row
+from data.people.passwords import hash_password, needs_rehash, verify_password
 from data.store.schema import login_attempts, users
 
 WINDOW = dt.timedelta(minutes=15)

@@ -25,11 +25,11 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, text, update
 
-from data.accounts import User
+from data.people.accounts import User
+from data.people.vault import VaultError, delete_people
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, reports
-from data.vault import VaultError, delete_people
 
 #: Why something was erased (logged; free text is not, as it could name the person).
 REASONS = ("request", "consent_withdrawn", "retention")

@@ -1,0 +1,1 @@
+"""People and their personal data: accounts, logins, the identity vault, erasure."""
