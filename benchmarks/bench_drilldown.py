@@ -115,8 +115,8 @@ def run(args) -> dict:
     """Generate or reuse the store, start the server, time everything; return the results."""
     import numpy as np
 
-    from data.analytics import build
     from data.reference.taxonomy import load_taxonomy
+    from data.snapshot.model import build
     from data.store.db import make_engine
 
     db = (WORK / f"incidents-{args.rows}-seed{args.seed}-nuts2024.sqlite").resolve()

@@ -37,10 +37,10 @@ FORMATS = ("csv", "xlsx", "geojson", "gpkg", "parquet", "datapackage")
 
 def probe(db: Path, fmt: str, out: Path) -> dict:
     """Export every public incident of ``db`` as ``fmt`` into ``out`` (in this process)."""
-    from data.analytics import build
     from data.export import select, stream
     from data.filters import IncidentFilter
     from data.reference.taxonomy import load_taxonomy
+    from data.snapshot.model import build
     from data.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")

@@ -30,7 +30,7 @@ def snapshot_nbytes(snapshot) -> int:
     Parameters
     ----------
     snapshot : Snapshot
-        A built ``data.analytics.Snapshot``.
+        A built ``data.snapshot.model.Snapshot``.
 
     Returns
     -------
@@ -66,8 +66,8 @@ def probe_snapshot(db: Path) -> dict:
         ``seconds``, ``rss_before``, ``rss_delta_retained``, ``rss_delta_peak`` (bytes),
         ``arrays_nbytes`` and ``records`` (public records in the snapshot).
     """
-    from data.analytics import build
     from data.reference.taxonomy import load_taxonomy
+    from data.snapshot.model import build
     from data.store.db import data_version, make_engine
 
     engine = make_engine(database_url(db))
@@ -110,8 +110,8 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
         build split into ``data_version``, ``build_public_data`` and ``Snapshot.from_data``) and
         ``memory`` (the probe's figures).
     """
-    from data.analytics import Snapshot, build
-    from data.snapshot_build import build_public_data
+    from data.snapshot.build import build_public_data
+    from data.snapshot.model import Snapshot, build
     from data.store.db import data_version
 
     where = ["--database-url", db] if database_url(db) == db else ["--db", str(db)]

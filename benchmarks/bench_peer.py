@@ -102,7 +102,7 @@ def datasette_filter(flt) -> dict[str, str]:
     """Datasette column filters equal to ``flt`` on the published records.
 
     Only the filters the CSV benchmark chooses are translated (countries and dates, compared
-    as :meth:`data.analytics.Snapshot.mask` does: start on or after ``date_from``, end on or
+    as :meth:`data.snapshot.model.Snapshot.mask` does: start on or after ``date_from``, end on or
     before ``date_to``).
     """
     other = [name for name in ("region", "bias", "indicator", "type", "source")

@@ -176,7 +176,7 @@ def write_report(path: Path, r: dict) -> None:
         add("The file was reused and no load timing was recorded; delete it to measure again.")
     add("")
 
-    add("## 2. Building the snapshot (`data.analytics.build`)")
+    add("## 2. Building the snapshot (`data.snapshot.model.build`)")
     add("")
     sn = r["snapshot"]
     mem = sn["memory"]

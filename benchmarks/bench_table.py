@@ -126,10 +126,10 @@ def bench_blocks(client: DashClient, totals: dict[str, int], repeat: int, deep: 
 def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     """One block's steps in process: ordering (once per snapshot), page ids, rows, records."""
     from dashboard.incident_format import grid_records
-    from data.analytics import build
     from data.filters import IncidentFilter
     from data.record_reader import fetch_public_rows
     from data.reference.taxonomy import load_taxonomy
+    from data.snapshot.model import build
     from data.store.db import make_engine
     from data.table_rows import page_ids, sort_order
 

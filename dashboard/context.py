@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 import flask
 from sqlalchemy import Engine
 
-from data.analytics import Snapshot
 from data.people.vault import Vault
 from data.reference.taxonomy import Taxonomy
 from data.settings import Settings, SettingsError
-from data.snapshot_cache import SnapshotCache
+from data.snapshot.cache import SnapshotCache
+from data.snapshot.model import Snapshot
 
 EXTENSION_KEY = "incidentmap"
 SNAPSHOT_KEY = "incidentmap.snapshot"

@@ -18,9 +18,9 @@ from dashboard import figures, i18n, theme
 from dashboard.i18n import N_, number, translate
 from dashboard.i18n_text import month_name
 from dashboard.regions import layer_url
-from data.analytics import Snapshot
 from data.area_stats import AreaCounts, by_area, month_frame
 from data.reference.population import population
+from data.snapshot.model import Snapshot
 
 GREY = [[0, theme.CONTEXT_FILL], [1, theme.CONTEXT_FILL]]
 

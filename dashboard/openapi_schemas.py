@@ -2,7 +2,7 @@
 
 Each enumeration and limit is the constant the API checks against, so these cannot drift from
 the behaviour: formats and page size from :mod:`dashboard.api`, groupings from
-:mod:`data.analytics`, row columns from :mod:`data.export.fields`, codes and countries from
+:mod:`data.snapshot.model`, row columns from :mod:`data.export.fields`, codes and countries from
 the taxonomy in use.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dashboard import api
-from data.analytics import GROUPS
 from data.export.fields import RELEASE_COLUMN, fields
 from data.filters import _REGION, FILTER_PARAMS
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.releases import FROZEN_FORMATS, NAME_PATTERN
+from data.snapshot.model import GROUPS
 
 RELEASE_ID = {"type": "string", "pattern": "^[0-9a-f]{16}$",
               "description": "Id of the published data the answer was computed from."}

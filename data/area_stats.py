@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.analytics import Snapshot
+from data.snapshot.model import Snapshot
 
 AREA_LEVELS = ("country", "nuts1", "nuts2", "nuts3")
 NUTS_LEVELS = AREA_LEVELS[1:]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.analytics import Snapshot
 from data.privacy.publication import MEMBER_SOURCE
+from data.snapshot.model import Snapshot
 
 GRANULARITIES = ("year", "month")
 #: Cells x members above which distinct counts sort instead of using a dense grid.

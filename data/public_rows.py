@@ -1,7 +1,7 @@
 """Public rows as Arrow tables, taken from the snapshot's arrays.
 
 A download of 100,000 rows must not rebuild 100,000 rows from SQL. The public snapshot
-(:mod:`data.analytics`) already holds every public column of every public record, projected
+(:mod:`data.snapshot.model`) already holds every public column of every public record, projected
 by :func:`data.privacy.publication.project_public` when it was built, the public summary included;
 this module takes the selected records' values from those arrays (``take`` on Arrow and numpy
 arrays). The only read from the store is its data version and, when that moved since the
@@ -48,8 +48,8 @@ from data.reference.vocab import (
 from data.store.db import data_version
 
 if TYPE_CHECKING:
-    from data.analytics import CodeLinks, Snapshot
-    from data.snapshot_read import RecordColumns
+    from data.snapshot.model import CodeLinks, Snapshot
+    from data.snapshot.read import RecordColumns
 
 MEMBER_SOURCE_POLICY = "member"
 #: Detail columns kept dictionary-encoded (few distinct values).
@@ -94,7 +94,7 @@ def detail_table(frame: pd.DataFrame) -> pa.Table | None:
 
 
 def record_detail(records: RecordColumns) -> pa.Table:
-    """:func:`detail_table` of records read by :mod:`data.snapshot_read` (arrays shared).
+    """:func:`detail_table` of records read by :mod:`data.snapshot.read` (arrays shared).
 
     Parameters
     ----------
@@ -259,7 +259,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     engine : sqlalchemy.Engine
         The store the snapshot was built from (asked which records are not public now).
     snapshot : Snapshot
-        Built by :func:`data.analytics.build` (it holds the detail columns).
+        Built by :func:`data.snapshot.model.build` (it holds the detail columns).
     positions : numpy.ndarray
         Positions in the snapshot (:meth:`Snapshot.select_positions`, :func:`positions_of`),
         in output order.

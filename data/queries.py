@@ -1,6 +1,6 @@
 """Row selections and SQL counts for every consumer; the only SQL outside migrations.
 
-Public aggregates are computed by :mod:`data.analytics` from the frame that
+Public aggregates are computed by :mod:`data.snapshot.model` from the frame that
 :func:`load_public_frame` returns; public rows are fetched by id with
 :func:`data.record_reader.fetch_public_rows`, built on the selections here (or, for
 downloads, taken from the snapshot by :mod:`data.public_rows`). Both pass through

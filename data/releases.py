@@ -19,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from data.analytics import build
 from data.export import filename, stream
 from data.export import select as select_rows
 from data.export.files import write_file
@@ -27,6 +26,7 @@ from data.filters import IncidentFilter
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.settings import DEFAULT_MIN_CELL
+from data.snapshot.model import build
 from data.store.db import data_version
 from data.store.schema import releases
 

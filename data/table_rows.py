@@ -1,6 +1,6 @@
 """One page of public incident rows for the incident table: filter, sort, page.
 
-The analytic snapshot (:mod:`data.analytics`) selects the matching records with its mask. For
+The analytic snapshot (:mod:`data.snapshot.model`) selects the matching records with its mask. For
 each sort key the whole snapshot is ordered once (lazily, then kept for the snapshot's
 lifetime), so a request for any page under any filter is one gather and one boolean compress
 over the ordering — a few milliseconds at a million records, the same for page 1 and page
@@ -10,7 +10,7 @@ over the ordering — a few milliseconds at a million records, the same for page
 Sorting uses only snapshot values, which are already projected: member records sort by their
 public month and country, never by a day or a region they do not show. Records that tie on the
 key are ordered newest first, then by a scrambled id (as
-:meth:`data.analytics.Snapshot.select_ids` does), so the order within a month does not hint at
+:meth:`data.snapshot.model.Snapshot.select_ids` does), so the order within a month does not hint at
 the order records were stored in. Records without a value for the key (no region, no primary
 code) come last in both directions.
 """
@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from data.analytics import Snapshot
 from data.filters import IncidentFilter
 from data.privacy.publication import PUBLIC
 from data.public_rows import public_rows_table
+from data.snapshot.model import Snapshot
 
 #: Sortable columns, in the order the table shows them.
 SORT_KEYS = ("date", "country", "region", "bias", "type", "source")

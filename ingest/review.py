@@ -63,7 +63,7 @@ def map_label(engine: Engine, kind: str, label: str, codes: list[str]) -> int:
             .values(status="mapped"))
         if affected:
             # an edit of the records' codes: readers that update their snapshot from what
-            # changed since a time (data.snapshot_build) find them by updated_at
+            # changed since a time (data.snapshot.build) find them by updated_at
             conn.execute(update(incidents).where(incidents.c.id.in_(affected))
                          .values(updated_at=dt.datetime.now(dt.UTC)))
             bump_version(conn)

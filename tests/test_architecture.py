@@ -62,18 +62,18 @@ KNOWN: dict[str, set[str]] = {
     },
     "private": {
         "dashboard.openapi_schemas -> data.filters._REGION",
-        "data.snapshot_update -> data.snapshot_build._now_us",
-        "data.snapshot_update -> data.snapshot_build._project_members",
-        "data.snapshot_update -> data.snapshot_build._source_slugs",
-        "data.snapshot_update -> data.snapshot_build._stored_sources",
+        "data.snapshot.update -> data.snapshot.build._now_us",
+        "data.snapshot.update -> data.snapshot.build._project_members",
+        "data.snapshot.update -> data.snapshot.build._source_slugs",
+        "data.snapshot.update -> data.snapshot.build._stored_sources",
         "ingest.form -> ingest.normalise._texts",
     },
     "cycle": {
         "dashboard.api, dashboard.openapi, dashboard.openapi_schemas",
-        "data.analytics, data.public_rows, data.snapshot_cache",
+        "data.snapshot.model, data.public_rows, data.snapshot.cache",
     },
-    "getattr": {"data.analytics", "data.export"},
-    "folder": {"dashboard", "data", "data/export", "ingest"},
+    "getattr": {"data.snapshot.model", "data.export"},
+    "folder": {"dashboard", "data/export", "ingest"},
 }
 
 
@@ -250,8 +250,10 @@ def found() -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("rule", sorted(KNOWN))
 def test_layout_rule(found, rule):
-    new = found[rule] - KNOWN[rule]
-    gone = KNOWN[rule] - found[rule]
+    known = {", ".join(sorted(k.split(", "))) for k in KNOWN[rule]} if rule == "cycle" \
+        else KNOWN[rule]
+    new = found[rule] - known
+    gone = known - found[rule]
     assert not new, f"{rule}: new violations of DESIGN §2: {sorted(new)}"
     assert not gone, f"{rule}: fixed, remove from KNOWN[{rule!r}]: {sorted(gone)}"
 

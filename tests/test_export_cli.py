@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 import app
-from data.analytics import build
 from data.export import cli as export_cli
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.releases import get_release
 from data.settings import Settings
+from data.snapshot.model import build
 from ingest.progress import Progress
 from tests.data.export_store import add_record, build_store, read_download
 

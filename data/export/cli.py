@@ -129,10 +129,10 @@ def _open(settings):
 
 
 def _cmd_export(args, settings, progress) -> int:
-    from data.analytics import build
     from data.export import select, stream
     from data.export.files import write_file, write_stream
     from data.filters import FilterError, from_query
+    from data.snapshot.model import build
 
     try:
         output = _output(args.output)

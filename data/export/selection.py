@@ -1,6 +1,6 @@
 """Which rows a download holds and what it says about them, and the rows themselves in batches.
 
-The rows come from the public snapshot's mask (:mod:`data.analytics`), exactly as the API's
+The rows come from the public snapshot's mask (:mod:`data.snapshot.model`), exactly as the API's
 JSON pages and counts do, so a download of a filter always holds the API's ``total`` for that
 filter. Rows come in batches from :func:`data.public_rows.public_rows_table`: the snapshot's
 projected arrays, less the records withdrawn since it was built.
@@ -17,12 +17,12 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import Engine
 
-from data.analytics import Snapshot
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy.publication import MEMBER_SOURCE, PUBLIC
 from data.public_rows import public_rows_table, withdrawn_ids
 from data.queries import public_datasets
+from data.snapshot.model import Snapshot
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
 BATCH = 25_000

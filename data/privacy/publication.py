@@ -17,7 +17,7 @@ Policies
     at least ``min_cell`` (``INCIDENTMAP_MIN_CELL``): NUTS 3, 2 or 1, else the country. The
     region is chosen by :func:`data.privacy.generalise.shown_regions` (greedy k-anonymity over
     everything public outputs show or filter on; its docstring says why differences of
-    counts are safe too). Both public readers (the snapshot of :mod:`data.analytics` and
+    counts are safe too). Both public readers (the snapshot of :mod:`data.snapshot.model` and
     :func:`data.record_reader.fetch_public_rows`) pass the records it needs and ``min_cell`` from
     the one ``Settings`` object.
 

@@ -205,7 +205,7 @@ def bump_version(conn, *, private: bool = False) -> int:
         The write withdrew public content (a record unpublished or its consent withdrawn, a
         published record edited, erased or anonymised): the new version also becomes the
         private version, and readers wait for a snapshot at least that new
-        (:mod:`data.snapshot_cache`) instead of answering from an older one.
+        (:mod:`data.snapshot.cache`) instead of answering from an older one.
     """
     now = dt.datetime.now(dt.UTC)
     values = {"version": dataset_state.c.version + 1, "changed_at": now}

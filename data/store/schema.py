@@ -301,7 +301,7 @@ releases = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(64), nullable=False, unique=True, comment="cited name, e.g. 2026-q1"),
     Column("data_release", String(16), nullable=False,
-           comment="fingerprint of the published data frozen (data.analytics.Snapshot)"),
+           comment="fingerprint of the published data frozen (data.snapshot.model.Snapshot)"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("row_count", Integer, nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False,

@@ -12,9 +12,9 @@ import schemathesis
 
 from dashboard import api
 from dashboard.openapi import document
-from data.analytics import GROUPS
 from data.filters import FILTER_PARAMS
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import GROUPS
 
 CATCH_ALL = "api_v1.not_found"  # answers unknown paths with a JSON 404; not an endpoint
 

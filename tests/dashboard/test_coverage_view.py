@@ -8,10 +8,10 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.coverage_view import CAVEAT, WITHHELD, panel, section
-from data.analytics import Snapshot
 from data.coverage import coverage
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import Snapshot
 from tests.data.test_coverage import _frame
 
 NAMES = {"DE": "Germany", "FR": "France", "GR": "Greece"}

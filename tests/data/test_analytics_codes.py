@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.analytics import build
 from data.filters import IncidentFilter
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import build
 from data.store import db
 
 TAX = load_taxonomy()

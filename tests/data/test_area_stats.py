@@ -19,11 +19,11 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.analytics import build
 from data.area_stats import by_area, month_frame, month_range
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
+from data.snapshot.model import build
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, sources
 

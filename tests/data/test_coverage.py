@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from data.analytics import Snapshot, build
 from data.coverage import Coverage, coverage
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import Snapshot, build
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, organisations, sources
 

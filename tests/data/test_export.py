@@ -12,13 +12,13 @@ import datetime as dt
 
 import pytest
 
-from data.analytics import build
 from data.export import FORMATS, filename, select, stream
 from data.export.fields import fields
 from data.filters import IncidentFilter
 from data.privacy.publication import RESTRICTED_COLUMNS
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
+from data.snapshot.model import build
 from tests.conftest import fresh_database
 from tests.data.export_store import (
     CANARIES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-import data.memory as memory
+import data.snapshot.memory as memory
 
 
 def test_snapshot_arrays_switch_the_threshold_once_for_nested_and_concurrent_uses(monkeypatch):

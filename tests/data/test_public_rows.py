@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.analytics import build
 from data.privacy.publication import MEMBER_SOURCE
 from data.public_rows import positions_of, public_rows_table
 from data.record_reader import fetch_public_rows
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import build
 from data.store.db import bump_version, make_engine
 from tests.conftest import fresh_database
 from tests.data.export_store import CANARIES, add_record, build_store

@@ -2,7 +2,7 @@
 
 After every write each worker reads the records added (``id > ?``) or edited
 (``updated_at >= ?``) since its last read and checks the count and id sum of the published
-records (:mod:`data.snapshot_update`). At a million records a scan for either costs 0.1-0.2 s
+records (:mod:`data.snapshot.update`). At a million records a scan for either costs 0.1-0.2 s
 per worker per write; these plans keep them index reads.
 """
 
@@ -12,8 +12,8 @@ import datetime as dt
 
 from sqlalchemy import inspect
 
-from data.snapshot_read import _where
-from data.snapshot_update import public_count
+from data.snapshot.read import _where
+from data.snapshot.update import public_count
 from data.store import db
 from tests.data.export_store import build_store
 

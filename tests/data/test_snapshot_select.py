@@ -1,7 +1,7 @@
 """Masks and the positions they select: the shared positions give the plain counts.
 
 The aggregates gather selected values by position, found once per read-only mask
-(:mod:`data.snapshot_select`); they must count exactly what boolean indexing counts,
+(:mod:`data.snapshot.select`); they must count exactly what boolean indexing counts,
 whatever masks came before, and never reuse the positions of a mask that may have changed.
 """
 
@@ -12,9 +12,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from data.analytics import build
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import build
 from tests.data.export_store import build_store
 
 TAX = load_taxonomy()

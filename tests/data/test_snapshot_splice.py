@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-import data.snapshot_splice as splice_module
-from data.snapshot_splice import Splice
+import data.snapshot.splice as splice_module
+from data.snapshot.splice import Splice
 
 
 def _case(rng, size: int, removed: int, replaced: int, added: int):

@@ -1,8 +1,8 @@
 """The snapshot read in compact chunks equals the frame reader's, and updates equal rebuilds.
 
-``build`` reads the store through :mod:`data.snapshot_read`; the reference is a snapshot made
+``build`` reads the store through :mod:`data.snapshot.read`; the reference is a snapshot made
 from :func:`data.queries.load_public_frame` (the pandas reader it replaced). An update after a
-write (:func:`data.snapshot_update.update_public_data`) must give exactly what a full build of
+write (:func:`data.snapshot.update.update_public_data`) must give exactly what a full build of
 the new state gives: the same arrays, names, detail columns and data release.
 """
 
@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, update
 
-from data.analytics import Snapshot, build
 from data.queries import load_public_frame
 from data.reference.taxonomy import load_taxonomy
-from data.snapshot_build import project_member_records
-from data.snapshot_cache import SnapshotCache, next_snapshot
-from data.snapshot_update import update_public_data
+from data.snapshot.build import project_member_records
+from data.snapshot.cache import SnapshotCache, next_snapshot
+from data.snapshot.model import Snapshot, build
+from data.snapshot.update import update_public_data
 from data.store import db
 from data.store.schema import incident_bias_indicators, incident_bias_motivations, incidents
 from tests.conftest import BACKENDS, fresh_database
@@ -187,7 +187,7 @@ def test_a_deletion_makes_the_update_give_way_to_a_rebuild(store):
 
 def _slow_updates(monkeypatch, delay) -> None:
     """Make every next snapshot wait for ``delay()`` first (the real work still runs)."""
-    import data.snapshot_cache as module
+    import data.snapshot.cache as module
 
     real = module.next_snapshot
 
@@ -234,7 +234,7 @@ def test_the_cache_never_answers_from_a_snapshot_older_than_a_withdrawal(store, 
 
 def test_a_publish_and_an_edit_reuse_the_previous_snapshots_codes(store, monkeypatch):
     """The common writes splice the previous codes in: no full derivation at all."""
-    import data.analytics as analytics
+    import data.snapshot.model as analytics
 
     snapshot = build(store, TAX)
     full = analytics.derive

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from data.analytics import build
 from data.filters import IncidentFilter
 from data.privacy.publication import RESTRICTED_COLUMNS
 from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
+from data.snapshot.model import build
 from data.store import db
 from data.store.schema import (
     CODE_TABLES,

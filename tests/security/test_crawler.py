@@ -12,11 +12,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from data.analytics import GROUPS
 from data.people.access_log import log_access
 from data.people.accounts import add_organisation, get_user
 from data.people.vault import add_file, add_person
 from data.records.reports import new_key, save_draft
+from data.snapshot.model import GROUPS
 from data.store.schema import incidents, sources
 from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of
 from tests.protection.protection_store import CANARIES as VAULT_CANARIES

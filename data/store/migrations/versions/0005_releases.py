@@ -21,7 +21,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=64), nullable=False,
                   comment="cited name, e.g. 2026-q1"),
         sa.Column("data_release", sa.String(length=16), nullable=False,
-                  comment="fingerprint of the published data frozen (data.analytics.Snapshot)"),
+                  comment="fingerprint of the published data frozen (data.snapshot.model.Snapshot)"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("row_count", sa.Integer(), nullable=False),
         sa.Column("synthetic", sa.Boolean(), nullable=False,

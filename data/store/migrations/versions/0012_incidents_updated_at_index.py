@@ -2,7 +2,7 @@
 
 After every write each web worker brings its snapshot up to date by reading the records
 added since its last read (``id > ?``, the primary key) or edited since (``updated_at >= ?``,
-see ``data.snapshot_update``). Without an index the second half scanned the whole table:
+see ``data.snapshot.update``). Without an index the second half scanned the whole table:
 0.2 s on SQLite and 0.2 s with three parallel processes on PostgreSQL at 1,000,000
 incidents, in every worker after every write. With it both halves are index range reads
 (SQLite's OR optimisation, PostgreSQL's BitmapOr). A plain ``CREATE INDEX``: no table

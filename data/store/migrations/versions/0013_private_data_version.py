@@ -1,7 +1,7 @@
 """dataset_state.private_version: the data version of the last withdrawal or erasure
 
 Web workers answer from their previous snapshot when the next one takes more than a couple
-of seconds to make (``data.snapshot_cache``). That is harmless for a record added or
+of seconds to make (``data.snapshot.cache``). That is harmless for a record added or
 published, but a record withdrawn (unpublished, consent withdrawn) or erased (anonymised,
 retention) must not be counted or downloaded from an older snapshot even for those seconds.
 Writes of that kind set ``private_version`` to the data version they create; a worker never

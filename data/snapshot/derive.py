@@ -1,10 +1,10 @@
 """The arrays a snapshot answers from, derived from its public records: in full or spliced.
 
-A snapshot (:class:`data.analytics.Snapshot`) counts with codes per record: source and region
+A snapshot (:class:`data.snapshot.model.Snapshot`) counts with codes per record: source and region
 codes, link positions, timeline keys. :func:`derive` computes them from every record (a full
-build). After an update (:mod:`data.snapshot_update`) only a few records differ from the
+build). After an update (:mod:`data.snapshot.update`) only a few records differ from the
 previous snapshot's: :func:`derive_spliced` computes the codes of those few and splices them
-into the previous arrays with the update's :class:`data.snapshot_splice.Splice`, giving the
+into the previous arrays with the update's :class:`data.snapshot.splice.Splice`, giving the
 same arrays a full derivation would (the link positions in another order, which no count
 depends on), or None when it cannot (a new source or region name, an earlier first month).
 """
@@ -20,14 +20,14 @@ import pyarrow.compute as pc
 from data.filters import CODE_PARAMS
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DATE_PRECISIONS, POLICIES
-from data.snapshot_build import (
+from data.snapshot.build import (
     MEMBER,
     PublicData,
     dictionary_codes,
     link_positions,
     organisation_codes,
 )
-from data.snapshot_splice import Splice
+from data.snapshot.splice import Splice
 
 NUTS_LEVELS = ("nuts1", "nuts2", "nuts3")
 _DAY, _WEEK, _MONTH, _YEAR = (DATE_PRECISIONS.index(p) for p in ("day", "week", "month", "year"))
@@ -191,10 +191,10 @@ def derive_spliced(previous, data: PublicData, taxonomy: Taxonomy) -> Derived | 
 
     Parameters
     ----------
-    previous : data.analytics.Snapshot
+    previous : data.snapshot.model.Snapshot
         Made from the data :attr:`PublicData.changes` derives from.
     data : PublicData
-        Made by :func:`data.snapshot_update.update_public_data`.
+        Made by :func:`data.snapshot.update.update_public_data`.
     taxonomy : Taxonomy
 
     Returns

@@ -1,7 +1,7 @@
 """How an updated snapshot derives from the previous one: most records kept, a few replaced.
 
 After a write only a few records change: a publish adds one, an edit replaces one. An update
-(:mod:`data.snapshot_update`) drops the changed records from the previous arrays and inserts
+(:mod:`data.snapshot.update`) drops the changed records from the previous arrays and inserts
 their fresh values where their ids fall. A :class:`Splice` describes that once, and applies it
 to every column by copying the unchanged runs whole (memory bandwidth, a fraction of a
 millisecond per column at a million records) instead of gathering every record by index.

@@ -1,7 +1,7 @@
 """The public records of the analytic snapshot: read and projected.
 
-:func:`build_public_data` reads every record (:mod:`data.snapshot_read`: compact columns, in
-chunks) and applies the publication policy. :func:`data.snapshot_update.update_public_data`
+:func:`build_public_data` reads every record (:mod:`data.snapshot.read`: compact columns, in
+chunks) and applies the publication policy. :func:`data.snapshot.update.update_public_data`
 brings such data up to date after a write by reading only what changed.
 
 Publication policy
@@ -34,7 +34,7 @@ from data.reference.vocab import (
     POLICIES,
 )
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_read import (
+from data.snapshot.read import (
     UNKNOWN,
     LinkColumns,
     RecordColumns,
@@ -42,7 +42,7 @@ from data.snapshot_read import (
     read_packed_links,
     read_records,
 )
-from data.snapshot_splice import Splice
+from data.snapshot.splice import Splice
 from data.store.schema import incidents, sources
 
 MEMBER = POLICIES.index("member")
@@ -77,7 +77,7 @@ class PublicData:
     newest : datetime.datetime or None
         The newest ``updated_at`` of a public record: names edits for the fingerprint
         (:attr:`last_change`).
-    changes : data.snapshot_splice.Splice or None
+    changes : data.snapshot.splice.Splice or None
         For data made by an update, how its records derive from the previous data's
         (which records were kept, where the fresh ones are); None for a full build.
     """
@@ -318,7 +318,7 @@ def link_positions(bits: np.ndarray, primary: np.ndarray | None, count: int) -> 
     tuple
         ``rows``, ``codes``, ``bits``, ``primary`` and, for kinds with a primary code, the
         links other than the primary one (``extra_rows``, ``extra_codes``): the fields of
-        :class:`data.analytics.CodeLinks`.
+        :class:`data.snapshot.model.CodeLinks`.
     """
     one = np.uint64(1)
     if primary is not None:

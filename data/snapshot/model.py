@@ -5,8 +5,8 @@ A filter change on the dashboard becomes a boolean mask over a few compact array
 snapshot is built from the public projection (:mod:`data.privacy.publication`), so every public
 count — map, timeline, breakdowns, the API's stats and the rows a download selects — comes from the
 same records at the same public precision. It is keyed by the store's data version: any
-write bumps the version, and :mod:`data.snapshot_cache` makes the snapshot of the new version
-(by updating the previous one when little changed, see :mod:`data.snapshot_build`).
+write bumps the version, and :mod:`data.snapshot.cache` makes the snapshot of the new version
+(by updating the previous one when little changed, see :mod:`data.snapshot.build`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from data.public_rows import detail_table, record_detail
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DATE_PRECISIONS
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import PublicData, build_public_data
-from data.snapshot_derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
-from data.snapshot_select import Selecting
+from data.snapshot.build import PublicData, build_public_data
+from data.snapshot.derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
+from data.snapshot.select import Selecting
 from data.store.db import data_version
 
 EPOCH = dt.date(1970, 1, 1)
@@ -55,7 +55,7 @@ class Timeline:
 class Snapshot(Selecting):
     """Public records as compact arrays. Build with :func:`build` (or from a frame)."""
 
-    #: The data it was built from (:class:`data.snapshot_build.PublicData`), kept so that a
+    #: The data it was built from (:class:`data.snapshot.build.PublicData`), kept so that a
     #: later version can be made by updating it; None for a snapshot made from a frame.
     data = None
 
@@ -126,7 +126,7 @@ class Snapshot(Selecting):
     @classmethod
     def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int,
                   previous: Snapshot | None = None) -> Snapshot:
-        """The snapshot of public records read from the store (:mod:`data.snapshot_build`).
+        """The snapshot of public records read from the store (:mod:`data.snapshot.build`).
 
         The arrays of ``data`` are shared, not copied; ``data`` is kept as :attr:`data`.
 
@@ -138,8 +138,8 @@ class Snapshot(Selecting):
             The data version it stands for.
         previous : Snapshot, optional
             The snapshot of the data ``data`` was updated from
-            (:func:`data.snapshot_update.update_public_data`): its codes are reused for the
-            records that did not change (:func:`data.snapshot_derive.derive_spliced`).
+            (:func:`data.snapshot.update.update_public_data`): its codes are reused for the
+            records that did not change (:func:`data.snapshot.derive.derive_spliced`).
         """
         self = cls.__new__(cls)
         records = data.records
@@ -315,7 +315,7 @@ def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) 
 
 def __getattr__(name: str):
     if name == "SnapshotCache":  # its own module; importable from here as before
-        from data.snapshot_cache import SnapshotCache
+        from data.snapshot.cache import SnapshotCache
 
         return SnapshotCache
     raise AttributeError(name)

@@ -1,6 +1,6 @@
 """Reading incident records for the analytic snapshot as compact columns, in chunks.
 
-The snapshot (:mod:`data.analytics`) needs every public record, a million at production
+The snapshot (:mod:`data.snapshot.model`) needs every public record, a million at production
 scale. Reading them as a pandas frame of strings costs seconds and gigabytes; here the store
 does the coding: vocabulary columns come back as small integers (``CASE`` over the constants
 of :mod:`data.reference.vocab` and the taxonomy), dates as day numbers, and each chunk is turned
@@ -9,7 +9,7 @@ into numpy and Arrow arrays at once, so only one chunk of Python objects exists 
 SQLite is read with ``fetchmany``; PostgreSQL with ``COPY ... TO STDOUT`` in CSV, parsed by
 Arrow's CSV reader (no Python object per value). Both give the same :class:`RecordColumns`.
 The values are the stored ones: the public projection is applied by
-:mod:`data.snapshot_build`.
+:mod:`data.snapshot.build`.
 """
 
 from __future__ import annotations

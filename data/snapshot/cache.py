@@ -3,7 +3,7 @@
 Every write to the store bumps its data version (:func:`data.store.db.bump_version`); each request
 asks for the version (one cheap query) and gets the snapshot of that version. When the version
 moved, the snapshot of the new one is made in a background thread, by updating the previous
-snapshot with what changed (:func:`data.snapshot_update.update_public_data`: a publish, an edit
+snapshot with what changed (:func:`data.snapshot.update.update_public_data`: a publish, an edit
 or an ingest of a few records takes a fraction of a second at a million records) or, when
 much changed, by reading everything again. Requests meanwhile wait for it up to
 :data:`WAIT_S`, so a write is visible to every worker within that time whenever the update
@@ -22,12 +22,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from sqlalchemy import Engine
 
-from data.analytics import Snapshot
-from data.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import build_public_data
-from data.snapshot_update import update_public_data
+from data.snapshot.build import build_public_data
+from data.snapshot.memory import release_memory, snapshot_arrays, tune_for_requests
+from data.snapshot.model import Snapshot
+from data.snapshot.update import update_public_data
 from data.store.db import data_version, data_versions
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
@@ -127,7 +127,7 @@ class SnapshotCache:
         if not job.set_running_or_notify_cancel():
             return
         try:
-            with snapshot_arrays():  # unmapped when the snapshot is replaced (data.memory)
+            with snapshot_arrays():  # unmapped when the snapshot is replaced (data.snapshot.memory)
                 made = next_snapshot(self.engine, self.taxonomy, self._snapshot,
                                      self.min_cell)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests

@@ -3,13 +3,13 @@
 :func:`update_public_data` reads the records added since the previous read (ids above the largest
 one seen) or edited since (``updated_at``, which every writer sets; an index read, migration
 0012), drops them from the previous arrays and inserts their fresh values
-(:class:`data.snapshot_splice.Splice`: the unchanged runs are copied whole). The count and id
+(:class:`data.snapshot.splice.Splice`: the unchanged runs are copied whole). The count and id
 sum of the published records are checked against the store, so that a change an update
 cannot see (a deletion, a transaction that committed long after it wrote) makes the caller
 rebuild.
 
 When any member record is among the changes, every published member record is read again as
-stored and projected together (:func:`data.snapshot_build.project_member_records`): the
+stored and projected together (:func:`data.snapshot.build.project_member_records`): the
 public region of one depends on all of them.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot_build import (
+from data.snapshot.build import (
     MARGIN_US,
     MAX_CHANGED_SHARE,
     MEMBER,
@@ -33,8 +33,8 @@ from data.snapshot_build import (
     _stored_sources,
     newest_edit,
 )
-from data.snapshot_read import LinkColumns, RecordColumns, read_links, read_records
-from data.snapshot_splice import Splice
+from data.snapshot.read import LinkColumns, RecordColumns, read_links, read_records
+from data.snapshot.splice import Splice
 from data.store.schema import incidents
 
 
@@ -104,7 +104,7 @@ def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
     -------
     PublicData or None
         With :attr:`PublicData.changes` saying what differs from ``old``; None when much
-        changed (above :data:`data.snapshot_build.MAX_CHANGED_SHARE`) or the store holds a
+        changed (above :data:`data.snapshot.build.MAX_CHANGED_SHARE`) or the store holds a
         change an update cannot see (the count or id sum of public records differs):
         rebuild then.
     """

@@ -1,6 +1,6 @@
 """Selecting a snapshot's records: the mask of a filter and the positions it selects.
 
-:class:`Selecting` is the filtering half of :class:`data.analytics.Snapshot`. A mask is a
+:class:`Selecting` is the filtering half of :class:`data.snapshot.model.Snapshot`. A mask is a
 read-only boolean array over the snapshot's records; the aggregates of one filter change
 (map, timeline, breakdowns) gather the selected values by position, found once per mask
 (:meth:`Selecting._positions`): gathering by position is two to four times faster than

@@ -1,0 +1,1 @@
+"""The in-memory read model of the public records: read, build, select, aggregate."""
