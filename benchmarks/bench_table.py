@@ -127,11 +127,11 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     """One block's steps in process: ordering (once per snapshot), page ids, rows, records."""
     from dashboard.incident_format import grid_records
     from data.filters import IncidentFilter
-    from data.record_reader import fetch_public_rows
+    from data.public.record import fetch_public_rows
+    from data.public.table_page import page_ids, sort_order
     from data.reference.taxonomy import load_taxonomy
     from data.snapshot.model import build
     from data.store.db import make_engine
-    from data.table_rows import page_ids, sort_order
 
     tax = load_taxonomy()
     engine = make_engine(f"sqlite:///{db}")

@@ -4,7 +4,7 @@ A heat table (member states x years; a cell holds the number of open datasets pl
 organisations with published records there) with the caveat that counts reflect reporting,
 not prevalence. The table is its own text alternative; a sentence sums it up. The panel
 follows the page's one filter: :func:`update` is a thin callback (URL -> IncidentFilter ->
-:func:`data.coverage.coverage` -> :func:`panel`), sending the panel as one escaped HTML
+:func:`data.public.coverage.coverage` -> :func:`panel`), sending the panel as one escaped HTML
 string (:mod:`dashboard.static_html`: hundreds of cells as components slowed the page).
 
 Member organisations are counted, never named; open datasets are named in each cell's
@@ -20,8 +20,8 @@ from dashboard import ids, static_html
 from dashboard.context import current
 from dashboard.i18n import N_, number, translate
 from dashboard.url_state import parse_search
-from data.coverage import Coverage, coverage
-from data.queries import public_datasets
+from data.public.coverage import Coverage, coverage
+from data.public.selects import public_datasets
 
 TITLE = N_("Who reports")
 CAVEAT = N_("These counts reflect who reports, not how often incidents happen: a country with "
@@ -122,7 +122,7 @@ def panel(result: Coverage, country_names: dict[str, str], dataset_names: dict[s
     Parameters
     ----------
     result : Coverage
-        Output of :func:`data.coverage.coverage` (yearly).
+        Output of :func:`data.public.coverage.coverage` (yearly).
     country_names : dict
         Display name per ISO alpha-2 code.
     dataset_names : dict

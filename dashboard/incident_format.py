@@ -98,7 +98,7 @@ def _text(value) -> str:
 
 def grid_records(rows: pd.DataFrame, countries: Mapping[str, str],
                  labels: Mapping[str, str], lang: str = "en") -> list[dict]:
-    """Rows of :func:`data.record_reader.fetch_public_rows` as records for the incident table.
+    """Rows of :func:`data.public.record.fetch_public_rows` as records for the incident table.
 
     Parameters
     ----------

@@ -18,7 +18,7 @@ from dashboard import figures, i18n, theme
 from dashboard.i18n import N_, number, translate
 from dashboard.i18n_text import month_name
 from dashboard.regions import layer_url
-from data.area_stats import AreaCounts, by_area, month_frame
+from data.public.area_stats import AreaCounts, by_area, month_frame
 from data.reference.population import population
 from data.snapshot.model import Snapshot
 
@@ -82,7 +82,7 @@ def not_shown_note(country: str, level: str, total: int, shown: int,
     total, shown : int
         Incidents selected, and those the regions hold.
     not_shown : dict
-        :attr:`data.area_stats.AreaCounts.not_shown`.
+        :attr:`data.public.area_stats.AreaCounts.not_shown`.
     lang : str, optional
         Interface language.
     """

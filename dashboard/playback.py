@@ -19,7 +19,7 @@ from dashboard import i18n, ids
 from dashboard.context import current
 from dashboard.i18n import N_, translate
 from dashboard.url_state import parse_search
-from data.area_stats import month_range
+from data.public.area_stats import month_range
 
 STEP_MS = 900
 _BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -70,7 +70,7 @@ KNOWN: dict[str, set[str]] = {
     },
     "cycle": {
         "dashboard.api, dashboard.openapi, dashboard.openapi_schemas",
-        "data.snapshot.model, data.public_rows, data.snapshot.cache",
+        "data.snapshot.model, data.public.rows, data.snapshot.cache",
     },
     "getattr": {"data.snapshot.model", "data.export"},
     "folder": {"dashboard", "data/export", "ingest"},

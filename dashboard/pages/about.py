@@ -16,7 +16,7 @@ from dashboard import i18n
 from dashboard.context import AppContext
 from dashboard.i18n import N_, translate
 from data.privacy.publication import MEMBER_SOURCE
-from data.queries import public_datasets
+from data.public.selects import public_datasets
 from data.reference.vocab import DEMO_NOTICE
 from geo.assign import DEFAULT_TOLERANCE_KM
 

@@ -14,7 +14,7 @@ from dashboard import i18n
 from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
 from dashboard.incident_format import finest_region, format_period
-from data.record_reader import fetch_public_incident
+from data.public.record import fetch_public_incident
 from data.reference.vocab import DEMO_NOTICE
 
 PREFIX = "/incidents/"

@@ -3,8 +3,8 @@
 The filter comes from the URL query (the same parameters as the map page, and the same default
 bias scope), so a link reproduces the table. The grid uses AG Grid's infinite row model: every
 block it asks for is one call of :func:`rows_block`, which selects, sorts and pages the public
-records on the server (:mod:`data.table_rows`); the browser never holds more than a few pages.
-dash-ag-grid's bundle is loaded by this page only (:mod:`dashboard.deferred`).
+records on the server (:mod:`data.public.table_page`); the browser never holds more than a few
+pages. dash-ag-grid's bundle is loaded by this page only (:mod:`dashboard.deferred`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from dashboard.i18n import N_, translate
 from dashboard.incident_format import COLUMNS, grid_records
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
+from data.public.table_page import DEFAULT_SORT, MAX_LIMIT, SORT_KEYS, row_page
 from data.reference.vocab import DEMO_NOTICE
-from data.table_rows import DEFAULT_SORT, MAX_LIMIT, SORT_KEYS, row_page
 
 PATH = "/incidents"
 PAGE_SIZE = 100
-#: Grid column -> sort key of :mod:`data.table_rows` (the other columns do not sort).
+#: Grid column -> sort key of :mod:`data.public.table_page` (the other columns do not sort).
 SORTABLE = {"date": "date", "country": "country", "region": "region", "bias": "bias",
             "types": "type", "source": "source"}
 PRECISION_NOTE = N_(

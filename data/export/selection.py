@@ -2,7 +2,7 @@
 
 The rows come from the public snapshot's mask (:mod:`data.snapshot.model`), exactly as the API's
 JSON pages and counts do, so a download of a filter always holds the API's ``total`` for that
-filter. Rows come in batches from :func:`data.public_rows.public_rows_table`: the snapshot's
+filter. Rows come in batches from :func:`data.public.rows.public_rows_table`: the snapshot's
 projected arrays, less the records withdrawn since it was built.
 """
 
@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from data.export.info import MEMBER_SOURCE_NOTE, ExportInfo, SourceInfo
 from data.filters import IncidentFilter
 from data.privacy.publication import MEMBER_SOURCE, PUBLIC
-from data.public_rows import public_rows_table, withdrawn_ids
-from data.queries import public_datasets
+from data.public.rows import public_rows_table, withdrawn_ids
+from data.public.selects import public_datasets
 from data.snapshot.model import Snapshot
 
 #: Rows per batch written (each batch is one Arrow table; memory stays flat).
@@ -110,7 +110,7 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     """Public rows of ``selection``, in its order, ``batch`` at a time.
 
     Before each batch, the records withdrawn since the snapshot are asked for
-    (:func:`data.public_rows.withdrawn_ids`: the data version, and the records not public now
+    (:func:`data.public.rows.withdrawn_ids`: the data version, and the records not public now
     when it moved; in a second thread while the caller writes the previous batch), so a
     record withdrawn during a long download stops appearing from the next batch on.
 
@@ -129,7 +129,7 @@ def row_batches(engine: Engine, selection: Selection, *, batch: int = BATCH,
     Yields
     ------
     pyarrow.Table
-        Rows in that projection (:func:`data.public_rows.public_rows_table`).
+        Rows in that projection (:func:`data.public.rows.public_rows_table`).
     """
     total = len(selection.ids)
     starts = range(0, total, batch)

@@ -19,7 +19,7 @@ _FORMULA_START = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA
 
 
 def to_table(rows: pa.Table, columns: tuple[Field, ...], release: str) -> pa.Table:
-    """Public rows (from :func:`data.public_rows.public_rows_table`) typed by the schema.
+    """Public rows (from :func:`data.public.rows.public_rows_table`) typed by the schema.
 
     Parameters
     ----------

@@ -18,7 +18,7 @@ Policies
     region is chosen by :func:`data.privacy.generalise.shown_regions` (greedy k-anonymity over
     everything public outputs show or filter on; its docstring says why differences of
     counts are safe too). Both public readers (the snapshot of :mod:`data.snapshot.model` and
-    :func:`data.record_reader.fetch_public_rows`) pass the records it needs and ``min_cell`` from
+    :func:`data.public.record.fetch_public_rows`) pass the records it needs and ``min_cell`` from
     the one ``Settings`` object.
 
 Projections

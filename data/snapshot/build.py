@@ -276,7 +276,7 @@ def build_public_data(engine: Engine, taxonomy: Taxonomy,
 def organisation_codes(records: RecordColumns) -> np.ndarray:
     """An opaque code per member organisation that logged each record; -1 for other records.
 
-    As :func:`data.queries.organisation_codes`: organisations numbered in order of first
+    As :func:`data.public.selects.organisation_codes`: organisations numbered in order of first
     appearance (a member record without an organisation counts by its source); the codes
     mean nothing outside one snapshot and are only ever counted.
     """

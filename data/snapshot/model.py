@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data.filters import CODE_PARAMS
-from data.public_rows import detail_table, record_detail
+from data.public.rows import detail_table, record_detail
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DATE_PRECISIONS
 from data.settings import DEFAULT_MIN_CELL
@@ -68,7 +68,7 @@ class Snapshot(Selecting):
         frame : pandas.DataFrame
             Projected public rows: ``id``, ``country``, ``date_start``, ``date_end``,
             ``date_precision``, ``source``, ``policy``, ``nuts1``..``nuts3`` and optionally
-            ``organisation`` and the detail columns (:func:`data.public_rows.detail_table`).
+            ``organisation`` and the detail columns (:func:`data.public.rows.detail_table`).
         links : dict of str to pandas.DataFrame
             Per kind: ``incident_id``, ``code`` and, where the kind has one, ``is_primary``.
         taxonomy : Taxonomy
@@ -91,12 +91,12 @@ class Snapshot(Selecting):
         self.source, self.sources = _categories(frame["source"])
         self.is_demo = (frame["policy"] == "demo").to_numpy()
         #: Opaque code of the member organisation behind each record, -1 for other records
-        #: (``data.queries.organisation_codes``); only ever counted, never shown.
+        #: (``data.public.selects.organisation_codes``); only ever counted, never shown.
         self.organisation = (frame["organisation"].to_numpy(np.int32) if "organisation" in frame
                              else np.full(self.size, -1, dtype=np.int32))
         self.nuts = {level: _categories(frame[level].fillna("")) for level in
                      ("nuts1", "nuts2", "nuts3")}
-        #: The other public columns, for download rows (:mod:`data.public_rows`); None for
+        #: The other public columns, for download rows (:mod:`data.public.rows`); None for
         #: a snapshot of a frame without them.
         self.detail = detail_table(frame)
         self.links: dict[str, CodeLinks] = {}

@@ -3,7 +3,7 @@
 For a few page URLs on a demo store with NUTS regions (plus open and member records), the
 CSV the page links to is grouped by country, by NUTS 2 and by month, and every cell is
 compared with ``/api/v1/stats?group_by=...`` for the same query and with the snapshot
-aggregates the map draws (``Snapshot.by_country``, ``data.area_stats.by_area``,
+aggregates the map draws (``Snapshot.by_country``, ``data.public.area_stats.by_area``,
 ``Snapshot.timeline``). No browser: the page's render callback is called directly.
 """
 
@@ -21,7 +21,7 @@ from dashboard.app_factory import create_app
 from dashboard.context import EXTENSION_KEY, AppContext
 from dashboard.pages import overview
 from dashboard.url_state import parse_search
-from data.area_stats import by_area
+from data.public.area_stats import by_area
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings

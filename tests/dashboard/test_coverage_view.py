@@ -8,8 +8,8 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.coverage_view import CAVEAT, WITHHELD, panel, section
-from data.coverage import coverage
 from data.filters import IncidentFilter
+from data.public.coverage import coverage
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import Snapshot
 from tests.data.test_coverage import _frame

@@ -17,14 +17,14 @@ from sqlalchemy import insert
 from dashboard.app_factory import create_app, route
 from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
-from data import table_rows
 from data.filters import IncidentFilter
+from data.public import table_page
+from data.public.table_page import MAX_LIMIT, SORT_KEYS, row_page, sort_order
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
-from data.table_rows import MAX_LIMIT, SORT_KEYS, row_page, sort_order
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()
@@ -199,7 +199,7 @@ def test_filters_select_the_same_records_as_the_snapshot(context):
 
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 16])
 def test_chunked_paging_equals_slicing_the_whole_selection(context, monkeypatch, chunk):
-    monkeypatch.setattr(table_rows, "_CHUNK", chunk)
+    monkeypatch.setattr(table_page, "_CHUNK", chunk)
     snapshot = context.snapshot()
     mask = snapshot.mask(IncidentFilter(country=("DE", "FR", "AT")))
     order = sort_order(snapshot, "country", True)
@@ -207,7 +207,7 @@ def test_chunked_paging_equals_slicing_the_whole_selection(context, monkeypatch,
     total = int(mask.sum())
     for offset in (0, 1, 6, 7, 8, 63, 64, 65, total - 10, total - 1, total, total + 3):
         for limit in (1, 7, 100):
-            ids, count = table_rows.page_ids(snapshot, mask, "country", True, offset, limit)
+            ids, count = table_page.page_ids(snapshot, mask, "country", True, offset, limit)
             assert count == total
             assert list(ids) == list(expected[offset: offset + limit]), (offset, limit)
 

@@ -19,8 +19,8 @@ from sqlalchemy import insert
 
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
-from data.area_stats import by_area, month_frame, month_range
 from data.filters import IncidentFilter
+from data.public.area_stats import by_area, month_frame, month_range
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.snapshot.model import build

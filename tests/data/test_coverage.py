@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from data.coverage import Coverage, coverage
 from data.filters import IncidentFilter
+from data.public.coverage import Coverage, coverage
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import Snapshot, build
 from data.store import db
@@ -146,7 +146,7 @@ def test_unknown_granularity_is_an_error(snapshot):
 def test_sparse_path_equals_dense_path(snapshot, monkeypatch):
     mask = snapshot.mask(IncidentFilter())
     dense = coverage(snapshot, mask, "month")
-    monkeypatch.setattr("data.coverage._DENSE_LIMIT", 0)
+    monkeypatch.setattr("data.public.coverage._DENSE_LIMIT", 0)
     sparse = coverage(snapshot, mask, "month")
     pd.testing.assert_frame_equal(dense.cells, sparse.cells)
     pd.testing.assert_frame_equal(dense.totals, sparse.totals)

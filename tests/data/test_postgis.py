@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, inspect, text, update
 
 from data.filters import IncidentFilter
-from data.queries import public_select, where_clauses
+from data.public.selects import public_select, where_clauses
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.store import db

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from data.privacy.publication import MEMBER_SOURCE
-from data.public_rows import positions_of, public_rows_table
-from data.record_reader import fetch_public_rows
+from data.public.record import fetch_public_rows
+from data.public.rows import positions_of, public_rows_table
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
 from data.store.db import bump_version, make_engine

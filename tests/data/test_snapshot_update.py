@@ -1,8 +1,8 @@
 """The snapshot read in compact chunks equals the frame reader's, and updates equal rebuilds.
 
 ``build`` reads the store through :mod:`data.snapshot.read`; the reference is a snapshot made
-from :func:`data.queries.load_public_frame` (the pandas reader it replaced). An update after a
-write (:func:`data.snapshot.update.update_public_data`) must give exactly what a full build of
+from :func:`data.public.selects.load_public_frame` (the pandas reader it replaced). An update after
+a write (:func:`data.snapshot.update.update_public_data`) must give exactly what a full build of
 the new state gives: the same arrays, names, detail columns and data release.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, update
 
-from data.queries import load_public_frame
+from data.public.selects import load_public_frame
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.build import project_member_records
 from data.snapshot.cache import SnapshotCache, next_snapshot

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from data.filters import IncidentFilter
 from data.privacy.publication import RESTRICTED_COLUMNS
-from data.queries import count_matching_sql
-from data.record_reader import fetch_public_rows
+from data.public.record import fetch_public_rows
+from data.public.selects import count_matching_sql
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build

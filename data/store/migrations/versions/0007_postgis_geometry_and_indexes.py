@@ -35,7 +35,7 @@ depends_on = None
 #: side of a foreign key; without these, undoing an ingest run (``DELETE ... WHERE
 #: ingest_run_id = ?``, also read by dedupe) scans every incident, and each deleted incident
 #: scans label_issues and duplicate_links for its ON DELETE CASCADE. The filters of
-#: data/queries.py (status + dates, country, code of a link table, id, public_id) are served
+#: data/public/selects.py (status + dates, country, code of a link table, id, public_id) are served
 #: by indexes every backend already has (EXPLAIN in the tests of migration 0007).
 POSTGRES_ONLY_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ix_incidents_ingest_run_id": ("incidents", ("ingest_run_id",)),

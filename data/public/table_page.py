@@ -5,7 +5,7 @@ each sort key the whole snapshot is ordered once (lazily, then kept for the snap
 lifetime), so a request for any page under any filter is one gather and one boolean compress
 over the ordering — a few milliseconds at a million records, the same for page 1 and page
 9,000 — instead of a sort per request. The rows of the page are then read by id through
-:func:`data.public_rows.public_rows_table`, in the caller's projection.
+:func:`data.public.rows.public_rows_table`, in the caller's projection.
 
 Sorting uses only snapshot values, which are already projected: member records sort by their
 public month and country, never by a day or a region they do not show. Records that tie on the
@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from data.filters import IncidentFilter
 from data.privacy.publication import PUBLIC
-from data.public_rows import public_rows_table
+from data.public.rows import public_rows_table
 from data.snapshot.model import Snapshot
 
 #: Sortable columns, in the order the table shows them.
@@ -48,7 +48,7 @@ class RowPage:
     Attributes
     ----------
     rows : pandas.DataFrame
-        Rows in page order, as :func:`data.public_rows.public_rows_table` returns them.
+        Rows in page order, as :func:`data.public.rows.public_rows_table` returns them.
     total : int
         Records matching the filter.
     offset : int

@@ -8,7 +8,7 @@ arrays). The only read from the store is its data version and, when that moved s
 snapshot was built, which records are not public now (:func:`withdrawn_ids`): a record that
 stopped being public since the snapshot was built is left out, as the SQL reader leaves it
 out. The result has the
-columns of :func:`data.record_reader.fetch_public_rows`, which it replaces for downloads
+columns of :func:`data.public.record.fetch_public_rows`, which it replaces for downloads
 (``tests/data/test_public_rows.py`` checks that both agree value for value).
 """
 
@@ -31,7 +31,7 @@ from data.privacy.publication import (
     RESEARCHER_MEMBER_COLUMNS,
     researcher_geo_precision,
 )
-from data.queries import (
+from data.public.selects import (
     CODE_COLUMNS,
     DETAIL_COLUMNS,
     PRIMARY_COLUMNS,
@@ -67,12 +67,12 @@ def detail_table(frame: pd.DataFrame) -> pa.Table | None:
     Parameters
     ----------
     frame : pandas.DataFrame
-        The projected public frame (:func:`data.queries.load_public_frame`).
+        The projected public frame (:func:`data.public.selects.load_public_frame`).
 
     Returns
     -------
     pyarrow.Table or None
-        :data:`data.queries.DETAIL_COLUMNS` plus ``geo_precision`` and ``policy``, aligned
+        :data:`data.public.selects.DETAIL_COLUMNS` plus ``geo_precision`` and ``policy``, aligned
         with the frame; None when the frame lacks some of them (a hand-made test frame).
     """
     names = (*DETAIL_COLUMNS, "geo_precision", "policy")
@@ -237,7 +237,7 @@ def withdrawn_ids(engine: Engine, snapshot: Snapshot) -> np.ndarray:
 
     Every write to the store bumps its data version: while the version is the snapshot's,
     nothing was withdrawn and the store is not asked; otherwise every record not public now
-    (:func:`data.queries.not_public_ids`).
+    (:func:`data.public.selects.not_public_ids`).
 
     Returns
     -------
@@ -272,7 +272,7 @@ def public_rows_table(engine: Engine, snapshot: Snapshot, positions: np.ndarray,
     Returns
     -------
     pyarrow.Table
-        The columns of :func:`data.record_reader.fetch_public_rows`: :data:`PUBLIC_COLUMNS`, then
+        The columns of :func:`data.public.record.fetch_public_rows`: :data:`PUBLIC_COLUMNS`, then
         the code lists and primary codes; dates as ``date32``, ``lat``/``lon`` as float64,
         ``is_online`` as bool, the rest as strings. Records no longer public are left out.
     """

@@ -2,8 +2,8 @@
 
 Public aggregates are computed by :mod:`data.snapshot.model` from the frame that
 :func:`load_public_frame` returns; public rows are fetched by id with
-:func:`data.record_reader.fetch_public_rows`, built on the selections here (or, for
-downloads, taken from the snapshot by :mod:`data.public_rows`). Both pass through
+:func:`data.public.record.fetch_public_rows`, built on the selections here (or, for
+downloads, taken from the snapshot by :mod:`data.public.rows`). Both pass through
 :func:`data.privacy.publication.project_public`.
 """
 
@@ -130,7 +130,7 @@ def load_public_frame(engine: Engine, min_cell: int = DEFAULT_MIN_CELL
 def organisation_codes(frame: pd.DataFrame) -> pd.Series:
     """An opaque code per member organisation that logged each record; -1 for other records.
 
-    Lets public aggregates count *how many* organisations report (``data.coverage``) without
+    Lets public aggregates count *how many* organisations report (``data.public.coverage``) without
     carrying organisation ids or names: the codes number organisations in order of first
     appearance and mean nothing outside one snapshot.
 

@@ -1,6 +1,6 @@
 """Public records read from the store by id: the table's page, the detail page.
 
-Downloads take their rows from the snapshot (:mod:`data.public_rows`); the incident table
+Downloads take their rows from the snapshot (:mod:`data.public.rows`); the incident table
 and the detail page read the few rows they show here, projected by
 :func:`data.privacy.publication.project_public` exactly as the snapshot projects them, member
 records at the region :mod:`data.privacy.generalise` allows among their peers.
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from data.filters import CODE_PARAMS
 from data.privacy.publication import PUBLIC_COLUMNS, is_public, project_public
-from data.queries import (
+from data.public.selects import (
     CODE_COLUMNS,
     FRAME_COLUMNS,
     PRIMARY_COLUMNS,

@@ -1,0 +1,1 @@
+"""Readers the public outputs share: rows, table pages, one record, area counts."""
