@@ -17,10 +17,16 @@ from dashboard import caller, http_cache
 from dashboard.context import current
 from data.export import EXPORTERS, FORMATS, filename, select, stream
 from data.export.json_rows import geojson_features, json_records
+from data.export.releases import (
+    NAME_PATTERN,
+    ReleaseError,
+    get_release,
+    list_releases,
+    release_file,
+)
 from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
 from data.public.rows import public_rows_table
 from data.reference.vocab import DEMO_NOTICE
-from data.releases import NAME_PATTERN, ReleaseError, get_release, list_releases, release_file
 from data.snapshot.model import GROUPS, Snapshot
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")

@@ -22,10 +22,10 @@ from dashboard.openapi_schemas import (
     schemas,
 )
 from data.export import EXPORTERS
+from data.export.releases import FROZEN_FORMATS
 from data.filters import FILTER_PARAMS
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.releases import FROZEN_FORMATS
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"

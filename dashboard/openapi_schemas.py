@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from dashboard import api
 from data.export.fields import RELEASE_COLUMN, fields
+from data.export.releases import FROZEN_FORMATS, NAME_PATTERN
 from data.filters import _REGION, FILTER_PARAMS
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.releases import FROZEN_FORMATS, NAME_PATTERN
 from data.snapshot.model import GROUPS
 
 RELEASE_ID = {"type": "string", "pattern": "^[0-9a-f]{16}$",

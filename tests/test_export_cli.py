@@ -17,9 +17,9 @@ import pytest
 
 import app
 from data.export import cli as export_cli
+from data.export.releases import get_release
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
-from data.releases import get_release
 from data.settings import Settings
 from data.snapshot.model import build
 from ingest.progress import Progress

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Format:
-    """A download format: file extension, media type and where its writer lives.
+    """A download format: file extension, media type and its writer in :mod:`data.export.formats`.
 
     The writer, ``write(tables, info, columns)``, yields the file's bytes.
     """
@@ -42,7 +42,7 @@ class Format:
     @property
     def write(self) -> Callable[..., Iterator[bytes]]:
         """The writer function (imported on first use)."""
-        return getattr(importlib.import_module(f"data.export.{self.module}"), self.function)
+        return getattr(importlib.import_module(f"data.export.formats.{self.module}"), self.function)
 
 
 EXPORTERS: dict[str, Format] = {f.name: f for f in (
@@ -114,11 +114,4 @@ def filename(fmt: str, info: ExportInfo) -> str:
     return f"incidentmap-{demo}{info.data_release}-{stamp}{ext}"
 
 
-def __getattr__(name: str):
-    if name in ("json_records", "geojson_features"):  # the API's paged rows
-        return getattr(importlib.import_module("data.export.json_rows"), name)
-    raise AttributeError(name)
-
-
-__all__ = ["EXPORTERS", "FORMATS", "Format", "filename", "geojson_features", "json_records",
-           "select", "stream"]
+__all__ = ["EXPORTERS", "FORMATS", "Format", "filename", "select", "stream"]

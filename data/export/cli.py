@@ -162,7 +162,7 @@ def _cmd_export(args, settings, progress) -> int:
 
 
 def _cmd_release(args, settings, progress) -> int:
-    from data.releases import ReleaseError, freeze, list_releases
+    from data.export.releases import ReleaseError, freeze, list_releases
 
     if args.list == bool(args.name):
         print("incidentmap: error: give a release NAME to freeze, or --list",

@@ -10,9 +10,9 @@ import pytest
 from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from data.export import EXPORTERS, FORMATS
+from data.export.releases import freeze
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.releases import freeze
 from data.settings import Settings
 from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of
 

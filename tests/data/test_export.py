@@ -228,7 +228,7 @@ def test_an_empty_selection_is_a_valid_empty_file(store, fmt, tmp_path):
 
 
 def test_xlsx_continues_on_new_sheets_when_one_is_full(store, tmp_path, monkeypatch):
-    from data.export import xlsx_writer
+    from data.export.formats import xlsx_writer
 
     monkeypatch.setattr(xlsx_writer, "MAX_ROWS", 120)
     selection, data = _export(store, "xlsx")
@@ -253,8 +253,8 @@ def test_export_reads_only_selected_ids(store):
 def test_xlsx_keeps_markup_and_drops_characters_xml_cannot_hold(tmp_path):
     import pyarrow as pa
 
+    from data.export.formats.xlsx_writer import xlsx_chunks
     from data.export.table import to_table
-    from data.export.xlsx_writer import xlsx_chunks
 
     row = {"public_id": "x1", "date_start": "2020-01-02", "date_end": "2020-01-02",
            "date_precision": "day", "country": "AT", "nuts1": None, "nuts2": None,

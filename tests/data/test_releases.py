@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 
 from data.export.files import sha256_of
-from data.records.demo import load_demo
-from data.reference.taxonomy import load_taxonomy
-from data.releases import (
+from data.export.releases import (
     ReleaseError,
     check_name,
     freeze,
@@ -17,6 +15,8 @@ from data.releases import (
     list_releases,
     release_file,
 )
+from data.records.demo import load_demo
+from data.reference.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
 WHEN = dt.datetime(2026, 4, 1, 8, 30, tzinfo=dt.UTC)

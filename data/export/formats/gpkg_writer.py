@@ -17,8 +17,8 @@ import pyogrio
 import shapely
 
 from data.export.fields import Field, arrow_schema
+from data.export.formats.spool import file_chunks, temporary_path
 from data.export.info import ExportInfo
-from data.export.spool import file_chunks, temporary_path
 
 LAYER = "incidents"
 GEOMETRY = "geometry"

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 
-from data.export.csv_writer import csv_chunks
 from data.export.fields import Field
+from data.export.formats.csv_writer import csv_chunks
+from data.export.formats.spool import Spool
+from data.export.formats.zipped import member
 from data.export.info import TITLE, ExportInfo
-from data.export.spool import Spool
-from data.export.zipped import member
 
 DATA_PATH = "data/incidents.csv"
 PRIVACY_NOTE = (

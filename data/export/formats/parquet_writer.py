@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.export.fields import Field, arrow_schema
+from data.export.formats.spool import Spool
 from data.export.info import ExportInfo
-from data.export.spool import Spool
 
 ROW_GROUP = 100_000
 #: Key of the schema metadata that holds :meth:`ExportInfo.as_dict` as JSON.

@@ -19,10 +19,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.export.fields import Field
+from data.export.formats.spool import Spool
+from data.export.formats.zipped import member
 from data.export.info import ExportInfo
-from data.export.spool import Spool
 from data.export.table import as_text, spreadsheet_safe
-from data.export.zipped import member
 
 #: Data rows per sheet: Excel's 1,048,576 rows less the header.
 MAX_ROWS = 1_048_575

@@ -1,0 +1,1 @@
+"""One streaming writer per download format, and the file objects they use."""
