@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from data import accounts_cli, protection_cli
-from data.export import cli as export_cli
+from data.cli import accounts as accounts_cli
+from data.cli import export as export_cli
+from data.cli import protection as protection_cli
 from data.people.vault import VaultError
 from data.settings import SETTINGS_HELP, Settings, SettingsError
 from data.store.db import StoreError

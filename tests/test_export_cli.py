@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import app
-from data.export import cli as export_cli
+from data.cli import export as export_cli
 from data.export.releases import get_release
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy

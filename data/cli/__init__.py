@@ -1,0 +1,1 @@
+"""Command-line wiring of the data commands: accounts, data protection, exports."""
