@@ -124,8 +124,10 @@ def _pip(python: Path, *args: str, what: str) -> None:
     output = done.stdout + done.stderr
     # without the warnings about configured package locations that do not exist
     tail = "\n".join(line for line in output.splitlines() if "is ignored" not in line)[-3000:]
-    if any(marker in output for marker in UNREACHABLE):
-        _cannot_run(f"{what}: the package index is unreachable\n{tail}")
+    unreachable = [line for line in output.splitlines()
+                   if any(marker in line for marker in UNREACHABLE)]
+    if unreachable:
+        _cannot_run(f"{what}: the package index is unreachable ({unreachable[-1].strip()})")
     pytest.fail(f"{what} failed:\n{tail}")
 
 
