@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import flask
 from markupsafe import Markup
 
+from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user, log_in, log_out
 from dashboard.context import current
-from dashboard.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user, log_in, log_out
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
 from data.people.logins import (
     LoginThrottled,

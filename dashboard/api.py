@@ -2,7 +2,7 @@
 
 Every response draws from the public snapshot, so the API, the map and the downloads count
 the same records; the API applies only the filters it is given. Rows and downloads follow the
-caller's projection (:mod:`dashboard.caller`): public, or researcher for a logged-in
+caller's projection (:mod:`dashboard.auth.caller`): public, or researcher for a logged-in
 researcher, moderator or admin (logged).
 """
 
@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import flask
 
-from dashboard import caller, http_cache
+from dashboard import http_cache
+from dashboard.auth import caller
 from dashboard.context import current
 from data.export import EXPORTERS, FORMATS, filename, select, stream
 from data.export.json_rows import geojson_features, json_records

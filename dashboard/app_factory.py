@@ -15,11 +15,11 @@ from dashboard import (
     plotly_js,
     protection_page,
     regions,
-    sessions,
     vault_views,
 )
 from dashboard.account_views import blueprint as account_blueprint
 from dashboard.api import blueprint as api_blueprint
+from dashboard.auth import sessions
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
 from dashboard.moderation_views import blueprint as moderation_blueprint

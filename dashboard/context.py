@@ -46,7 +46,7 @@ class AppContext:
         Within a request every caller (hooks such as ETags, then the handler) gets the same
         snapshot, so counts, validation and tags agree and the version is asked once. It is
         kept in the request's WSGI environ: ``flask.g`` would outlive the request when an
-        application context is already active (see ``dashboard.sessions.USER_KEY``).
+        application context is already active (see ``dashboard.auth.sessions.USER_KEY``).
         """
         if not flask.has_request_context():
             return self.snapshots.get()

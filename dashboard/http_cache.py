@@ -6,7 +6,7 @@ shape answers differently). It is weak: downloads that carry their retrieval tim
 bytes but not in content. Responses say ``Cache-Control: no-cache``: caches may keep them but
 must ask again, so nobody is served counts from an older release. Every tagged answer names
 its release in ``X-Incidentmap-Data-Release``. Row answers depend on the caller's projection
-(:mod:`dashboard.caller`): the tag includes it, answers say ``Vary: Cookie``, and those of the
+(:mod:`dashboard.auth.caller`): the tag includes it, answers say ``Vary: Cookie``, and those of the
 researcher projection are ``private``.
 
 There is no ``Last-Modified`` on these answers: the newest ``updated_at`` of the public records
@@ -23,7 +23,7 @@ from importlib import metadata
 
 import flask
 
-from dashboard import caller
+from dashboard.auth import caller
 from dashboard.context import current
 from data.privacy.publication import PUBLIC
 

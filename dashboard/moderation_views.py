@@ -3,7 +3,7 @@
 Plain Jinja pages and HTML forms (no JavaScript needed). Who may do what is checked on the
 server for every request: without a session a GET redirects to the login, another role gets
 403. Every POST also needs the session's CSRF token and an ``Origin`` (else ``Referer``)
-naming this site (:func:`dashboard.callback_guard.same_site`), as the reporting form's write
+naming this site (:func:`dashboard.auth.callback_guard.same_site`), as the reporting form's write
 callbacks do. The work is done by :mod:`data.records.workflow` and read by
 :mod:`data.records.moderation`.
 """
@@ -19,10 +19,10 @@ from markupsafe import Markup
 from dashboard import i18n
 from dashboard import moderation_html as html
 from dashboard import moderation_texts as mt
-from dashboard.callback_guard import same_site
-from dashboard.caller import log_restricted_read
+from dashboard.auth.callback_guard import same_site
+from dashboard.auth.caller import log_restricted_read
+from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
 from dashboard.context import current
-from dashboard.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
 from data.records import moderation
 from data.records.audit import history
 from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE

@@ -17,9 +17,9 @@ import json
 from dash import Input, Output, dcc, html
 
 from dashboard import i18n, ids
+from dashboard.auth.sessions import current_user
 from dashboard.context import current
 from dashboard.i18n import N_
-from dashboard.sessions import current_user
 
 LINKS = ((ids.NAV_MAP, N_("Map"), "/"), (ids.NAV_TABLE, N_("Incidents"), "/incidents"),
          (ids.NAV_ABOUT, N_("About"), "/about"))

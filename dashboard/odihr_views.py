@@ -11,8 +11,8 @@ from __future__ import annotations
 import flask
 from sqlalchemy import select
 
+from dashboard.auth.sessions import current_user
 from dashboard.context import current
-from dashboard.sessions import current_user
 from data.export.odihr import OdihrExportError, odihr_rows
 from data.store.schema import organisations
 

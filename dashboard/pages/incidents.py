@@ -15,7 +15,8 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import caller, deferred, i18n, i18n_text, ids
+from dashboard import deferred, i18n, i18n_text, ids
+from dashboard.auth import caller
 from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
 from dashboard.incident_format import COLUMNS, grid_records

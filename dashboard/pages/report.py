@@ -4,8 +4,8 @@ Only reporters, moderators and admins of an organisation see it: a full page loa
 session redirects to the login (``?next=/report``), another role gets 403. The callbacks are
 thin: inputs -> :mod:`dashboard.report_form` -> :func:`ingest.form.validate_report` (ingest's
 own rules) -> :mod:`data.records.reports`. Those that write or read drafts check the role and the
-CSRF token server-side (:func:`dashboard.callback_guard.authorise`) and only run for requests
-from this site (:func:`dashboard.callback_guard.register`). A failed submit returns messages
+CSRF token server-side (:func:`dashboard.auth.callback_guard.authorise`) and only run for requests
+from this site (:func:`dashboard.auth.callback_guard.register`). A failed submit returns messages
 only, so everything typed stays; the form's idempotency key makes a retried submit find the
 incident it made.
 """
@@ -20,13 +20,14 @@ import flask
 from dash import ALL, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import callback_guard, i18n, report_map
+from dashboard import i18n, report_map
 from dashboard import report_form as rf
-from dashboard.caller import log_restricted_read
+from dashboard.auth import callback_guard
+from dashboard.auth.caller import log_restricted_read
+from dashboard.auth.sessions import csrf_token, current_user
 from dashboard.context import current
 from dashboard.i18n import translate
 from dashboard.report_texts import UI
-from dashboard.sessions import csrf_token, current_user
 from data.records.reports import (
     ReportError,
     find_submitted,
@@ -44,7 +45,7 @@ CSRF, KEY, LANG = "report-csrf", "report-key", "report-lang"
 OUTCOME, DRAFT_STATUS, RESUME_STATUS = "report-outcome", "report-draft-status", \
     "report-resume-status"
 DRAFTS, RESUME = "report-drafts", "report-resume"
-#: Outputs only write callbacks have (see dashboard.callback_guard.register).
+#: Outputs only write callbacks have (see dashboard.auth.callback_guard.register).
 WRITE_MARKERS = (OUTCOME, DRAFT_STATUS, RESUME_STATUS)
 FIELD_STATES = [State(rf.field_id(name), "value") for name in rf.INPUTS]
 

@@ -8,8 +8,8 @@ import pyotp
 import pytest
 
 from dashboard.app_factory import create_app
+from dashboard.auth.sessions import current_user, requires
 from dashboard.context import AppContext, current
-from dashboard.sessions import current_user, requires
 from data.people.accounts import (
     add_organisation,
     add_user,

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import flask
 
-from dashboard.sessions import current_user
+from dashboard.auth.sessions import current_user
 from data.people.accounts import User
 
 CALLBACK_PATH = "_dash-update-component"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import flask
 
+from dashboard.auth.sessions import current_user
 from dashboard.context import current
-from dashboard.sessions import current_user
 from data.people.access_log import log_access
 from data.privacy.publication import PUBLIC, RESEARCHER_MEMBER_COLUMNS, projection_for
 
