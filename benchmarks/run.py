@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     # Import every app module now, so that one run measures one version of the code even
     # when the work tree changes while it runs.
     import app  # noqa: F401
-    import dashboard.api  # noqa: F401
+    import dashboard.api.routes  # noqa: F401
     import dashboard.pages.overview  # noqa: F401
     from data.reference.taxonomy import load_taxonomy
     from data.store.db import make_engine, redact

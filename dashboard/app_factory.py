@@ -18,7 +18,7 @@ from dashboard import (
     vault_views,
 )
 from dashboard.account_views import blueprint as account_blueprint
-from dashboard.api import blueprint as api_blueprint
+from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import schemathesis
 
-from dashboard import api
-from dashboard.openapi import document
+from dashboard.api import routes as api
+from dashboard.api.openapi import document
 from data.filters import FILTER_PARAMS
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import GROUPS

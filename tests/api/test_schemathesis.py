@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from dashboard.api import FILE_FORMATS
-from dashboard.openapi import paths
+from dashboard.api.openapi import paths
+from dashboard.api.routes import FILE_FORMATS
 from tests.api.conftest import RELEASE
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

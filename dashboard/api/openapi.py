@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 document of ``/api/v1`` (DESIGN §3), built from the code it describes.
 
 Every enumeration and limit comes from the constant the API itself checks against (see
-:mod:`dashboard.openapi_schemas`): the row formats and page limit of :mod:`dashboard.api`,
-the groupings of :mod:`data.snapshot.model`, the download columns of :mod:`data.export.fields`,
-the codes and countries of the taxonomy in use and the sources of the public snapshot. A
-change to any of them changes the document, so it cannot drift from the behaviour
+:mod:`dashboard.api.openapi_schemas`): the row formats and page limit of
+:mod:`dashboard.api.routes`, the groupings of :mod:`data.snapshot.model`, the download columns of
+:mod:`data.export.fields`, the codes and countries of the taxonomy in use and the sources of the
+public snapshot. A change to any of them changes the document, so it cannot drift from the behaviour
 (``tests/api`` checks a running server against it).
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import metadata
 
-from dashboard import api
-from dashboard.openapi_schemas import (
+from dashboard.api import routes as api
+from dashboard.api.openapi_schemas import (
     RELEASE_ID,
     filter_parameters,
     other_parameters,

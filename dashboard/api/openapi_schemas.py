@@ -1,7 +1,7 @@
-"""Parameter and schema objects of the OpenAPI document (see :mod:`dashboard.openapi`).
+"""Parameter and schema objects of the OpenAPI document (see :mod:`dashboard.api.openapi`).
 
 Each enumeration and limit is the constant the API checks against, so these cannot drift from
-the behaviour: formats and page size from :mod:`dashboard.api`, groupings from
+the behaviour: formats and page size from :mod:`dashboard.api.routes`, groupings from
 :mod:`data.snapshot.model`, row columns from :mod:`data.export.fields`, codes and countries from
 the taxonomy in use.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dashboard import api
+from dashboard.api import routes as api
 from data.export.fields import RELEASE_COLUMN, fields
 from data.export.releases import FROZEN_FORMATS, NAME_PATTERN
 from data.filters import _REGION, FILTER_PARAMS

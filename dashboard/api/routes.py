@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import flask
 
-from dashboard import http_cache
+from dashboard.api import http_cache
 from dashboard.auth import caller
 from dashboard.context import current
 from data.export import EXPORTERS, FORMATS, filename, select, stream
@@ -237,8 +237,8 @@ def not_found(unknown: str):
 
 @blueprint.get("/openapi.json")
 def openapi_json():
-    """The API as an OpenAPI 3.1 document, built from the code (:mod:`dashboard.openapi`)."""
-    from dashboard.openapi import document  # it reads this module's constants
+    """The API as an OpenAPI 3.1 document, built from the code (:mod:`dashboard.api.openapi`)."""
+    from dashboard.api.openapi import document  # it reads this module's constants
 
     _params(())
     snapshot = current().snapshot()  # sources with public records are the allowed ones
