@@ -1,4 +1,4 @@
-"""A small store for workflow tests: two organisations, their reporters, a moderator."""
+"""Staff for workflow tests (two organisations, their reporters, a moderator) and records."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import functools
 
 from sqlalchemy import insert
 
-from data import db
-from data.accounts import add_organisation, add_user, get_user
 from data.reports import new_key, submit
 from data.schema import duplicate_links
 from data.taxonomy import load_taxonomy
@@ -25,19 +23,24 @@ def _context():
     return form_context(TAX, Locator(load_boundaries(None)), today=dt.date(2026, 6, 1))
 
 
+#: Options of :func:`tests.factories.build_store`: the organisations and their staff. The
+#: store's users are then ``rep``, ``other``, ``mod``, ``admin`` and ``res``.
+STAFF = {
+    "organisations": (("ngo-leipzig", "An NGO in Leipzig", "DE"),
+                      ("ngo-lyon", "An NGO in Lyon", "FR")),
+    "accounts": (("rep@example.org", "reporter", "ngo-leipzig"),
+                 ("other@example.org", "reporter", "ngo-lyon"),
+                 ("mod@example.org", "moderator", None), ("admin@example.org", "admin", None),
+                 ("res@example.org", "researcher", None)),
+}
+
+
 def make_store(url: str):
-    """A migrated store at ``url``; returns (engine, users by short name)."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    add_organisation(engine, "ngo-lyon", "An NGO in Lyon", "FR")
-    users = {}
-    for name, role, org in (("rep", "reporter", "ngo-leipzig"),
-                            ("other", "reporter", "ngo-lyon"),
-                            ("mod", "moderator", None), ("admin", "admin", None),
-                            ("res", "researcher", None)):
-        users[name] = get_user(engine, add_user(engine, f"{name}@example.org", role, org))
-    return engine, users
+    """Until the callers use :mod:`tests.factories`: a store with :data:`STAFF`."""
+    from tests import factories
+
+    built = factories.build_store(url, **STAFF)
+    return built.engine, built.users
 
 
 def new_record(engine, user, **changes) -> int:
