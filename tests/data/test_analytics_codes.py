@@ -5,22 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data import db
 from data.analytics import build
-from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.taxonomy import load_taxonomy
+from tests import factories
 
 TAX = load_taxonomy()
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('codes') / 's.sqlite'}")
-    db.upgrade(engine)
-    load_demo(engine, rows=3000, seed=11)
-    yield build(engine, TAX)
-    engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("codes"), demo_rows=3000, seed=11) as built:
+        yield build(built.engine, TAX)
 
 
 @pytest.mark.parametrize("kind", ["bias", "type", "indicator"])

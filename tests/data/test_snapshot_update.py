@@ -25,8 +25,10 @@ from data.snapshot_build import project_member_records
 from data.snapshot_cache import SnapshotCache, next_snapshot
 from data.snapshot_update import update_public_data
 from data.taxonomy import load_taxonomy
-from tests.conftest import BACKENDS, fresh_database
-from tests.data.export_store import add_record, build_store
+from tests import factories
+from tests.conftest import BACKENDS
+from tests.data.export_store import CANARY_RECORDS
+from tests.factories import add_record
 
 TAX = load_taxonomy()
 LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -34,13 +36,13 @@ LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine = build_store(url, demo_rows=300)
-        add_record(engine, slug="secret-org-source", policy="member", status="published",
-                   public_id="memberrec2", nuts=("FR1", "FR10", "FR101"), country="FR",
-                   day=dt.date(2019, 3, 9), summary="Another reviewed summary")
-        yield engine
-        engine.dispose()
+    second_member = {"slug": "secret-org-source", "policy": "member", "status": "published",
+                     "public_id": "memberrec2", "nuts": ("FR1", "FR10", "FR101"),
+                     "country": "FR", "day": dt.date(2019, 3, 9),
+                     "summary": "Another reviewed summary"}
+    with factories.store(tmp_path, request.param, demo_rows=300,
+                         records=(*CANARY_RECORDS, second_member)) as built:
+        yield built.engine
 
 
 def _state(snapshot: Snapshot) -> dict:

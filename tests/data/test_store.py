@@ -20,7 +20,8 @@ from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
 from data.schema import CODE_TABLES, incident_bias_motivations, incident_types, incidents, sources
 from data.taxonomy import load_taxonomy
-from tests.conftest import BACKENDS, fresh_database
+from tests import factories
+from tests.conftest import BACKENDS
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -28,12 +29,9 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_engine(request, tmp_path_factory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("demo")) as url:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        load_demo(engine, rows=1500, seed=7)
-        yield engine
-        engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("demo"), request.param, demo_rows=1500,
+                         seed=7) as store:
+        yield store.engine
 
 
 def test_migrations_create_and_remove_every_table(engine):
