@@ -14,16 +14,14 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app, route
-from dashboard.context import AppContext
+from dashboard.app_factory import route
 from dashboard.pages import incidents as incidents_page
 from data import db, table_rows
-from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.schema import incident_bias_motivations, incident_types, incidents, sources
-from data.settings import Settings
 from data.table_rows import MAX_LIMIT, SORT_KEYS, row_page, sort_order
 from data.taxonomy import load_taxonomy
+from tests import factories
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()
@@ -73,13 +71,9 @@ def _add_records(engine) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("table")
-    settings = Settings(database_url=f"sqlite:///{folder / 'table.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=700, seed=5)
-    _add_records(engine)
-    return create_app(AppContext(settings, engine, TAX))
+    with factories.site(tmp_path_factory.mktemp("table"), demo_rows=700, seed=5,
+                        fill=_add_records) as site:
+        yield site.app
 
 
 @pytest.fixture(scope="module")
