@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests import factories
-from tests.factories import add_record  # noqa: F401  (until the callers import it there)
-
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 #: Text that must never appear in any public output.
 CANARIES = ("CANARY", "48.1234567", "11.7654321", "DE212", "2020-05-17", "secret-org",
@@ -30,11 +27,6 @@ CANARY_RECORDS = (
     {"slug": "secret-drafts", "policy": "member", "status": "submitted",
      "public_id": "draftrec1", "summary": "CANARY draft summary"},
 )
-
-
-def build_store(url: str, demo_rows: int = 300):
-    """Until the callers use :mod:`tests.factories`: demo rows and the canary records."""
-    return factories.build_store(url, demo_rows=demo_rows, records=CANARY_RECORDS).engine
 
 
 def read_download(fmt: str, data: bytes, folder) -> tuple[list[str], list[dict], dict]:

@@ -35,14 +35,6 @@ STAFF = {
 }
 
 
-def make_store(url: str):
-    """Until the callers use :mod:`tests.factories`: a store with :data:`STAFF`."""
-    from tests import factories
-
-    built = factories.build_store(url, **STAFF)
-    return built.engine, built.users
-
-
 def new_record(engine, user, **changes) -> int:
     """Submit a valid report as ``user``; returns the incident id."""
     form = valid_form(**changes)
