@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, inspect, text, update
 from data import db
 from data.demo import load_demo
 from data.filters import IncidentFilter
-from data.queries import public_select, where_clauses
+from data.queries import public_select
 from data.schema import (
     POSTGRES_ONLY_COLUMNS,
     POSTGRES_ONLY_INDEXES,
@@ -24,6 +24,7 @@ from data.schema import (
 )
 from data.taxonomy import load_taxonomy
 from tests import factories
+from tests.oracles import where_clauses
 
 MIGRATION = db.MIGRATIONS_DIR / "versions" / "0007_postgis_geometry_and_indexes.py"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -1,7 +1,7 @@
 """The snapshot read in compact chunks equals the frame reader's, and updates equal rebuilds.
 
 ``build`` reads the store through :mod:`data.snapshot_read`; the reference is a snapshot made
-from :func:`data.queries.load_public_frame` (the pandas reader it replaced). An update after a
+from :func:`tests.oracles.load_public_frame` (the pandas reader it replaced). An update after a
 write (:func:`data.snapshot_update.update_public_data`) must give exactly what a full build of
 the new state gives: the same arrays, names, detail columns and data release.
 """
@@ -19,7 +19,6 @@ from sqlalchemy import delete, insert, update
 
 from data import db
 from data.analytics import Snapshot, build
-from data.queries import load_public_frame
 from data.schema import incident_bias_indicators, incident_bias_motivations, incidents
 from data.snapshot_build import project_member_records
 from data.snapshot_cache import SnapshotCache, next_snapshot
@@ -29,6 +28,7 @@ from tests import factories
 from tests.conftest import BACKENDS
 from tests.data.export_store import CANARY_RECORDS
 from tests.factories import add_record
+from tests.oracles import load_public_frame
 
 TAX = load_taxonomy()
 LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)

@@ -16,12 +16,12 @@ from data.analytics import build
 from data.demo import load_demo
 from data.filters import IncidentFilter
 from data.privacy import RESTRICTED_COLUMNS
-from data.queries import count_matching_sql
 from data.record_reader import fetch_public_rows
 from data.schema import CODE_TABLES, incident_bias_motivations, incident_types, incidents, sources
 from data.taxonomy import load_taxonomy
 from tests import factories
 from tests.conftest import BACKENDS
+from tests.oracles import count_matching_sql
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
