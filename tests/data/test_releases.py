@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from data.demo import load_demo
-from data.export.files import sha256_of
 from data.releases import (
     ReleaseError,
     check_name,
@@ -17,6 +16,7 @@ from data.releases import (
     release_file,
 )
 from data.taxonomy import load_taxonomy
+from tests.oracles import sha256_of
 
 TAX = load_taxonomy()
 WHEN = dt.datetime(2026, 4, 1, 8, 30, tzinfo=dt.UTC)
