@@ -1,8 +1,13 @@
-"""Shared fixtures: real databases (SQLite file and the PostgreSQL server) and shared data."""
+"""Shared fixtures: real databases (SQLite file and the PostgreSQL server) and shared data.
+
+Stores and apps are built by :mod:`tests.factories` (imported inside the fixtures: it
+imports this module for :func:`fresh_database`).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import uuid
 from pathlib import Path
@@ -11,7 +16,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import text
 
-from data.store.db import StoreError, make_engine, upgrade
+from data.store.db import StoreError, make_engine
 
 # Property tests check outcomes, not speed: a loaded CI machine must not fail them on
 # hypothesis' default 200 ms deadline per example.
@@ -92,17 +97,54 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def engine(database_url):
     """A migrated, empty store on each backend."""
-    eng = make_engine(database_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+    from tests import factories
+
+    with factories.store_at(database_url) as store:
+        yield store.engine
 
 
 @pytest.fixture
 def workflow_store(database_url):
     """On each backend: a store with two organisations and their staff (engine, users)."""
-    from tests.data.workflow_store import make_store
+    from tests import factories
+    from tests.data.workflow_store import STAFF
 
-    engine, users = make_store(database_url)
-    yield engine, users
-    engine.dispose()
+    with factories.store_at(database_url, **STAFF) as store:
+        yield store.engine, store.users
+
+
+@pytest.fixture
+def make_store(tmp_path):
+    """Build stores in the test's ``tmp_path``: ``make_store(backend="sqlite", **load)``.
+
+    Takes the arguments of :func:`tests.factories.store` but the folder; each store gets
+    a folder of its own and is removed after the test.
+    """
+    from tests import factories
+
+    numbers = itertools.count(1)
+    with contextlib.ExitStack() as stack:
+        def make(backend: str = "sqlite", **load):
+            folder = tmp_path / f"store-{next(numbers)}"
+            return stack.enter_context(factories.store(folder, backend, **load))
+
+        yield make
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Build sites in the test's ``tmp_path``: ``make_site(backend="sqlite", **options)``.
+
+    Takes the arguments of :func:`tests.factories.site` but the folder; each site gets a
+    folder of its own (``instance`` inside it unless ``instance_dir`` is given) and is
+    removed after the test.
+    """
+    from tests import factories
+
+    numbers = itertools.count(1)
+    with contextlib.ExitStack() as stack:
+        def make(backend: str = "sqlite", **options):
+            folder = tmp_path / f"site-{next(numbers)}"
+            return stack.enter_context(factories.site(folder, backend, **options))
+
+        yield make

@@ -23,21 +23,20 @@ from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.snapshot.model import build
 from ingest.progress import Progress
-from tests.data.export_store import add_record, build_store, read_download
+from tests.data.export_store import CANARY_RECORDS, read_download
+from tests.factories import add_record
 
 TAX = load_taxonomy()
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    engine = build_store(url, demo_rows=200)
+def store(tmp_path, monkeypatch, make_store):
+    built = make_store(demo_rows=200, records=CANARY_RECORDS)
     for name in ("DATABASE_URL", "INSTANCE_DIR"):
         monkeypatch.delenv(f"INCIDENTMAP_{name}", raising=False)
-    monkeypatch.setenv("INCIDENTMAP_DATABASE_URL", url)
+    monkeypatch.setenv("INCIDENTMAP_DATABASE_URL", built.url)
     monkeypatch.setenv("INCIDENTMAP_INSTANCE_DIR", str(tmp_path / "instance"))
-    yield engine
-    engine.dispose()
+    return built.engine
 
 
 def _rows(path):

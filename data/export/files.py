@@ -59,12 +59,3 @@ def write_file(chunks: Iterable[bytes], path: Path) -> Written:
         partial.unlink(missing_ok=True)
         raise
     return written
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 digest of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -67,7 +67,7 @@ def detail_table(frame: pd.DataFrame) -> pa.Table | None:
     Parameters
     ----------
     frame : pandas.DataFrame
-        The projected public frame (:func:`data.public.selects.load_public_frame`).
+        A projected public frame (what :class:`data.snapshot.model.Snapshot` is made from).
 
     Returns
     -------

@@ -276,9 +276,9 @@ def build_public_data(engine: Engine, taxonomy: Taxonomy,
 def organisation_codes(records: RecordColumns) -> np.ndarray:
     """An opaque code per member organisation that logged each record; -1 for other records.
 
-    As :func:`data.public.selects.organisation_codes`: organisations numbered in order of first
-    appearance (a member record without an organisation counts by its source); the codes
-    mean nothing outside one snapshot and are only ever counted.
+    Organisations are numbered in order of first appearance (a member record without an
+    organisation counts by its source); the codes mean nothing outside one snapshot and are
+    only ever counted.
     """
     member = records.policy == MEMBER
     keys = np.where(records.organisation_id >= 0, records.organisation_id * 2,

@@ -91,7 +91,7 @@ class Snapshot(Selecting):
         self.source, self.sources = _categories(frame["source"])
         self.is_demo = (frame["policy"] == "demo").to_numpy()
         #: Opaque code of the member organisation behind each record, -1 for other records
-        #: (``data.public.selects.organisation_codes``); only ever counted, never shown.
+        #: (``data.snapshot.build.organisation_codes``); only ever counted, never shown.
         self.organisation = (frame["organisation"].to_numpy(np.int32) if "organisation" in frame
                              else np.full(self.size, -1, dtype=np.int32))
         self.nuts = {level: _categories(frame[level].fillna("")) for level in

@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
-from data.records.demo import load_demo
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
+from tests import factories
 from tests.e2e.conftest import REPO, _answers, _free_port, _server_env
 from tests.processes import stop
 
@@ -27,12 +22,8 @@ READY_PATH = "/api/v1/openapi.json"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     """A Flask test client of the app over a small demo store."""
-    folder = tmp_path_factory.mktemp("api-client")
-    settings = Settings(database_url=f"sqlite:///{folder / 'api.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=200, seed=4)
-    return create_app(AppContext(settings, engine, load_taxonomy())).server.test_client()
+    with factories.site(tmp_path_factory.mktemp("api-client"), demo_rows=200, seed=4) as site:
+        yield site.client()
 
 
 def _cli(script: Path, env: dict[str, str], *args: str) -> None:

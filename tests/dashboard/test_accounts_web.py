@@ -7,34 +7,20 @@ import re
 import pyotp
 import pytest
 
-from dashboard.app_factory import create_app
 from dashboard.auth.sessions import current_user, requires
-from dashboard.context import AppContext, current
-from data.people.accounts import (
-    add_organisation,
-    add_user,
-    issue_password_link,
-    redeem_password_link,
-)
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
+from dashboard.context import current
+from data.people.accounts import add_user, issue_password_link
 
 GOOD = "correct horse battery staple"
 
 
 @pytest.fixture
-def site(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'acc.sqlite'}",
-                        instance_dir=tmp_path / "instance")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-athens", "An NGO in Athens", "GR")
-    for email, role, org in (("rep@example.org", "reporter", "ngo-athens"),
-                             ("mod@example.org", "moderator", None)):
-        add_user(engine, email, role, org)
-        redeem_password_link(engine, issue_password_link(engine, email), GOOD)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
+def site(tmp_path, make_site):
+    built = make_site(organisations=(("ngo-athens", "An NGO in Athens", "GR"),),
+                      accounts=(("rep@example.org", "reporter", "ngo-athens"),
+                                ("mod@example.org", "moderator", None)), password=GOOD,
+                      instance_dir=tmp_path / "instance")
+    engine, app = built.engine, built.app
 
     @app.server.post("/test-only/write")
     @requires("moderator", "admin", engine=lambda: current().engine)
@@ -169,12 +155,8 @@ def test_logging_in_many_times_with_wrong_passwords_is_throttled(site):
     assert _login(client, "rep@example.org").status_code == 429
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
-                        instance_dir=tmp_path / "instance", proxies=1)
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    server = create_app(AppContext(settings, engine, load_taxonomy())).server
+def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(make_site):
+    server = make_site(proxies=1).server
     client = server.test_client()
 
     def attempt(n, address):

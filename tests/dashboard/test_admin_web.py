@@ -9,25 +9,16 @@ import re
 import pytest
 
 from data.people.access_log import log_access
-from data.people.accounts import (
-    add_organisation,
-    get_user,
-    list_organisations,
-    redeem_password_link,
-)
-from data.store import db
-from tests.security.web import log_in_as, make_server
+from data.people.accounts import get_user, list_organisations, redeem_password_link
+from tests.security.web import log_in_as
 
 GOOD = "correct horse battery staple"
 
 
 @pytest.fixture
-def site(tmp_path):
-    url = f"sqlite:///{tmp_path / 'admin.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-athens", "An NGO in Athens", "GR")
-    server = make_server(url, tmp_path / "instance")
+def site(make_site):
+    built = make_site(organisations=(("ngo-athens", "An NGO in Athens", "GR"),))
+    engine, server = built.engine, built.server
     admin = server.test_client()
     token = log_in_as(admin, engine, "admin@example.org", "admin")
     return engine, server, admin, token

@@ -9,14 +9,10 @@ import io
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
-from data.records.demo import load_demo
-from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.settings import Settings
 from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
+from tests import factories
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -44,14 +40,12 @@ def _add_open_record(engine, summary: str) -> None:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("api")
-    settings = Settings(database_url=f"sqlite:///{folder / 'api.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=1200, seed=3)
-    _add_open_record(engine, "=HYPERLINK(\"http://evil.example\")")
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    return app.server.test_client()
+    def formula(engine):
+        _add_open_record(engine, "=HYPERLINK(\"http://evil.example\")")
+
+    with factories.site(tmp_path_factory.mktemp("api"), demo_rows=1200, seed=3,
+                        fill=formula) as site:
+        yield site.client()
 
 
 def test_stats_by_country_match_the_total(client):

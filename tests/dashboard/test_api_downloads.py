@@ -7,14 +7,13 @@ import hashlib
 
 import pytest
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.export import EXPORTERS, FORMATS
 from data.export.releases import freeze
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.settings import Settings
-from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of
+from tests import factories
+from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.factories import add_record
 
 TAX = load_taxonomy()
 QUERY = "country=DE,FR&bias=bm.racism_xenophobia&date_from=2015-01&date_to=2020-12"
@@ -22,11 +21,9 @@ QUERY = "country=DE,FR&bias=bm.racism_xenophobia&date_from=2015-01&date_to=2020-
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("downloads")
-    settings = Settings(database_url=f"sqlite:///{folder / 'api.sqlite'}",
-                        instance_dir=folder / "instance")
-    engine = build_store(settings.database_url)
-    return settings, engine, create_app(AppContext(settings, engine, TAX)).server.test_client()
+    with factories.site(tmp_path_factory.mktemp("downloads"), demo_rows=300,
+                        records=CANARY_RECORDS) as site:
+        yield site.settings, site.engine, site.client()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -17,16 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard.app_factory import create_app
-from dashboard.context import EXTENSION_KEY, AppContext
+from dashboard.context import EXTENSION_KEY
 from dashboard.pages import overview
 from dashboard.url_state import parse_search
 from data.public.area_stats import by_area
-from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
-from tests.data.export_store import add_record
+from tests import factories
 
 TAX = load_taxonomy()
 #: Page URLs (the query after ``/``): the default view, filters of every kind, a language.
@@ -44,30 +40,24 @@ DOWNLOAD_OUTPUT = 9
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, shared_data):
-    folder = tmp_path_factory.mktemp("cells")
-    nuts = shared_data / "geo" / "nuts2024"
-    settings = Settings(database_url=f"sqlite:///{folder / 'cells.sqlite'}",
-                        instance_dir=folder / "instance", nuts_dir=nuts)
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=1500, seed=23, nuts_dir=nuts)
     # open records placed to a NUTS 2 region and to the year only; published member records
     # (the month in public, however precisely they were recorded): seven alike in DE212 are
     # shown at NUTS 3, two in DE213 are too few for any region and are shown by country
-    add_record(engine, slug="open-monitor", policy="open", status="published",
-               public_id="openn2", lat=None, lon=None, nuts=("DE2", "DE21", None), geo="nuts2")
-    add_record(engine, slug="open-monitor", policy="open", status="published",
-               public_id="openyr", day=dt.date(2017, 1, 1), precision="year", country="FR",
-               geo="country")
-    for i in range(7):
-        add_record(engine, slug="member-org", policy="member", status="published",
-                   public_id=f"memb{i}", lat=48.1, lon=11.6, place="München",
-                   nuts=("DE2", "DE21", "DE212"), day=dt.date(2016, 3, 10 + i))
-    for i in range(2):
-        add_record(engine, slug="member-org", policy="member", status="published",
-                   public_id=f"memc{i}", nuts=("DE2", "DE21", "DE213"), day=dt.date(2016, 3, 1))
-    yield create_app(AppContext(settings, engine, TAX)).server
-    engine.dispose()
+    records = [
+        {"slug": "open-monitor", "policy": "open", "status": "published", "public_id": "openn2",
+         "lat": None, "lon": None, "nuts": ("DE2", "DE21", None), "geo": "nuts2"},
+        {"slug": "open-monitor", "policy": "open", "status": "published", "public_id": "openyr",
+         "day": dt.date(2017, 1, 1), "precision": "year", "country": "FR", "geo": "country"},
+        *({"slug": "member-org", "policy": "member", "status": "published",
+           "public_id": f"memb{i}", "lat": 48.1, "lon": 11.6, "place": "München",
+           "nuts": ("DE2", "DE21", "DE212"), "day": dt.date(2016, 3, 10 + i)} for i in range(7)),
+        *({"slug": "member-org", "policy": "member", "status": "published",
+           "public_id": f"memc{i}", "nuts": ("DE2", "DE21", "DE213"),
+           "day": dt.date(2016, 3, 1)} for i in range(2)),
+    ]
+    with factories.site(tmp_path_factory.mktemp("cells"), demo_rows=1500, seed=23,
+                        nuts_dir=shared_data / "geo" / "nuts2024", records=records) as site:
+        yield site.server
 
 
 def _csv_rows(client, href: str) -> list[dict]:

@@ -8,12 +8,10 @@ import io
 import pytest
 
 from dashboard import download_sizes, i18n
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.pages import overview
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from tests.data.export_store import build_store
+from tests import factories
+from tests.data.export_store import CANARY_RECORDS
 
 TAX = load_taxonomy()
 QUERIES = ("", "country=DE,FR&bias=bm.racism_xenophobia&date_from=2015-01&date_to=2020-12",
@@ -22,11 +20,9 @@ QUERIES = ("", "country=DE,FR&bias=bm.racism_xenophobia&date_from=2015-01&date_t
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sizes")
-    settings = Settings(database_url=f"sqlite:///{folder / 'sizes.sqlite'}",
-                        instance_dir=folder / "instance")
-    engine = build_store(settings.database_url, demo_rows=400)
-    return create_app(AppContext(settings, engine, TAX)).server
+    with factories.site(tmp_path_factory.mktemp("sizes"), demo_rows=400,
+                        records=CANARY_RECORDS) as site:
+        yield site.server
 
 
 def _text(children) -> str:

@@ -9,17 +9,14 @@ import pandas as pd
 import pytest
 
 from dashboard import figures, ids, interactions, playback
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.map_view import not_shown_note
 from dashboard.pages import overview
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
-from data.records.demo import generate, load_demo
+from data.records.demo import generate
 from data.records.demo_regions import place_in_regions
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
+from tests import factories
 
 TAX = load_taxonomy()
 DE = ViewState(IncidentFilter(country=("DE",)), level="nuts2")
@@ -157,12 +154,9 @@ def test_demo_records_get_regions_only_at_their_precision(shared_data):
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, shared_data):
     folder = tmp_path_factory.mktemp("drill")
-    settings = Settings(database_url=f"sqlite:///{folder / 's.sqlite'}", instance_dir=folder,
-                        nuts_dir=shared_data / "geo" / "nuts2024")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=1500, seed=3, nuts_dir=settings.nuts_dir)
-    return create_app(AppContext(settings, engine, TAX))
+    with factories.site(folder, demo_rows=1500, seed=3, instance_dir=folder,
+                        nuts_dir=shared_data / "geo" / "nuts2024") as site:
+        yield site.app
 
 
 def _operations(patch) -> dict:

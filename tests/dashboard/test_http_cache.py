@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
-from data.records.demo import load_demo
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
 from tests.dashboard.test_api import _add_open_record
 
 PATHS = ("/api/v1/stats?group_by=country", "/api/v1/incidents?country=DE&per_page=5",
@@ -17,13 +11,9 @@ PATHS = ("/api/v1/stats?group_by=country", "/api/v1/incidents?country=DE&per_pag
 
 
 @pytest.fixture
-def store(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cache.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=400, seed=5)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    return engine, app.server.test_client()
+def store(make_site):
+    site = make_site(demo_rows=400, seed=5)
+    return site.engine, site.client()
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -8,15 +8,12 @@ import string
 import pytest
 
 from dashboard import i18n, i18n_text
-from dashboard.app_factory import create_app, route
-from dashboard.context import AppContext
+from dashboard.app_factory import route
 from dashboard.pages import overview
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
-from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
+from tests import factories
 from tests.dashboard.i18n_scan import marked_in_source, marked_texts
 
 TAX = load_taxonomy()
@@ -168,11 +165,8 @@ def test_filter_descriptions():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("i18n")
-    settings = Settings(database_url=f"sqlite:///{folder / 'i18n.sqlite'}", instance_dir=folder)
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=300, seed=11)
-    return create_app(AppContext(settings, engine, TAX))
+    with factories.site(folder, demo_rows=300, seed=11, instance_dir=folder) as site:
+        yield site.app
 
 
 def test_the_html_page_says_its_language(app):

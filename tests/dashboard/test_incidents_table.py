@@ -14,17 +14,15 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app, route
-from dashboard.context import AppContext
+from dashboard.app_factory import route
 from dashboard.pages import incidents as incidents_page
 from data.filters import IncidentFilter
 from data.public import table_page
 from data.public.table_page import MAX_LIMIT, SORT_KEYS, row_page, sort_order
-from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
+from tests import factories
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()
@@ -74,13 +72,9 @@ def _add_records(engine) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("table")
-    settings = Settings(database_url=f"sqlite:///{folder / 'table.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    load_demo(engine, rows=700, seed=5)
-    _add_records(engine)
-    return create_app(AppContext(settings, engine, TAX))
+    with factories.site(tmp_path_factory.mktemp("table"), demo_rows=700, seed=5,
+                        fill=_add_records) as site:
+        yield site.app
 
 
 @pytest.fixture(scope="module")

@@ -7,26 +7,18 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.records.workflow import transition
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.store.schema import incidents
-from tests.data.workflow_store import link_duplicates, make_store, new_record
+from tests.data.workflow_store import STAFF, link_duplicates, new_record
 from tests.security.web import client_as
 
 ORIGIN = {"Origin": "http://localhost"}
 
 
 @pytest.fixture
-def site(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'mod.sqlite'}",
-                        instance_dir=tmp_path / "instance")
-    engine, users = make_store(settings.database_url)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    yield engine, users, app
-    engine.dispose()
+def site(make_site):
+    built = make_site(**STAFF)
+    return built.engine, built.users, built.app
 
 
 

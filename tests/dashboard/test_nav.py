@@ -7,13 +7,8 @@ import json
 import pytest
 
 from dashboard import ids
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.nav import role_links
-from data.people.accounts import add_organisation, add_user
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
+from tests import factories
 from tests.security.web import log_in_as
 
 REPORT, MINE, MODERATE, ADMIN = "/report", "/my-records", "/moderate", "/admin"
@@ -36,20 +31,13 @@ def test_each_role_gets_the_pages_it_can_use(role, organisation, expected):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("nav")
-    settings = Settings(database_url=f"sqlite:///{folder / 'nav.sqlite'}",
-                        instance_dir=folder / "instance")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-graz", "An NGO in Graz", "AT")
-    for email, role, org in (("rep@example.org", "reporter", "ngo-graz"),
-                             ("res@example.org", "researcher", None),
-                             ("mod@example.org", "moderator", None),
-                             ("adm@example.org", "admin", None)):
-        add_user(engine, email, role, org)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    yield engine, app
-    engine.dispose()
+    with factories.site(tmp_path_factory.mktemp("nav"),
+                        organisations=(("ngo-graz", "An NGO in Graz", "AT"),),
+                        accounts=(("rep@example.org", "reporter", "ngo-graz"),
+                                  ("res@example.org", "researcher", None),
+                                  ("mod@example.org", "moderator", None),
+                                  ("adm@example.org", "admin", None))) as site:
+        yield site.engine, site.app
 
 
 def _answer(client, app, search: str = "", pathname: str = "/") -> list[dict]:

@@ -15,11 +15,8 @@ from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
 from dashboard import plotly_js
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from tests.data.export_store import build_store
+from tests import factories
+from tests.data.export_store import CANARY_RECORDS
 
 DASHBOARD = Path(plotly_js.__file__).parent
 ENTRY = DASHBOARD / "plotly_bundle" / "entry.js"
@@ -27,11 +24,9 @@ ENTRY = DASHBOARD / "plotly_bundle" / "entry.js"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("plotly-js")
-    settings = Settings(database_url=f"sqlite:///{folder / 'store.sqlite'}",
-                        instance_dir=folder / "instance")
-    engine = build_store(settings.database_url, demo_rows=50)
-    return create_app(AppContext(settings, engine, load_taxonomy())).server.test_client()
+    with factories.site(tmp_path_factory.mktemp("plotly-js"), demo_rows=50,
+                        records=CANARY_RECORDS) as site:
+        yield site.client()
 
 
 def test_the_bundle_is_the_installed_plotly_js_release():

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app
 from dashboard.context import AppContext
 from dashboard.pages.overview import _state_from_controls
 from data.filters import IncidentFilter
@@ -36,16 +35,16 @@ def _add(engine, slug, policy, status, n):
         db.bump_version(conn)
 
 
-@pytest.fixture
-def setup(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 's.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
+def _sources(engine):
     _add(engine, "opferberatung-leipzig-cases-csv", "member", "published", 3)
     _add(engine, "secret-drafts-csv", "member", "submitted", 2)
     _add(engine, "open-monitor", "open", "published", 2)
-    client = create_app(AppContext(settings, engine, TAX)).server.test_client()
-    return engine, client
+
+
+@pytest.fixture
+def setup(make_site):
+    site = make_site(fill=_sources)
+    return site.engine, site.client()
 
 
 def test_member_sources_are_never_named_in_public(setup):

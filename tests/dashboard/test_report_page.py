@@ -9,18 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import report_form as rf
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.pages import report
-from data.people.accounts import (
-    add_organisation,
-    add_user,
-    issue_password_link,
-    redeem_password_link,
-)
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
 from data.store.schema import incidents, reports
 from tests.data.test_reports import valid_form
 
@@ -29,19 +18,11 @@ HOST = "localhost"
 
 
 @pytest.fixture
-def site(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'rep.sqlite'}",
-                        instance_dir=tmp_path / "instance")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    for email, role, org in (("rep@example.org", "reporter", "ngo-leipzig"),
-                             ("res@example.org", "researcher", None)):
-        add_user(engine, email, role, org)
-        redeem_password_link(engine, issue_password_link(engine, email), GOOD)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    yield engine, app
-    engine.dispose()
+def site(make_site):
+    built = make_site(organisations=(("ngo-leipzig", "An NGO in Leipzig", "DE"),),
+                      accounts=(("rep@example.org", "reporter", "ngo-leipzig"),
+                                ("res@example.org", "researcher", None)), password=GOOD)
+    return built.engine, built.app
 
 
 def _login(client, email):

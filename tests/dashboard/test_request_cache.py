@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from data.people.accounts import add_user
-from tests.data.export_store import add_record, build_store
-from tests.security.web import log_in_as, make_server
+from tests.data.export_store import CANARY_RECORDS
+from tests.factories import add_record
+from tests.security.web import log_in_as
 
 
 @pytest.fixture
-def site(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    engine = build_store(url, demo_rows=20)
-    add_user(engine, "adm@example.org", "admin", None)
-    yield engine, make_server(url, tmp_path / "instance")
-    engine.dispose()
+def site(make_site):
+    built = make_site(demo_rows=20, records=CANARY_RECORDS,
+                      accounts=(("adm@example.org", "admin", None),))
+    return built.engine, built.server
 
 
 @pytest.mark.parametrize("public", ["/api/v1/stats?group_by=country",

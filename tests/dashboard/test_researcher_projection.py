@@ -15,15 +15,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.pages import incidents as incidents_page
 from data.people.access_log import recent_access
-from data.people.accounts import add_organisation, add_user, get_user
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
+from data.people.accounts import get_user
 from data.store.schema import record_access
-from tests.data.export_store import build_store
+from tests import factories
+from tests.data.export_store import CANARY_RECORDS
 
 MEMBER = "memberrec1"
 #: What a member record must never show, even to researchers.
@@ -33,18 +30,13 @@ NEVER = ("48.1234567", "11.7654321", "CANARY-PLACE", "2020-05-17", "CANARY-NARRA
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("projection")
-    settings = Settings(database_url=f"sqlite:///{folder / 's.sqlite'}",
-                        instance_dir=folder / "instance")
-    engine = build_store(settings.database_url, demo_rows=200)
-    add_organisation(engine, "ngo-vienna", "An NGO in Vienna", "AT")
-    for email, role, org in (("res@example.org", "researcher", None),
-                             ("rep@example.org", "reporter", "ngo-vienna"),
-                             ("adm@example.org", "admin", None)):
-        add_user(engine, email, role, org)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    yield engine, app
-    engine.dispose()
+    with factories.site(tmp_path_factory.mktemp("projection"), demo_rows=200,
+                        records=CANARY_RECORDS,
+                        organisations=(("ngo-vienna", "An NGO in Vienna", "AT"),),
+                        accounts=(("res@example.org", "researcher", None),
+                                  ("rep@example.org", "reporter", "ngo-vienna"),
+                                  ("adm@example.org", "admin", None))) as site:
+        yield site.engine, site.app
 
 
 def _client(site, email: str | None):

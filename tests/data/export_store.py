@@ -1,4 +1,4 @@
-"""A small store for the download tests: demo rows plus records seeded with canaries.
+"""Records seeded with canaries for the download tests, and reading downloads back.
 
 - ``open-monitor`` (open, CC0): one published record with a point and a formula summary;
 - ``secret-org-source`` (member): one published record whose point, place, region, day,
@@ -10,62 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
-
-from data.records.demo import load_demo
-from data.store import db
-from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
-
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 #: Text that must never appear in any public output.
 CANARIES = ("CANARY", "48.1234567", "11.7654321", "DE212", "2020-05-17", "secret-org",
             "secret-drafts")
-
-
-def add_record(engine, *, slug: str, policy: str, status: str, public_id: str,
-               summary: str = "A public summary", lat=None, lon=None, place=None,
-               nuts=(None, None, None), day=dt.date(2016, 2, 3), precision="day",
-               geo="municipality", country="DE", bias="bm.racism_xenophobia.anti_refugee",
-               licence="", attribution="") -> None:
-    """Insert one record (creating its source when needed) and bump the data version."""
-    with engine.begin() as conn:
-        src = conn.execute(sources.select().where(sources.c.slug == slug)).first()
-        src_id = src.id if src else conn.execute(insert(sources).values(
-            slug=slug, name=slug.replace("-", " ").title(), kind="dataset", policy=policy,
-            licence=licence, attribution=attribution,
-            url=f"https://example.org/{slug}")).inserted_primary_key[0]
-        row = conn.execute(insert(incidents).values(
-            uuid=f"CANARY-UUID-{public_id}", public_id=public_id, source_id=src_id,
-            source_record_id=f"CANARY-SRID-{public_id}", policy=policy, status=status,
-            date_start=day, date_end=day, date_precision=precision, country=country,
-            nuts1=nuts[0], nuts2=nuts[1], nuts3=nuts[2], geo_precision=geo, lat=lat, lon=lon,
-            place_name=place, is_online=False, location_type="street_public_space",
-            classification="hate_crime", public_summary=summary,
-            narrative="CANARY-NARRATIVE restricted text", raw_labels={"x": "CANARY-RAW"},
-            taxonomy_version="0.2.0", created_at=NOW, updated_at=NOW)).inserted_primary_key[0]
-        conn.execute(insert(incident_bias_motivations).values(
-            incident_id=row, code=bias, is_primary=True))
-        conn.execute(insert(incident_types).values(
-            incident_id=row, code="it.attack_property.arson", is_primary=True))
-        db.bump_version(conn)
-
-
-def build_store(url: str, demo_rows: int = 300):
-    """A migrated store at ``url`` with demo rows and the canary records; returns the engine."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    load_demo(engine, rows=demo_rows, seed=11)
-    add_record(engine, slug="open-monitor", policy="open", status="published",
-               public_id="openrec1", summary=FORMULA, lat=52.52, lon=-13.4, place="Berlin",
-               licence="CC0-1.0", attribution="Open Monitor e.V.")
-    add_record(engine, slug="secret-org-source", policy="member", status="published",
-               public_id="memberrec1", lat=48.1234567, lon=11.7654321,
-               place="CANARY-PLACE", nuts=("DE2", "DE21", "DE212"), day=dt.date(2020, 5, 17),
-               geo="exact", summary="Reviewed public summary of a member record")
-    add_record(engine, slug="secret-drafts", policy="member", status="submitted",
-               public_id="draftrec1", summary="CANARY draft summary")
-    return engine
+#: The three records above, as ``records`` of :func:`tests.factories.build_store` (they
+#: follow the demo rows, seed 11, of the download tests' stores).
+CANARY_RECORDS = (
+    {"slug": "open-monitor", "policy": "open", "status": "published", "public_id": "openrec1",
+     "summary": FORMULA, "lat": 52.52, "lon": -13.4, "place": "Berlin", "licence": "CC0-1.0",
+     "attribution": "Open Monitor e.V."},
+    {"slug": "secret-org-source", "policy": "member", "status": "published",
+     "public_id": "memberrec1", "lat": 48.1234567, "lon": 11.7654321, "place": "CANARY-PLACE",
+     "nuts": ("DE2", "DE21", "DE212"), "day": dt.date(2020, 5, 17), "geo": "exact",
+     "summary": "Reviewed public summary of a member record"},
+    {"slug": "secret-drafts", "policy": "member", "status": "submitted",
+     "public_id": "draftrec1", "summary": "CANARY draft summary"},
+)
 
 
 def read_download(fmt: str, data: bytes, folder) -> tuple[list[str], list[dict], dict]:

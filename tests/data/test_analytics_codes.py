@@ -6,21 +6,17 @@ import numpy as np
 import pytest
 
 from data.filters import IncidentFilter
-from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
-from data.store import db
+from tests import factories
 
 TAX = load_taxonomy()
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('codes') / 's.sqlite'}")
-    db.upgrade(engine)
-    load_demo(engine, rows=3000, seed=11)
-    yield build(engine, TAX)
-    engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("codes"), demo_rows=3000, seed=11) as built:
+        yield build(built.engine, TAX)
 
 
 @pytest.mark.parametrize("kind", ["bias", "type", "indicator"])

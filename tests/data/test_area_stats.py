@@ -17,15 +17,13 @@ import numpy as np
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.filters import IncidentFilter
 from data.public.area_stats import by_area, month_frame, month_range
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.snapshot.model import build
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, sources
+from tests import factories
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()
@@ -59,11 +57,7 @@ def _insert(conn, source_id, policy, precision, code, day, index, year_only=Fals
         incident_id=row, code="bm.racism_xenophobia.anti_refugee", is_primary=True))
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('areas') / 's.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
+def _fill(engine) -> None:
     counter = itertools.count()
     with engine.begin() as conn:
         ids = {}
@@ -77,13 +71,17 @@ def store(tmp_path_factory):
         _insert(conn, ids["open"], "open", "exact", "DE300", dt.date(2016, 6, 1),
                 next(counter), year_only=True)
         db.bump_version(conn)
-    yield url, engine
-    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    with factories.store(tmp_path_factory.mktemp("areas"), fill=_fill) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")
 def snapshot(store):
-    return build(store[1], TAX)
+    return build(store.engine, TAX)
 
 
 def _everything(snapshot):
@@ -138,9 +136,8 @@ def test_playback_months(snapshot):
 
 
 @pytest.fixture(scope="module")
-def client(store):
-    settings = Settings(database_url=store[0])
-    return create_app(AppContext(settings, store[1], TAX)).server.test_client()
+def client(store, tmp_path_factory):
+    return factories.build_site(store, tmp_path_factory.mktemp("areas-app")).client()
 
 
 @pytest.mark.parametrize("group_by", ["nuts1", "nuts2", "nuts3"])

@@ -19,8 +19,8 @@ from data.filters import IncidentFilter
 from data.public.coverage import Coverage, coverage
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import Snapshot, build
-from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, organisations, sources
+from tests import factories
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -154,10 +154,7 @@ def test_sparse_path_equals_dense_path(snapshot, monkeypatch):
 
 # --- from the store: organisation codes, and no small member cell shows organisations -----
 
-@pytest.fixture(scope="module")
-def store_snapshot(tmp_path_factory):
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('cov') / 's.sqlite'}")
-    db.upgrade(engine)
+def _seed_organisations(engine) -> None:
     with engine.begin() as conn:
         def source(slug, policy, kind):
             return conn.execute(insert(sources).values(
@@ -190,8 +187,12 @@ def store_snapshot(tmp_path_factory):
                     updated_at=NOW)).inserted_primary_key[0]
                 conn.execute(insert(incident_bias_motivations).values(
                     incident_id=row, code=REFUGEE, is_primary=True))
-    yield build(engine, TAX)
-    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def store_snapshot(tmp_path_factory):
+    with factories.store(tmp_path_factory.mktemp("cov"), fill=_seed_organisations) as built:
+        yield build(built.engine, TAX)
 
 
 def test_store_snapshot_counts_organisations_without_naming_them(store_snapshot):

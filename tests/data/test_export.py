@@ -19,14 +19,8 @@ from data.privacy.publication import RESTRICTED_COLUMNS
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import build
-from tests.conftest import fresh_database
-from tests.data.export_store import (
-    CANARIES,
-    add_record,
-    build_store,
-    read_download,
-    text_of,
-)
+from tests import factories
+from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
 
 TAX = load_taxonomy()
 NAMES = [f.name for f in fields(TAX)]
@@ -35,10 +29,9 @@ FIXED = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    with fresh_database("sqlite", tmp_path_factory.mktemp("export")) as url:
-        engine = build_store(url)
-        yield engine, build(engine, TAX)
-        engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("export"), demo_rows=300,
+                         records=CANARY_RECORDS) as built:
+        yield built.engine, build(built.engine, TAX)
 
 
 def _blank(value) -> bool:
@@ -123,13 +116,12 @@ FORMULA_CASES = {
 
 @pytest.fixture(scope="module")
 def formula_store(tmp_path_factory):
-    with fresh_database("sqlite", tmp_path_factory.mktemp("formulas")) as url:
-        engine = build_store(url, demo_rows=20)
-        for public_id, (summary, _) in FORMULA_CASES.items():
-            add_record(engine, slug="formula-monitor", policy="open", status="published",
-                       public_id=public_id, summary=summary, lat=48.2, lon=-16.4)
-        yield engine, build(engine, TAX)
-        engine.dispose()
+    formulas = [{"slug": "formula-monitor", "policy": "open", "status": "published",
+                 "public_id": public_id, "summary": summary, "lat": 48.2, "lon": -16.4}
+                for public_id, (summary, _) in FORMULA_CASES.items()]
+    with factories.store(tmp_path_factory.mktemp("formulas"), demo_rows=20,
+                         records=(*CANARY_RECORDS, *formulas)) as built:
+        yield built.engine, build(built.engine, TAX)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "datapackage"])

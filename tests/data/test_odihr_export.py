@@ -12,15 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.export.odihr import HEADER, OdihrExportError, odihr_rows
-from data.people.accounts import add_organisation, add_user, get_user, organisation_id
+from data.people.accounts import add_user, get_user, organisation_id
 from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
-from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 from ingest.pipeline import run_ingest
+from tests import factories
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -52,14 +49,7 @@ def _record(engine, org: str, n: int, *, biases=("bm.racism_xenophobia.anti_refu
                 incident_id=row, code=code, is_primary=i == 0))
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("odihr")
-    url = f"sqlite:///{folder / 's.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-graz", "Beratungsstelle Graz", "AT")
-    add_organisation(engine, "other-org", "Another NGO", "AT")
+def _fill(engine) -> None:
     _record(engine, "ngo-graz", 1)
     _record(engine, "ngo-graz", 2, biases=("bm.anti_muslim", "bm.racism_xenophobia.afrophobia"),
             kinds=("it.violent_attack.physical_assault",), day=dt.date(2025, 6, 2),
@@ -70,8 +60,20 @@ def store(tmp_path_factory):
     _record(engine, "ngo-graz", 6, status="submitted", summary="CANARY not yet published")
     _record(engine, "other-org", 7, summary="CANARY another organisation's record")
     _record(engine, "ngo-graz", 8, day=dt.date(2024, 11, 30))
-    yield url, engine, folder
-    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def odihr_store(tmp_path_factory):
+    with factories.store(tmp_path_factory.mktemp("odihr"),
+                         organisations=(("ngo-graz", "Beratungsstelle Graz", "AT"),
+                                        ("other-org", "Another NGO", "AT")),
+                         fill=_fill) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def store(odihr_store):
+    return odihr_store.url, odihr_store.engine, odihr_store.folder
 
 
 def test_rows_are_the_organisations_published_records_in_odihr_terms(store):
@@ -104,12 +106,11 @@ def test_months_limit_the_period_and_bad_input_is_an_error(store):
         odihr_rows(engine, "ngo-graz", TAX, month_from="2025-13")
 
 
-def test_the_file_reads_back_with_the_odihr_source(store, tmp_path):
+def test_the_file_reads_back_with_the_odihr_source(store, tmp_path, make_store):
     _url, engine, _ = store
     path = tmp_path / "odihr-ngo-graz.csv"
     path.write_text(odihr_rows(engine, "ngo-graz", TAX).csv_text(), encoding="utf-8")
-    other = db.make_engine(f"sqlite:///{tmp_path / 'back.sqlite'}")
-    db.upgrade(other)
+    other = make_store().engine
     report = run_ingest(other, "odihr", str(path), today=dt.date(2026, 1, 1))
     assert (report.read, report.loaded, report.rejected) == (3, 3, 0)
     assert report.loaded_by_country == {"AT": 3}
@@ -130,14 +131,13 @@ def test_command_line_writes_the_file_and_reports_what_it_left_out(store, tmp_pa
     assert bad.returncode == 2 and "no organisation 'nobody'" in bad.stderr
 
 
-def test_page_download_is_for_the_callers_own_organisation(store):
+def test_page_download_is_for_the_callers_own_organisation(store, odihr_store):
     url, engine, folder = store
     for email, role, org in (("rep@graz.example", "reporter", "ngo-graz"),
                              ("res@example.org", "researcher", None),
                              ("adm@example.org", "admin", None)):
         add_user(engine, email, role, org)
-    settings = Settings(database_url=url, instance_dir=folder / "instance")
-    server = create_app(AppContext(settings, engine, TAX)).server
+    server = factories.build_site(odihr_store).server
 
     def client(email):
         c = server.test_client()

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, inspect, text, update
 
 from data.filters import IncidentFilter
-from data.public.selects import public_select, where_clauses
+from data.public.selects import public_select
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.store import db
@@ -23,7 +23,8 @@ from data.store.schema import (
     metadata,
     sources,
 )
-from tests.conftest import fresh_database
+from tests import factories
+from tests.oracles import where_clauses
 
 MIGRATION = db.MIGRATIONS_DIR / "versions" / "0007_postgis_geometry_and_indexes.py"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -43,15 +44,12 @@ def _migration_module():
 @pytest.fixture
 def pg(tmp_path):
     """A migrated, empty PostgreSQL store in a fresh schema, and the PostGIS schema name."""
-    with fresh_database("postgresql", tmp_path) as url:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        with engine.connect() as conn:
+    with factories.store(tmp_path, "postgresql") as built:
+        with built.engine.connect() as conn:
             gis = conn.execute(text(
                 "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
                 "ON n.oid = e.extnamespace WHERE e.extname = 'postgis'")).scalar()
-        yield engine, gis
-        engine.dispose()
+        yield built.engine, gis
 
 
 def _add_places(engine) -> dict[str, int]:
@@ -206,9 +204,8 @@ def test_downgrade_removes_the_postgres_objects_and_upgrade_restores_them(pg):
 
 
 def test_on_sqlite_the_migration_adds_nothing(tmp_path):
-    with fresh_database("sqlite", tmp_path) as url:
-        engine = db.make_engine(url)
-        db.upgrade(engine, "0006")
+    with factories.store(tmp_path, revision="0006") as built:
+        engine = built.engine
         before = inspect(engine)
         tables = {t: ({c["name"] for c in before.get_columns(t)},
                       {i["name"] for i in before.get_indexes(t)})
@@ -218,7 +215,6 @@ def test_on_sqlite_the_migration_adds_nothing(tmp_path):
         for table, (columns, indexes) in tables.items():
             assert {c["name"] for c in after.get_columns(table)} == columns
             assert {i["name"] for i in after.get_indexes(table)} == indexes
-        engine.dispose()
 
 
 class _Result:

@@ -13,9 +13,10 @@ from data.public.record import fetch_public_rows
 from data.public.rows import positions_of, public_rows_table
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
-from data.store.db import bump_version, make_engine
-from tests.conftest import fresh_database
-from tests.data.export_store import CANARIES, add_record, build_store
+from data.store.db import bump_version
+from tests import factories
+from tests.data.export_store import CANARIES, CANARY_RECORDS
+from tests.factories import add_record
 
 TAX = load_taxonomy()
 
@@ -23,14 +24,13 @@ TAX = load_taxonomy()
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
                                                                marks=pytest.mark.postgres)])
 def store(request, tmp_path_factory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("rows")) as url:
-        engine = build_store(url, demo_rows=400)
-        # a second open record, without a point
-        add_record(engine, slug="open-monitor", policy="open", status="published",
-                   public_id="openrec2", bias="bm.anti_muslim", lat=None, lon=None)
-        _add_member_records(engine)
-        yield engine
-        engine.dispose()
+    # a second open record, without a point
+    second_open = {"slug": "open-monitor", "policy": "open", "status": "published",
+                   "public_id": "openrec2", "bias": "bm.anti_muslim", "lat": None, "lon": None}
+    with factories.store(tmp_path_factory.mktemp("rows"), request.param, demo_rows=400,
+                         records=(*CANARY_RECORDS, second_open),
+                         fill=_add_member_records) as built:
+        yield built.engine
 
 
 #: Published member records with regions (public id -> NUTS 3) and the level each is shown
@@ -157,11 +157,8 @@ def test_ids_outside_the_snapshot_are_an_error(store):
         positions_of(snapshot, np.array([10**9]))
 
 
-def test_empty_selection_has_the_columns(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
-    from data.store.db import upgrade
-
-    upgrade(engine)
+def test_empty_selection_has_the_columns(make_store):
+    engine = make_store().engine
     snapshot = build(engine, TAX)
     table = public_rows_table(engine, snapshot, np.array([], dtype=np.int64))
     assert table.num_rows == 0

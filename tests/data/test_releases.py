@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from data.export.files import sha256_of
 from data.export.releases import (
     ReleaseError,
     check_name,
@@ -17,6 +16,7 @@ from data.export.releases import (
 )
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
+from tests.oracles import sha256_of
 
 TAX = load_taxonomy()
 WHEN = dt.datetime(2026, 4, 1, 8, 30, tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from data.people.accounts import add_organisation, add_user, get_user
+from data.people.accounts import add_user, get_user
 from data.records.reports import (
     ReportError,
     list_drafts,
@@ -17,13 +17,13 @@ from data.records.reports import (
     submit,
 )
 from data.reference.taxonomy import load_taxonomy
-from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, reports
 from geo.assign import load_boundaries
 from ingest.dates import DateProblem, parse_date
 from ingest.form import FIELDS, form_context, validate_report
 from ingest.locate import Locator
 from ingest.normalise import COUNTRY_HINTS
+from tests import factories
 
 TAX = load_taxonomy()
 TODAY = dt.date(2026, 6, 1)
@@ -56,16 +56,12 @@ def ctx():
 
 @pytest.fixture
 def store(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'r.sqlite'}")
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    add_organisation(engine, "ngo-lyon", "An NGO in Lyon", "FR")
-    users = {}
-    for email, org in (("a@example.org", "ngo-leipzig"), ("a2@example.org", "ngo-leipzig"),
-                       ("b@example.org", "ngo-lyon")):
-        users[email[:-12]] = get_user(engine, add_user(engine, email, "reporter", org))
-    yield engine, users
-    engine.dispose()
+    with factories.store(tmp_path, organisations=(
+            ("ngo-leipzig", "An NGO in Leipzig", "DE"), ("ngo-lyon", "An NGO in Lyon", "FR")),
+            accounts=(("a@example.org", "reporter", "ngo-leipzig"),
+                      ("a2@example.org", "reporter", "ngo-leipzig"),
+                      ("b@example.org", "reporter", "ngo-lyon"))) as built:
+        yield built.engine, built.users
 
 
 def _fields(checked) -> dict[str, str]:

@@ -15,7 +15,8 @@ from sqlalchemy import inspect
 from data.snapshot.read import _where
 from data.snapshot.update import public_count
 from data.store import db
-from tests.data.export_store import build_store
+from tests import factories
+from tests.data.export_store import CANARY_RECORDS
 
 
 def _plan(engine, sql: str, params: list) -> str:
@@ -29,7 +30,7 @@ def _plan(engine, sql: str, params: list) -> str:
 
 
 def test_the_changed_records_are_found_by_index(database_url):
-    engine = build_store(database_url, demo_rows=50)
+    engine = factories.build_store(database_url, demo_rows=50, records=CANARY_RECORDS).engine
     since = int((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).timestamp() * 1e6)
     postgres = engine.dialect.name == "postgresql"
     where, params = _where(postgres, 40, since, None, None)
@@ -40,7 +41,7 @@ def test_the_changed_records_are_found_by_index(database_url):
 
 
 def test_the_published_records_are_counted_from_an_index(database_url):
-    engine = build_store(database_url, demo_rows=50)
+    engine = factories.build_store(database_url, demo_rows=50, records=CANARY_RECORDS).engine
     count, total = public_count(engine)
     assert count > 0 and total > 0
     sql = "SELECT count(*), sum(id) FROM incidents WHERE status = 'published'"
@@ -54,7 +55,7 @@ def test_the_published_records_are_counted_from_an_index(database_url):
 
 
 def test_downgrade_removes_the_indexes(database_url):
-    engine = build_store(database_url, demo_rows=5)
+    engine = factories.build_store(database_url, demo_rows=5, records=CANARY_RECORDS).engine
     db.downgrade(engine, "0011")
     with engine.connect() as conn:
         names = {ix["name"] for ix in inspect(conn).get_indexes("incidents")}

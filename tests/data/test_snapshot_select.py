@@ -15,17 +15,17 @@ import pytest
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
-from tests.data.export_store import build_store
+from tests import factories
+from tests.data.export_store import CANARY_RECORDS
 
 TAX = load_taxonomy()
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
-    engine = build_store(f"sqlite:///{tmp_path_factory.mktemp('select') / 's.sqlite'}",
-                         demo_rows=2000)
-    yield build(engine, TAX)
-    engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("select"), demo_rows=2000,
+                         records=CANARY_RECORDS) as built:
+        yield build(built.engine, TAX)
 
 
 def _filters():

@@ -1,8 +1,8 @@
 """The snapshot read in compact chunks equals the frame reader's, and updates equal rebuilds.
 
 ``build`` reads the store through :mod:`data.snapshot.read`; the reference is a snapshot made
-from :func:`data.public.selects.load_public_frame` (the pandas reader it replaced). An update after
-a write (:func:`data.snapshot.update.update_public_data`) must give exactly what a full build of
+from :func:`tests.oracles.load_public_frame` (the pandas reader it replaced). An update after a
+write (:func:`data.snapshot.update.update_public_data`) must give exactly what a full build of
 the new state gives: the same arrays, names, detail columns and data release.
 """
 
@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, insert, update
 
-from data.public.selects import load_public_frame
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.build import project_member_records
 from data.snapshot.cache import SnapshotCache, next_snapshot
@@ -25,8 +24,11 @@ from data.snapshot.model import Snapshot, build
 from data.snapshot.update import update_public_data
 from data.store import db
 from data.store.schema import incident_bias_indicators, incident_bias_motivations, incidents
-from tests.conftest import BACKENDS, fresh_database
-from tests.data.export_store import add_record, build_store
+from tests import factories
+from tests.conftest import BACKENDS
+from tests.data.export_store import CANARY_RECORDS
+from tests.factories import add_record
+from tests.oracles import load_public_frame
 
 TAX = load_taxonomy()
 LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -34,13 +36,13 @@ LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine = build_store(url, demo_rows=300)
-        add_record(engine, slug="secret-org-source", policy="member", status="published",
-                   public_id="memberrec2", nuts=("FR1", "FR10", "FR101"), country="FR",
-                   day=dt.date(2019, 3, 9), summary="Another reviewed summary")
-        yield engine
-        engine.dispose()
+    second_member = {"slug": "secret-org-source", "policy": "member", "status": "published",
+                     "public_id": "memberrec2", "nuts": ("FR1", "FR10", "FR101"),
+                     "country": "FR", "day": dt.date(2019, 3, 9),
+                     "summary": "Another reviewed summary"}
+    with factories.store(tmp_path, request.param, demo_rows=300,
+                         records=(*CANARY_RECORDS, second_member)) as built:
+        yield built.engine
 
 
 def _state(snapshot: Snapshot) -> dict:

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from data.filters import IncidentFilter
 from data.privacy.publication import RESTRICTED_COLUMNS
 from data.public.record import fetch_public_rows
-from data.public.selects import count_matching_sql
 from data.records.demo import load_demo
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
@@ -26,7 +25,9 @@ from data.store.schema import (
     incidents,
     sources,
 )
-from tests.conftest import BACKENDS, fresh_database
+from tests import factories
+from tests.conftest import BACKENDS
+from tests.oracles import count_matching_sql
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -34,12 +35,9 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_engine(request, tmp_path_factory):
-    with fresh_database(request.param, tmp_path_factory.mktemp("demo")) as url:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        load_demo(engine, rows=1500, seed=7)
-        yield engine
-        engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("demo"), request.param, demo_rows=1500,
+                         seed=7) as store:
+        yield store.engine
 
 
 def test_migrations_create_and_remove_every_table(engine):

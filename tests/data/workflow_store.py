@@ -1,4 +1,4 @@
-"""A small store for workflow tests: two organisations, their reporters, a moderator."""
+"""Staff for workflow tests (two organisations, their reporters, a moderator) and records."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import functools
 
 from sqlalchemy import insert
 
-from data.people.accounts import add_organisation, add_user, get_user
 from data.records.reports import new_key, submit
 from data.reference.taxonomy import load_taxonomy
-from data.store import db
 from data.store.schema import duplicate_links
 from geo.assign import load_boundaries
 from ingest.form import form_context, validate_report
@@ -25,19 +23,16 @@ def _context():
     return form_context(TAX, Locator(load_boundaries(None)), today=dt.date(2026, 6, 1))
 
 
-def make_store(url: str):
-    """A migrated store at ``url``; returns (engine, users by short name)."""
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    add_organisation(engine, "ngo-lyon", "An NGO in Lyon", "FR")
-    users = {}
-    for name, role, org in (("rep", "reporter", "ngo-leipzig"),
-                            ("other", "reporter", "ngo-lyon"),
-                            ("mod", "moderator", None), ("admin", "admin", None),
-                            ("res", "researcher", None)):
-        users[name] = get_user(engine, add_user(engine, f"{name}@example.org", role, org))
-    return engine, users
+#: Options of :func:`tests.factories.build_store`: the organisations and their staff. The
+#: store's users are then ``rep``, ``other``, ``mod``, ``admin`` and ``res``.
+STAFF = {
+    "organisations": (("ngo-leipzig", "An NGO in Leipzig", "DE"),
+                      ("ngo-lyon", "An NGO in Lyon", "FR")),
+    "accounts": (("rep@example.org", "reporter", "ngo-leipzig"),
+                 ("other@example.org", "reporter", "ngo-lyon"),
+                 ("mod@example.org", "moderator", None), ("admin@example.org", "admin", None),
+                 ("res@example.org", "researcher", None)),
+}
 
 
 def new_record(engine, user, **changes) -> int:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from data.people.accounts import (
-    add_organisation,
-    add_user,
-    issue_password_link,
-    redeem_password_link,
-)
 from data.store import db
 from tests.e2e.conftest import _serve
+from tests.factories import add_accounts
 
 PASSWORD = "correct horse battery staple"
 #: (e-mail, role, organisation) of the accounts every staff site has.
@@ -27,10 +22,7 @@ def staff_site(tmp_path_factory, accounts=ACCOUNTS):
     serving = _serve(tmp_path_factory, {"INCIDENTMAP_INSTANCE_DIR": str(instance)})
     base = next(serving)
     engine = db.make_engine(f"sqlite:///{instance / 'incidentmap.sqlite'}")
-    add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-    for email, role, org in accounts:
-        add_user(engine, email, role, org)
-        redeem_password_link(engine, issue_password_link(engine, email), PASSWORD)
+    add_accounts(engine, (("ngo-leipzig", "An NGO in Leipzig", "DE"),), accounts, PASSWORD)
     try:
         yield base, engine
     finally:

@@ -19,9 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from data.store import db
 from data.store.schema import sources
-from tests.data.export_store import add_record
+from tests import factories
 from tests.e2e.conftest import _guarded_page, _serve
 
 #: Each sets window.__xss to its number when run.
@@ -39,22 +38,23 @@ MARKERS = ("img[src='/x1.png']", "iframe", "details[open]", "svg[onload]",
            "a[href^='javascript']")
 
 
-@pytest.fixture(scope="module")
-def xss_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("xss-store")
-    url = f"sqlite:///{folder / 'xss.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    for i, payload in enumerate(PAYLOADS):
-        add_record(engine, slug=SOURCE, policy="open", status="published",
-                   public_id=f"xss{i}", summary=f"summary {i}: {payload}",
-                   place=f"place {i}: {payload}", day=dt.date(2024, 5, 1 + i),
-                   licence=PAYLOADS[0], attribution=PAYLOADS[1])
+def _name_the_source(engine) -> None:
     with engine.begin() as conn:  # the source's name: shown on /about and in the coverage panel
         conn.execute(sources.update().where(sources.c.slug == SOURCE).values(
             name=f"source {PAYLOADS[0]} {PAYLOADS[2]}"))
-    engine.dispose()
-    yield from _serve(tmp_path_factory, {"INCIDENTMAP_DATABASE_URL": url})
+
+
+@pytest.fixture(scope="module")
+def xss_server(tmp_path_factory):
+    records = [{"slug": SOURCE, "policy": "open", "status": "published",
+                "public_id": f"xss{i}", "summary": f"summary {i}: {payload}",
+                "place": f"place {i}: {payload}", "day": dt.date(2024, 5, 1 + i),
+                "licence": PAYLOADS[0], "attribution": PAYLOADS[1]}
+               for i, payload in enumerate(PAYLOADS)]
+    with factories.store(tmp_path_factory.mktemp("xss-store"), records=records,
+                         fill=_name_the_source) as store:
+        store.engine.dispose()  # the server's store from here on
+        yield from _serve(tmp_path_factory, {"INCIDENTMAP_DATABASE_URL": store.url})
 
 
 @pytest.fixture

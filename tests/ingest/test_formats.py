@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape
 import pytest
 from sqlalchemy import select
 
-from data.store import db
 from data.store.schema import incidents, sources
 from ingest.pipeline import run_ingest
 from tests.ingest.conftest import TODAY, write_csv
@@ -17,10 +16,8 @@ SAMPLE = 60
 
 
 @pytest.fixture
-def store(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'formats.sqlite'}")
-    db.upgrade(engine)
-    return engine
+def store(make_store):
+    return make_store().engine
 
 
 @pytest.fixture(scope="module")

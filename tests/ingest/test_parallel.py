@@ -15,6 +15,7 @@ from ingest.parallel import ChildFailed, can_fork, prepared_in_child
 from ingest.pipeline import build_context, run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import RawRow
+from tests import factories
 from tests.ingest.conftest import TODAY, write_csv
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs Linux with 2+ CPUs (fork)")
@@ -25,9 +26,7 @@ COMPARED = ("source_record_id", "status", "policy", "date_start", "date_end", "d
 
 
 def _store(path) -> object:
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine)
-    return engine
+    return factories.build_store(f"sqlite:///{path}").engine
 
 
 def _content(engine) -> tuple:

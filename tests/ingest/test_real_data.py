@@ -15,6 +15,7 @@ from ingest.pipeline import run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import ReadOptions
 from ingest.store import record_ids
+from tests import factories
 from tests.conftest import LAENDER
 from tests.ingest.conftest import TODAY
 
@@ -56,10 +57,7 @@ def test_odihr_every_eu_row_loaded_under_its_country(engine, odihr_path):
 
 
 def test_odihr_identical_rows_stay_separate(tmp_path, odihr_path):
-    from data.store import db
-
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
-    db.upgrade(engine)
+    engine = factories.build_store(f"sqlite:///{tmp_path / 'x.sqlite'}").engine
     with odihr_path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     eu = [r for r in rows if parse_country(r["Country"], TAX).iso2]
@@ -71,10 +69,7 @@ def test_odihr_identical_rows_stay_separate(tmp_path, odihr_path):
 
 
 def test_arvig_rows_land_in_germany_and_their_land(tmp_path, arvig_path, arvig_rows, boundaries):
-    from data.store import db
-
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'arvig.sqlite'}")
-    db.upgrade(engine)
+    engine = factories.build_store(f"sqlite:///{tmp_path / 'arvig.sqlite'}").engine
     report = run_ingest(engine, "arvig", str(arvig_path), boundaries=boundaries, today=TODAY)
     assert report.read == len(arvig_rows) == 6_918
     assert report.reconciles
@@ -109,17 +104,10 @@ def test_arvig_rows_land_in_germany_and_their_land(tmp_path, arvig_path, arvig_r
     }
 
 
-def test_source_filter_reaches_the_api(tmp_path, odihr_path):
-    from dashboard.app_factory import create_app
-    from dashboard.context import AppContext
-    from data.settings import Settings
-    from data.store import db
-
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'api.sqlite'}")
-    engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
-    report = run_ingest(engine, "odihr", str(odihr_path), today=TODAY)
-    client = create_app(AppContext(settings, engine, TAX)).server.test_client()
+def test_source_filter_reaches_the_api(make_store, odihr_path):
+    store = make_store()
+    report = run_ingest(store.engine, "odihr", str(odihr_path), today=TODAY)
+    client = factories.build_site(store).client()
     body = client.get("/api/v1/stats?group_by=country&source=odihr").get_json()
     assert body["total"] == report.loaded
     assert body["notice"] is None  # real data: no synthetic-data notice

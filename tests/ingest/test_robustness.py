@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.reference.taxonomy import load_taxonomy
-from data.store import db
 from ingest.labels import LabelMatcher
 from ingest.normalise import Context, normalise_batch
 from ingest.pipeline import run_ingest
 from ingest.sources.base import RawRow
 from ingest.tables import TableError, read_text_table
+from tests import factories
 from tests.ingest.conftest import TODAY
 
 TAX = load_taxonomy()
@@ -27,9 +27,8 @@ FIELD_NAMES = ("date", "date_end", "country", "place", "lat", "lon", "bias", "in
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('rob') / 'r.sqlite'}")
-    db.upgrade(engine)
-    return engine
+    with factories.store(tmp_path_factory.mktemp("rob")) as built:
+        yield built.engine
 
 
 @settings(max_examples=300, deadline=None)

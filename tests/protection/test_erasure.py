@@ -25,7 +25,8 @@ from data.store.schema import (
     vault_files,
     vault_people,
 )
-from tests.data.workflow_store import make_store, new_record
+from tests import factories
+from tests.data.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY, new_vault
 
 PLACE_CANARY = "Canarygasse 12, Leipzig"
@@ -107,7 +108,8 @@ def test_erasing_one_person_leaves_the_others(store):
 
 
 def test_an_erased_record_leaves_no_copy_in_the_sqlite_files(tmp_path):
-    engine, users = make_store(f"sqlite:///{tmp_path / 'erase.sqlite'}")
+    built = factories.build_store(f"sqlite:///{tmp_path / 'erase.sqlite'}", **STAFF)
+    engine, users = built.engine, built.users
     vault = new_vault()
     rid = _with_personal_data(engine, users, vault)
     # the typed form (drafts) kept a copy of the narrative too
@@ -232,7 +234,8 @@ def test_every_retention_setting_has_a_rule():
 
 
 def test_retention_leaves_no_copy_in_the_sqlite_files(tmp_path):
-    engine, users = make_store(f"sqlite:///{tmp_path / 'keep.sqlite'}")
+    built = factories.build_store(f"sqlite:///{tmp_path / 'keep.sqlite'}", **STAFF)
+    engine, users = built.engine, built.users
     rid = _with_personal_data(engine, users, new_vault())
     with engine.begin() as conn:
         conn.execute(update(incidents).where(incidents.c.id == rid).values(

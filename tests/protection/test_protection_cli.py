@@ -14,20 +14,19 @@ from data.people.access_log import log_access
 from data.people.vault import Vault, add_person, people
 from data.store import db
 from data.store.schema import audit_log, incidents, record_access, vault_people
-from tests.conftest import BACKENDS, fresh_database
-from tests.data.workflow_store import make_store, new_record
+from tests import factories
+from tests.conftest import BACKENDS
+from tests.data.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES
 
 
 @pytest.fixture
 def cli_store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     key = Fernet.generate_key().decode()
-    monkeypatch.setenv("INCIDENTMAP_DATABASE_URL", url)
-    monkeypatch.setenv("INCIDENTMAP_VAULT_KEY", key)
-    engine, users = make_store(url)
-    yield engine, users, key
-    engine.dispose()
+    with factories.store(tmp_path, **STAFF) as built:
+        monkeypatch.setenv("INCIDENTMAP_DATABASE_URL", built.url)
+        monkeypatch.setenv("INCIDENTMAP_VAULT_KEY", key)
+        yield built.engine, built.users, key
 
 
 def test_retention_run_reports_and_erases(cli_store, capsys, monkeypatch):
@@ -76,8 +75,8 @@ def test_new_key_and_rotation(cli_store, capsys, monkeypatch):
 
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_the_access_log_is_append_only(kind, tmp_path):
-    with fresh_database(kind, tmp_path) as url:
-        engine, users = make_store(url)
+    with factories.store(tmp_path, kind, **STAFF) as built:
+        engine, users = built.engine, built.users
         log_access(engine, user_id=users["res"].id, role="researcher", kind="csv", query="",
                    records=1, data_release="x", record_ids=["abc"], fields=["nuts3"])
         for statement in (update(record_access).values(query="rewritten"),
@@ -87,12 +86,10 @@ def test_the_access_log_is_append_only(kind, tmp_path):
         with engine.connect() as conn:
             assert conn.execute(select(record_access.c.record_ids,
                                        record_access.c.fields)).one() == ("abc", "nuts3")
-        engine.dispose()
 
 
 def test_migration_0011_rewrites_logged_place_names(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'm.sqlite'}")
-    db.upgrade(engine, "0010")
+    engine = factories.build_store(f"sqlite:///{tmp_path / 'm.sqlite'}", revision="0010").engine
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO organisations (id, slug, name, country, "
                           "public_name_opt_in) VALUES (1, 'o', 'O', 'DE', 0)"))

@@ -9,14 +9,10 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.people.access_log import recent_access
 from data.records.workflow import transition
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.store.schema import incidents, vault_people
-from tests.data.workflow_store import make_store, new_record
+from tests.data.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY
 from tests.security.web import client_as
 
@@ -25,13 +21,9 @@ CSRF = {"csrf_token": "t" * 32}
 
 
 @pytest.fixture
-def site(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'vault.sqlite'}",
-                        instance_dir=tmp_path / "instance")
-    engine, users = make_store(settings.database_url)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
-    yield engine, users, app, settings
-    engine.dispose()
+def site(make_site):
+    built = make_site(**STAFF)
+    return built.engine, built.users, built.app, built.settings
 
 
 
@@ -188,19 +180,14 @@ def test_withdrawing_publication_consent_empties_the_public_outputs_at_once(site
     assert "An assault in Saxony." not in csv
 
 
-def test_the_data_protection_page_states_the_live_settings(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
-                        instance_dir=tmp_path / "instance",
-                        retention={"people": 30, "attachments": None, "narrative": 400,
-                                   "exact_location": 200, "drafts": 10, "login_attempts": 5},
-                        min_cell=7)
-    engine, _users = make_store(settings.database_url)
-    app = create_app(AppContext(settings, engine, load_taxonomy()))
+def test_the_data_protection_page_states_the_live_settings(make_site):
+    app = make_site(**STAFF, min_cell=7, retention={
+        "people": 30, "attachments": None, "narrative": 400, "exact_location": 200,
+        "drafts": 10, "login_attempts": 5}).app
     page = client_as(app).get("/data-protection").get_data(as_text=True)
     assert "30 days" in page and "until erased by hand" in page and "at least 7" in page
     assert "Record of processing activities" in page and "Residence" not in page.split(
         "Never collected")[0][-10:]
-    engine.dispose()
 
 
 def test_after_anonymising_no_cache_or_later_export_holds_the_erased_values(site, tmp_path):

@@ -18,10 +18,12 @@ from data.people.vault import add_file, add_person
 from data.records.reports import new_key, save_draft
 from data.snapshot.model import GROUPS
 from data.store.schema import incidents, sources
-from tests.data.export_store import CANARIES, add_record, build_store, read_download, text_of
+from tests import factories
+from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.factories import add_record
 from tests.protection.protection_store import CANARIES as VAULT_CANARIES
 from tests.protection.protection_store import FILE_CANARY
-from tests.security.web import log_in_as, make_server
+from tests.security.web import log_in_as
 
 #: Restricted values beyond the download tests' (organisation, reports, access log, users).
 MORE = ("CANARY-ORG-NAME", "secret-org-members", "CANARY-REPORT-FORM", "CANARY-ACCESS",
@@ -55,11 +57,7 @@ STATIC = {"/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",
           "/_dash-component-suites/plotly/package_data/plotly.min.js"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("crawl")
-    url = f"sqlite:///{folder / 'crawl.sqlite'}"
-    engine = build_store(url, demo_rows=60)
+def _organisation_records(engine) -> None:
     org = add_organisation(engine, "secret-org-members", "CANARY-ORG-NAME", "DE")
     add_record(engine, slug="secret-org-members", policy="member", status="published",
                public_id="orgrec1", place="CANARY-PLACE-2", day=__import__("datetime").date(
@@ -69,7 +67,17 @@ def site(tmp_path_factory):
                      .values(kind="organisation", name="CANARY-ORG-NAME"))
         conn.execute(update(incidents).where(incidents.c.public_id.in_(
             ["orgrec1", "memberrec1"])).values(organisation_id=org))
-    server = make_server(url, folder / "instance")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with factories.site(tmp_path_factory.mktemp("crawl"), demo_rows=60, records=CANARY_RECORDS,
+                        fill=_organisation_records) as built:
+        yield _personal_data(built.engine, built.server)
+
+
+def _personal_data(engine, server):
+    """A reporter's draft, people and files in the vault, a logged read: all canaries."""
     client = server.test_client()
     log_in_as(client, engine, "secret-org-members-rep@example.org", "reporter",
               "secret-org-members")

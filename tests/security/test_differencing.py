@@ -24,12 +24,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.privacy import generalise
 from data.privacy import publication as privacy
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.store import db
 from data.store.schema import (
     incident_bias_indicators,
@@ -38,7 +34,8 @@ from data.store.schema import (
     incidents,
     sources,
 )
-from tests.conftest import BACKENDS, fresh_database
+from tests import factories
+from tests.conftest import BACKENDS
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 #: Where the member records are, and how often (None: placed only in the country).
@@ -123,19 +120,13 @@ def _seed(engine, rng: np.random.Generator) -> None:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def store(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("differencing")
-    with fresh_database(request.param, folder) as url:
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        _seed(engine, np.random.default_rng(5))
-        yield engine, url, folder
-        engine.dispose()
+    with factories.store(tmp_path_factory.mktemp("differencing"), request.param,
+                         fill=lambda engine: _seed(engine, np.random.default_rng(5))) as built:
+        yield built
 
 
 def _client(store, min_cell: int):
-    engine, url, folder = store
-    settings = Settings(database_url=url, instance_dir=folder / "instance", min_cell=min_cell)
-    return create_app(AppContext(settings, engine, load_taxonomy())).server.test_client()
+    return factories.build_site(store, min_cell=min_cell).client()
 
 
 def _filters(rng: np.random.Generator, triples: int) -> list[tuple]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data.people.accounts import add_organisation
-from data.store import db
 from data.store.schema import incidents, organisations, users
-from tests.data.export_store import add_record
-from tests.security.web import log_in_as, make_server
+from tests import factories
+from tests.security.web import log_in_as
 
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 SQL = ("' OR 1=1 --", "1; DROP TABLE incidents", "%' --")
@@ -19,15 +17,13 @@ FILTERS = ("date_from", "date_to", "country", "region", "bias", "indicator", "ty
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("inject")
-    url = f"sqlite:///{folder / 'i.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
     payload = " ".join(XSS)
-    add_record(engine, slug="xss-open", policy="open", status="published", public_id="xss1",
-               summary=payload, place=payload, licence=payload, attribution=payload)
-    add_organisation(engine, "xss-org", payload, "DE")
-    return engine, make_server(url, folder / "instance")
+    with factories.site(tmp_path_factory.mktemp("inject"), records=(
+            {"slug": "xss-open", "policy": "open", "status": "published", "public_id": "xss1",
+             "summary": payload, "place": payload, "licence": payload,
+             "attribution": payload},),
+            organisations=(("xss-org", payload, "DE"),)) as site:
+        yield site.engine, site.server
 
 
 def _counts(engine):

@@ -16,16 +16,12 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from dashboard import report_form as rf
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from dashboard.pages import report
-from data.people.accounts import add_organisation, add_user
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 from data.store.schema import CODE_TABLES, incidents, metadata, reports
-from tests.conftest import BACKENDS, fresh_database
+from tests import factories
+from tests.conftest import BACKENDS
 from tests.dashboard.test_report_page import _as_typed, _payload, _post
-from tests.data.export_store import build_store
+from tests.data.export_store import CANARY_RECORDS
 from tests.data.test_reports import valid_form
 from tests.security.web import log_in_as
 
@@ -46,14 +42,10 @@ def test_the_test_covers_every_text_field():
 
 @pytest.fixture(params=BACKENDS)
 def site(request, tmp_path):
-    with fresh_database(request.param, tmp_path) as url:
-        engine = build_store(url, demo_rows=50)
-        add_organisation(engine, "ngo-leipzig", "An NGO in Leipzig", "DE")
-        add_user(engine, "rep@example.org", "reporter", "ngo-leipzig")
-        settings = Settings(database_url=url, instance_dir=tmp_path / "instance")
-        app = create_app(AppContext(settings, engine, load_taxonomy()))
-        yield engine, app
-        engine.dispose()
+    with factories.site(tmp_path, request.param, demo_rows=50, records=CANARY_RECORDS,
+                        organisations=(("ngo-leipzig", "An NGO in Leipzig", "DE"),),
+                        accounts=(("rep@example.org", "reporter", "ngo-leipzig"),)) as site:
+        yield site.engine, site.app
 
 
 def _state(engine) -> dict:

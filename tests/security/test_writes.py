@@ -7,20 +7,15 @@ import re
 import pytest
 
 from dashboard.pages import report
-from data.people.accounts import add_organisation, get_user
+from data.people.accounts import get_user
 from data.records.reports import ReportError, list_drafts, load_draft, new_key, save_draft
-from data.store import db
-from tests.security.web import log_in_as, make_server
+from tests.security.web import log_in_as
 
 
 @pytest.fixture
-def site(tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    add_organisation(engine, "org-alpha", "Alpha", "DE")
-    add_organisation(engine, "org-beta", "Beta", "AT")
-    return engine, make_server(url, tmp_path / "instance")
+def site(make_site):
+    built = make_site(organisations=(("org-alpha", "Alpha", "DE"), ("org-beta", "Beta", "AT")))
+    return built.engine, built.server
 
 
 def _post_rules(server) -> list[str]:

@@ -1,25 +1,12 @@
-"""Helpers of the security tests: an app over a given store, sessions without a password."""
+"""Helpers of the security tests: sessions without a password."""
 
 from __future__ import annotations
 
 import re
 
-from dashboard.app_factory import create_app
-from dashboard.context import AppContext
 from data.people.accounts import add_user, get_user
-from data.reference.taxonomy import load_taxonomy
-from data.settings import Settings
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def make_server(url: str, instance):
-    """The Flask server of the app over the store at ``url``."""
-    settings = Settings(database_url=url, instance_dir=instance)
-    from data.store import db
-
-    engine = db.make_engine(url)
-    return create_app(AppContext(settings, engine, load_taxonomy())).server
 
 
 def log_in_as(client, engine, email: str, role: str | None = None,
