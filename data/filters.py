@@ -26,7 +26,8 @@ CODE_PARAMS = ("bias", "indicator", "type")
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_REGION = re.compile(r"^[A-Z]{2}[0-9A-Z]{1,3}$")
+#: What a NUTS code looks like (``DE3``, ``DE30``, ``DE300``).
+REGION_PATTERN = re.compile(r"^[A-Z]{2}[0-9A-Z]{1,3}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -210,7 +211,7 @@ def parse_query(
     checks = {
         "country": (lambda v: v.upper(), lambda v: v in countries, countries,
                     "not an EU member state's ISO 3166-1 alpha-2 code (Greece is GR)"),
-        "region": (lambda v: v.upper(), lambda v: bool(_REGION.match(v)), (),
+        "region": (lambda v: v.upper(), lambda v: bool(REGION_PATTERN.match(v)), (),
                    "not a NUTS code (e.g. DE3, DE30, DE300)"),
         "source": (lambda v: v.lower(),
                    (lambda v: bool(_SLUG.match(v))) if known is None else known.__contains__,

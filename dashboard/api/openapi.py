@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import metadata
 
-from dashboard.api import routes as api
+from dashboard.api import parameters
 from dashboard.api.openapi_schemas import (
     RELEASE_ID,
     filter_parameters,
@@ -111,7 +111,7 @@ def paths() -> dict[str, dict]:
     dict of str to dict
     """
     filters = [ref("parameters", name) for name in FILTER_PARAMS]
-    files = {_media(EXPORTERS[f].media_type): {"schema": BINARY} for f in api.FILE_FORMATS}
+    files = {_media(EXPORTERS[f].media_type): {"schema": BINARY} for f in parameters.FILE_FORMATS}
     geojson = {"application/geo+json": {"schema": {"anyOf": [
         ref("schemas", "GeoJsonPage"), ref("schemas", "GeoJsonFile")]}}}
     frozen = {_media(EXPORTERS[f].media_type): {"schema": BINARY} for f in FROZEN_FORMATS}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dashboard.api import routes as api
+from dashboard.api import parameters
 from data.export.fields import RELEASE_COLUMN, fields
 from data.export.releases import FROZEN_FORMATS, NAME_PATTERN
-from data.filters import _REGION, FILTER_PARAMS
+from data.filters import FILTER_PARAMS, REGION_PATTERN
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import GROUPS
@@ -70,7 +70,7 @@ def filter_parameters(taxonomy: Taxonomy, sources: Iterable[str]) -> dict[str, d
         "country": _list_param("country", _enum(c.iso2 for c in taxonomy.countries()),
                                "EU member states, ISO 3166-1 alpha-2 (Greece is GR; any "
                                "letter case)."),
-        "region": _list_param("region", {"type": "string", "pattern": _REGION.pattern},
+        "region": _list_param("region", {"type": "string", "pattern": REGION_PATTERN.pattern},
                               "NUTS 2024 codes of any level, e.g. DE3, DE30, DE300."),
         "bias": _list_param("bias", _enum(taxonomy.codes("bias"), ""),
                             "Bias motivation codes; a parent code includes its children. "
@@ -96,7 +96,7 @@ def other_parameters() -> dict[str, dict]:
     """
     return {
         "format": {"name": "format", "in": "query", "required": False,
-                   "schema": {"type": "string", "enum": list(api.ROW_FORMATS),
+                   "schema": {"type": "string", "enum": list(parameters.ROW_FORMATS),
                               "default": "json"},
                    "description": "json and geojson are paged; the other formats stream every "
                                   "row of the filter as one file (see docs/export.md)."},
@@ -105,9 +105,9 @@ def other_parameters() -> dict[str, dict]:
                  "description": "Page number, from 1 to the answer's `pages`."},
         "per_page": {"name": "per_page", "in": "query", "required": False,
                      "schema": {"anyOf": [
-                         {"type": "integer", "minimum": 1, "maximum": api.MAX_PER_PAGE},
+                         {"type": "integer", "minimum": 1, "maximum": parameters.MAX_PER_PAGE},
                          {"type": "string", "const": "all"}], "default": 100},
-                     "description": f"Rows per page, 1 to {api.MAX_PER_PAGE}. With "
+                     "description": f"Rows per page, 1 to {parameters.MAX_PER_PAGE}. With "
                                     "format=geojson, `all` streams every row as one file."},
         "group_by": {"name": "group_by", "in": "query", "required": True,
                      "schema": {"type": "string", "enum": list(GROUPS)},
@@ -188,7 +188,7 @@ def _envelope(extra: dict, required: list[str]) -> dict:
 def _paging() -> dict:
     return {
         "page": {"type": "integer", "minimum": 1},
-        "per_page": {"type": "integer", "minimum": 1, "maximum": api.MAX_PER_PAGE},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": parameters.MAX_PER_PAGE},
         "pages": {"type": "integer", "minimum": 1},
         "next": {"type": ["string", "null"], "format": "uri",
                  "description": "URL of the next page; null on the last one."},

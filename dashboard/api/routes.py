@@ -14,9 +14,20 @@ from urllib.parse import urlencode
 import flask
 
 from dashboard.api import http_cache
+from dashboard.api.openapi import document
+from dashboard.api.parameters import (
+    FILE_FORMATS,
+    MAX_PER_PAGE,
+    ROW_FORMATS,
+    ApiError,
+    choice,
+    incident_filter,
+    positive_int,
+    query_params,
+)
 from dashboard.auth import caller
 from dashboard.context import current
-from data.export import EXPORTERS, FORMATS, filename, select, stream
+from data.export import EXPORTERS, filename, select, stream
 from data.export.json_rows import geojson_features, json_records
 from data.export.releases import (
     NAME_PATTERN,
@@ -25,7 +36,7 @@ from data.export.releases import (
     list_releases,
     release_file,
 )
-from data.filters import FILTER_PARAMS, FilterError, FilterProblem, IncidentFilter, from_query
+from data.filters import IncidentFilter
 from data.public.rows import public_rows_table
 from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import GROUPS, Snapshot
@@ -33,26 +44,12 @@ from data.snapshot.model import GROUPS, Snapshot
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 http_cache.register(blueprint)  # ETag / If-None-Match on every route
 
-#: ``format=`` values of /incidents: paged JSON, and every download format (DESIGN §3).
-ROW_FORMATS = ("json", *FORMATS)
-#: Formats always answered as one streamed file; GeoJSON is paged unless ``per_page=all``.
-FILE_FORMATS = tuple(f for f in FORMATS if f != "geojson")
 #: Frozen release files never change: clients may cache them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
-MAX_PER_PAGE = 1000
 MULTI_COUNT_NOTE = (
     "An incident with several codes of this kind counts once for each, so the counts can add "
     "up to more than the total number of incidents."
 )
-
-
-class ApiError(Exception):
-    """A client error answered with a JSON body naming the parameter."""
-
-    def __init__(self, problems: list[FilterProblem], status: int = 400):
-        super().__init__(str(problems))
-        self.problems = problems
-        self.status = status
 
 
 @blueprint.errorhandler(ApiError)
@@ -65,42 +62,6 @@ def _api_error(error: ApiError):
         ],
     }}
     return flask.jsonify(body), error.status
-
-
-def _params(extra: tuple[str, ...]) -> dict[str, list[str]]:
-    args = flask.request.args
-    allowed = (*FILTER_PARAMS, *extra)
-    unknown = [k for k in args if k not in allowed]
-    if unknown:
-        raise ApiError([FilterProblem(k, args.get(k, ""), "unknown parameter", allowed)
-                        for k in unknown])
-    return {key: args.getlist(key) for key in args}
-
-
-def _filter(params: dict[str, list[str]], snapshot: Snapshot) -> IncidentFilter:
-    try:
-        # only sources with public records exist as far as the public can tell
-        return from_query(params, snapshot.taxonomy, sources=snapshot.sources)
-    except FilterError as exc:
-        raise ApiError(exc.problems) from exc
-
-
-def _choice(params: dict, name: str, allowed: tuple[str, ...], default: str | None) -> str:
-    values = params.get(name) or ([default] if default else [])
-    if not values:
-        raise ApiError([FilterProblem(name, "", "this parameter is required", allowed)])
-    if values[-1] not in allowed:
-        raise ApiError([FilterProblem(name, values[-1], "not an allowed value", allowed)])
-    return values[-1]
-
-
-def _positive_int(params: dict, name: str, default: int, maximum: int) -> int:
-    raw = (params.get(name) or [str(default)])[-1]
-    digits = raw.lstrip("0")  # int() refuses over 4300 digits: bound the length first
-    if (not (raw.isascii() and raw.isdigit()) or len(digits) > len(str(maximum))
-            or not 1 <= int(raw) <= maximum):
-        raise ApiError([FilterProblem(name, raw, f"must be a whole number from 1 to {maximum}")])
-    return int(raw)
 
 
 def _envelope(snapshot: Snapshot, flt: IncidentFilter, total: int, has_demo: bool) -> dict:
@@ -116,19 +77,19 @@ def _envelope(snapshot: Snapshot, flt: IncidentFilter, total: int, has_demo: boo
 @blueprint.get("/incidents")
 def incidents():
     """Incidents matching the filter, in the public projection (paged JSON/GeoJSON or CSV)."""
-    params = _params(("format", "page", "per_page"))
+    params = query_params(("format", "page", "per_page"))
     ctx = current()
     snapshot = ctx.snapshot()  # one snapshot per request: validation and counts agree
-    flt = _filter(params, snapshot)
-    fmt = _choice(params, "format", ROW_FORMATS, "json")
+    flt = incident_filter(params, snapshot)
+    fmt = choice(params, "format", ROW_FORMATS, "json")
     if fmt in FILE_FORMATS or (fmt == "geojson" and params.get("per_page", [""])[-1] == "all"):
         return _file_response(fmt, snapshot, flt)
     mask = snapshot.mask(flt)
     positions = snapshot.select_positions(mask)
     has_demo = snapshot.contains_demo(mask)
-    per_page = _positive_int(params, "per_page", 100, MAX_PER_PAGE)
+    per_page = positive_int(params, "per_page", 100, MAX_PER_PAGE)
     pages = max(1, math.ceil(len(positions) / per_page))
-    page = _positive_int(params, "page", 1, max(pages, 1))
+    page = positive_int(params, "page", 1, max(pages, 1))
     chunk = positions[(page - 1) * per_page: page * per_page]
     seen_as = caller.projection()
     rows = public_rows_table(ctx.engine, snapshot, chunk, projection=seen_as).to_pandas()
@@ -170,7 +131,7 @@ def _file_response(fmt: str, snapshot: Snapshot, flt: IncidentFilter) -> flask.R
 @blueprint.get("/releases")
 def releases():
     """Frozen releases, oldest first, with the URL of each file."""
-    _params(())
+    query_params(())
     ctx = current()
     items = []
     for rel in list_releases(ctx.engine):
@@ -185,14 +146,14 @@ def releases():
 @blueprint.get("/releases/<name>")
 def release(name: str):
     """The file of a frozen release, byte for byte as frozen (``format=`` picks the file)."""
-    params = _params(("format",))
+    params = query_params(("format",))
     ctx = current()
     found = get_release(ctx.engine, name) if NAME_PATTERN.match(name) else None
     if found is None:
         known = [r.name for r in list_releases(ctx.engine)]
         body = {"error": {"message": f"no release named {name!r}", "releases": known}}
         return flask.jsonify(body), 404
-    fmt = _choice(params, "format", tuple(found.files), "datapackage")
+    fmt = choice(params, "format", tuple(found.files), "datapackage")
     try:
         path = release_file(ctx.settings.instance_dir, found, fmt)
     except ReleaseError as exc:
@@ -210,10 +171,10 @@ def release(name: str):
 @blueprint.get("/stats")
 def stats():
     """Counts grouped by one dimension, for the given filter."""
-    params = _params(("group_by",))
+    params = query_params(("group_by",))
     snapshot = current().snapshot()
-    flt = _filter(params, snapshot)
-    group = _choice(params, "group_by", GROUPS, None)
+    flt = incident_filter(params, snapshot)
+    group = choice(params, "group_by", GROUPS, None)
     mask = snapshot.mask(flt)
     counts, unplaced = snapshot.by_group(mask, group)
     body = _envelope(snapshot, flt, snapshot.count(mask), snapshot.contains_demo(mask))
@@ -238,9 +199,7 @@ def not_found(unknown: str):
 @blueprint.get("/openapi.json")
 def openapi_json():
     """The API as an OpenAPI 3.1 document, built from the code (:mod:`dashboard.api.openapi`)."""
-    from dashboard.api.openapi import document  # it reads this module's constants
-
-    _params(())
+    query_params(())
     snapshot = current().snapshot()  # sources with public records are the allowed ones
     return flask.jsonify(document(snapshot.taxonomy, snapshot.sources,
                                   prefix=blueprint.url_prefix))

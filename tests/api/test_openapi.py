@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 import schemathesis
 
-from dashboard.api import routes as api
+from dashboard.api import parameters
+from dashboard.api import routes as api_routes
 from dashboard.api.openapi import document
 from data.filters import FILTER_PARAMS
 from data.reference.taxonomy import load_taxonomy
@@ -44,13 +45,13 @@ def test_the_validation_can_fail(doc):
 
 def _blueprint_routes() -> set[tuple[str, str]]:
     app = flask.Flask(__name__)
-    app.register_blueprint(api.blueprint)
+    app.register_blueprint(api_routes.blueprint)
     out = set()
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api_v1.") or rule.endpoint == CATCH_ALL:
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
-        path = path.removeprefix(api.blueprint.url_prefix)
+        path = path.removeprefix(api_routes.blueprint.url_prefix)
         out |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
     return out
 
@@ -60,7 +61,7 @@ def test_every_route_is_documented_and_nothing_else(doc):
     routes = _blueprint_routes()
     assert ("/openapi.json", "get") in routes
     assert routes == documented
-    assert doc["servers"] == [{"url": api.blueprint.url_prefix}]
+    assert doc["servers"] == [{"url": api_routes.blueprint.url_prefix}]
 
 
 def test_enumerations_come_from_the_code(doc, taxonomy):
@@ -68,9 +69,9 @@ def test_enumerations_come_from_the_code(doc, taxonomy):
     filters = doc["paths"]["/incidents"]["get"]["parameters"][:len(FILTER_PARAMS)]
     assert [p["$ref"].rsplit("/", 1)[1] for p in filters] == list(FILTER_PARAMS)
     assert [params[name]["name"] for name in FILTER_PARAMS] == list(FILTER_PARAMS)
-    assert params["format"]["schema"]["enum"] == list(api.ROW_FORMATS)
+    assert params["format"]["schema"]["enum"] == list(parameters.ROW_FORMATS)
     assert params["group_by"]["schema"]["enum"] == list(GROUPS)
-    assert params["per_page"]["schema"]["anyOf"][0]["maximum"] == api.MAX_PER_PAGE
+    assert params["per_page"]["schema"]["anyOf"][0]["maximum"] == parameters.MAX_PER_PAGE
     countries = params["country"]["schema"]["items"]["enum"]
     assert countries == [c.iso2 for c in taxonomy.countries()] and "GR" in countries
     for kind in ("indicator", "type"):
