@@ -67,10 +67,8 @@ KNOWN: dict[str, set[str]] = {
         "data.snapshot.update -> data.snapshot.build._stored_sources",
         "ingest.form -> ingest.normalise._texts",
     },
-    "cycle": {
-        "data.snapshot.model, data.public.rows, data.snapshot.cache",
-    },
-    "getattr": {"data.snapshot.model"},
+    "cycle": set(),
+    "getattr": set(),
     "folder": {"dashboard", "ingest"},
 }
 

@@ -33,23 +33,17 @@ from data.privacy.publication import (
 )
 from data.public.selects import (
     CODE_COLUMNS,
-    DETAIL_COLUMNS,
     PRIMARY_COLUMNS,
     member_regions,
     not_public_ids,
 )
 from data.reference.vocab import (
-    CLASSIFICATIONS,
     DATE_PRECISIONS,
-    GEO_PRECISIONS,
-    LOCATION_TYPES,
-    POLICIES,
 )
 from data.store.db import data_version
 
 if TYPE_CHECKING:
     from data.snapshot.model import CodeLinks, Snapshot
-    from data.snapshot.read import RecordColumns
 
 MEMBER_SOURCE_POLICY = "member"
 #: Detail columns kept dictionary-encoded (few distinct values).
@@ -59,69 +53,6 @@ _PRIMARY_SHIFT = 56
 #: Per snapshot, per kind: each record's code-list spelling (computed on first use).
 _CODE_LISTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
-
-
-def detail_table(frame: pd.DataFrame) -> pa.Table | None:
-    """The snapshot's copy of the public columns it does not aggregate on.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A projected public frame (what :class:`data.snapshot.model.Snapshot` is made from).
-
-    Returns
-    -------
-    pyarrow.Table or None
-        :data:`data.public.selects.DETAIL_COLUMNS` plus ``geo_precision`` and ``policy``, aligned
-        with the frame; None when the frame lacks some of them (a hand-made test frame).
-    """
-    names = (*DETAIL_COLUMNS, "geo_precision", "policy")
-    if any(name not in frame for name in names):
-        return None
-    arrays = {}
-    for name in names:
-        values = frame[name]
-        if name in ("lat", "lon"):
-            arrays[name] = pa.array(pd.to_numeric(values).to_numpy(float), pa.float64(),
-                                    from_pandas=True)
-        elif name == "is_online":
-            arrays[name] = pa.array(values.astype(bool).to_numpy(), pa.bool_())
-        else:
-            text = pa.array(values.astype(object).where(values.notna(), None).to_numpy(),
-                            pa.string(), from_pandas=True)
-            arrays[name] = text.dictionary_encode() if name in _CATEGORICAL else text
-    return pa.table(arrays)
-
-
-def record_detail(records: RecordColumns) -> pa.Table:
-    """:func:`detail_table` of records read by :mod:`data.snapshot.read` (arrays shared).
-
-    Parameters
-    ----------
-    records : RecordColumns
-        Projected public records.
-
-    Returns
-    -------
-    pyarrow.Table
-        The columns of :func:`detail_table`, aligned with ``records``.
-    """
-    def coded(codes: np.ndarray, vocab: tuple[str, ...]) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
-                                              pa.array(vocab, pa.string()))
-
-    return pa.table({
-        "public_id": records.public_id,
-        "lat": pa.array(records.lat, pa.float64(), from_pandas=True),
-        "lon": pa.array(records.lon, pa.float64(), from_pandas=True),
-        "place_name": records.place_name,
-        "is_online": pa.array(records.is_online, pa.bool_()),
-        "location_type": coded(records.location_type, LOCATION_TYPES),
-        "classification": coded(records.classification, CLASSIFICATIONS),
-        "public_summary": records.public_summary,
-        "geo_precision": coded(records.geo_precision, GEO_PRECISIONS),
-        "policy": coded(records.policy, POLICIES),
-    })
 
 
 def _named(names: tuple[str, ...], index: np.ndarray, missing: np.ndarray | None = None

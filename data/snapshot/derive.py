@@ -19,7 +19,13 @@ import pyarrow.compute as pc
 
 from data.filters import CODE_PARAMS
 from data.reference.taxonomy import Taxonomy
-from data.reference.vocab import DATE_PRECISIONS, POLICIES
+from data.reference.vocab import (
+    CLASSIFICATIONS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_TYPES,
+    POLICIES,
+)
 from data.snapshot.build import (
     MEMBER,
     PublicData,
@@ -27,6 +33,7 @@ from data.snapshot.build import (
     link_positions,
     organisation_codes,
 )
+from data.snapshot.read import RecordColumns
 from data.snapshot.splice import Splice
 
 NUTS_LEVELS = ("nuts1", "nuts2", "nuts3")
@@ -239,3 +246,35 @@ def derive_spliced(previous, data: PublicData, taxonomy: Taxonomy) -> Derived | 
             {g: splice.numpy(old.keys[g], new.keys[g]) for g in _LIMITS}, old.first)
     return Derived(source[0], source[1], records.policy == _DEMO, organisation, nuts, links,
                    timelines)
+
+
+def record_detail(records: RecordColumns) -> pa.Table:
+    """The snapshot's copy of the public columns it does not aggregate on (arrays shared).
+
+    Parameters
+    ----------
+    records : RecordColumns
+        Projected public records.
+
+    Returns
+    -------
+    pyarrow.Table
+        :data:`data.public.selects.DETAIL_COLUMNS` plus ``geo_precision`` and ``policy``,
+        aligned with ``records``; :mod:`data.public.rows` takes download rows from it.
+    """
+    def coded(codes: np.ndarray, vocab: tuple[str, ...]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
+                                              pa.array(vocab, pa.string()))
+
+    return pa.table({
+        "public_id": records.public_id,
+        "lat": pa.array(records.lat, pa.float64(), from_pandas=True),
+        "lon": pa.array(records.lon, pa.float64(), from_pandas=True),
+        "place_name": records.place_name,
+        "is_online": pa.array(records.is_online, pa.bool_()),
+        "location_type": coded(records.location_type, LOCATION_TYPES),
+        "classification": coded(records.classification, CLASSIFICATIONS),
+        "public_summary": records.public_summary,
+        "geo_precision": coded(records.geo_precision, GEO_PRECISIONS),
+        "policy": coded(records.policy, POLICIES),
+    })

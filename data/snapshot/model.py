@@ -20,27 +20,21 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data.filters import CODE_PARAMS
-from data.public.rows import detail_table, record_detail
 from data.reference.taxonomy import Taxonomy
-from data.reference.vocab import DATE_PRECISIONS
 from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.build import PublicData, build_public_data
-from data.snapshot.derive import CodeLinks, Derived, derive, derive_spliced, timeline_index
+from data.snapshot.derive import (
+    Derived,
+    derive,
+    derive_spliced,
+    record_detail,
+)
 from data.snapshot.select import Selecting
 from data.store.db import data_version
 
 EPOCH = dt.date(1970, 1, 1)
 GROUPS = ("country", "nuts1", "nuts2", "nuts3", "year", "month", "week", "bias", "indicator",
           "type", "source")
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    return (pd.to_datetime(values).to_numpy("datetime64[D]").astype(np.int64)).astype(np.int32)
-
-
-def _categories(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    cat = pd.Categorical(values)
-    return cat.codes.astype(np.int32), tuple(str(c) for c in cat.categories)
 
 
 @dataclass
@@ -53,75 +47,11 @@ class Timeline:
 
 
 class Snapshot(Selecting):
-    """Public records as compact arrays. Build with :func:`build` (or from a frame)."""
+    """Public records as compact arrays. Build with :func:`build` or :meth:`from_data`."""
 
     #: The data it was built from (:class:`data.snapshot.build.PublicData`), kept so that a
-    #: later version can be made by updating it; None for a snapshot made from a frame.
+    #: later version can be made by updating it.
     data = None
-
-    def __init__(self, frame: pd.DataFrame, links: dict[str, pd.DataFrame], taxonomy: Taxonomy,
-                 version: int = 0):
-        """A snapshot of a projected frame (tests and tools; the store is read by :func:`build`).
-
-        Parameters
-        ----------
-        frame : pandas.DataFrame
-            Projected public rows: ``id``, ``country``, ``date_start``, ``date_end``,
-            ``date_precision``, ``source``, ``policy``, ``nuts1``..``nuts3`` and optionally
-            ``organisation`` and the detail columns (:func:`data.public.rows.detail_table`).
-        links : dict of str to pandas.DataFrame
-            Per kind: ``incident_id``, ``code`` and, where the kind has one, ``is_primary``.
-        taxonomy : Taxonomy
-        version : int
-            The data version it stands for.
-        """
-        self.version = version
-        self.taxonomy = taxonomy
-        self.last_change = str(frame.attrs.get("last_change", ""))
-        self.size = len(frame)
-        self.ids = frame["id"].to_numpy(np.int64)
-        position = pd.Series(np.arange(self.size, dtype=np.int32), index=self.ids)
-        self.countries = tuple(c.iso2 for c in taxonomy.countries())
-        country_index = {iso: i for i, iso in enumerate(self.countries)}
-        self.country = frame["country"].map(country_index).fillna(255).to_numpy(np.uint8)
-        self.start = _days(frame["date_start"])
-        self.end = _days(frame["date_end"])
-        precision_index = {p: i for i, p in enumerate(DATE_PRECISIONS)}
-        self.precision = frame["date_precision"].map(precision_index).to_numpy(np.uint8)
-        self.source, self.sources = _categories(frame["source"])
-        self.is_demo = (frame["policy"] == "demo").to_numpy()
-        #: Opaque code of the member organisation behind each record, -1 for other records
-        #: (``data.snapshot.build.organisation_codes``); only ever counted, never shown.
-        self.organisation = (frame["organisation"].to_numpy(np.int32) if "organisation" in frame
-                             else np.full(self.size, -1, dtype=np.int32))
-        self.nuts = {level: _categories(frame[level].fillna("")) for level in
-                     ("nuts1", "nuts2", "nuts3")}
-        #: The other public columns, for download rows (:mod:`data.public.rows`); None for
-        #: a snapshot of a frame without them.
-        self.detail = detail_table(frame)
-        self.links: dict[str, CodeLinks] = {}
-        for kind in CODE_PARAMS:
-            codes = taxonomy.codes(kind)
-            index = {c: i for i, c in enumerate(codes)}
-            link = links[kind]
-            known = link["code"].isin(index) & link["incident_id"].isin(position.index)
-            link = link[known]
-            rows = position.loc[link["incident_id"].to_numpy()].to_numpy(np.int32)
-            code_idx = link["code"].map(index).to_numpy(np.uint8)
-            bits = np.zeros(self.size, dtype=np.uint64)
-            np.bitwise_or.at(bits, rows, np.left_shift(np.uint64(1), code_idx.astype(np.uint64)))
-            primary = rest = None
-            if "is_primary" in link:
-                primary = np.full(self.size, 255, dtype=np.uint8)
-                flag = link["is_primary"].to_numpy(bool)
-                primary[rows[flag]] = code_idx[flag]
-                rest = ~(flag & (primary[rows] == code_idx))
-            self.links[kind] = CodeLinks(rows, code_idx, bits, primary, *(
-                (None, None) if rest is None else (rows[rest], code_idx[rest])))
-        self._set_timelines(timeline_index(self.start, self.precision,
-                                           self.links["bias"].primary,
-                                           len(taxonomy.codes("bias")) + 1))
-        self.fingerprint = self._fingerprint()
 
     @classmethod
     def from_data(cls, data: PublicData, taxonomy: Taxonomy, version: int,
@@ -311,11 +241,3 @@ def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) 
     """
     version = data_version(engine)
     return Snapshot.from_data(build_public_data(engine, taxonomy, min_cell), taxonomy, version)
-
-
-def __getattr__(name: str):
-    if name == "SnapshotCache":  # its own module; importable from here as before
-        from data.snapshot.cache import SnapshotCache
-
-        return SnapshotCache
-    raise AttributeError(name)

@@ -11,8 +11,8 @@ from dashboard.coverage_view import CAVEAT, WITHHELD, panel, section
 from data.filters import IncidentFilter
 from data.public.coverage import coverage
 from data.reference.taxonomy import load_taxonomy
-from data.snapshot.model import Snapshot
 from tests.data.test_coverage import _frame
+from tests.oracles import snapshot_of_frame
 
 NAMES = {"DE": "Germany", "FR": "France", "GR": "Greece"}
 
@@ -20,7 +20,7 @@ NAMES = {"DE": "Germany", "FR": "France", "GR": "Greece"}
 @pytest.fixture(scope="module")
 def snapshot():
     frame, links = _frame()
-    return Snapshot(frame, links, load_taxonomy())
+    return snapshot_of_frame(frame, links, load_taxonomy())
 
 
 def _json(components) -> str:

@@ -21,6 +21,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import Snapshot, build
 from data.store.schema import incident_bias_motivations, incidents, organisations, sources
 from tests import factories
+from tests.oracles import snapshot_of_frame
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -62,7 +63,7 @@ def _frame() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
 @pytest.fixture(scope="module")
 def snapshot() -> Snapshot:
     frame, links = _frame()
-    return Snapshot(frame, links, TAX)
+    return snapshot_of_frame(frame, links, TAX)
 
 
 def _cells(result: Coverage) -> dict[tuple[str, str], tuple]:

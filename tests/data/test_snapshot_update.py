@@ -28,7 +28,7 @@ from tests import factories
 from tests.conftest import BACKENDS
 from tests.data.export_store import CANARY_RECORDS
 from tests.factories import add_record
-from tests.oracles import load_public_frame
+from tests.oracles import load_public_frame, snapshot_of_frame
 
 TAX = load_taxonomy()
 LATER = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -82,7 +82,7 @@ def _assert_same(a: Snapshot, b: Snapshot) -> None:
 
 def test_the_chunked_reader_gives_the_frame_readers_snapshot(store):
     frame, links = load_public_frame(store)
-    reference = Snapshot(frame, links, TAX)
+    reference = snapshot_of_frame(frame, links, TAX)
     snapshot = build(store, TAX)
     _assert_same(snapshot, reference)
     member = snapshot.sources.index("member")
