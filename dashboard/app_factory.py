@@ -7,31 +7,22 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import (
-    admin_views,
-    failures,
-    i18n,
-    ids,
-    plotly_js,
-    protection_page,
-    regions,
-    vault_views,
-)
-from dashboard.account_views import blueprint as account_blueprint
+from dashboard import failures, i18n, ids, plotly_js, regions
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
-from dashboard.moderation_views import blueprint as moderation_blueprint
 from dashboard.nav import language_switch, nav
 from dashboard.nav import register as register_nav
-from dashboard.odihr_views import blueprint as odihr_blueprint
 from dashboard.pages import about, incident_detail, incidents, overview, report
+from dashboard.views import account, admin, moderation, odihr, protection, vault
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
 TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
+#: The Flask pages of accounts and staff, each a blueprint.
+VIEWS = (account, odihr, moderation, admin, vault, protection)
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
@@ -133,12 +124,8 @@ def create_app(context: AppContext) -> dash.Dash:
     incident_detail.register(app)
     register_nav(app)
     server.register_blueprint(api_blueprint)
-    server.register_blueprint(account_blueprint)
-    server.register_blueprint(odihr_blueprint)
-    server.register_blueprint(moderation_blueprint)
-    server.register_blueprint(admin_views.blueprint)
-    server.register_blueprint(vault_views.blueprint)
-    server.register_blueprint(protection_page.blueprint)
+    for view in VIEWS:
+        server.register_blueprint(view.blueprint)
     _register_geometry(server)
     plotly_js.register(server)
     return app

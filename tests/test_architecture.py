@@ -54,7 +54,7 @@ KNOWN: dict[str, set[str]] = {
         "app -> sqlalchemy.exc",
         "dashboard.context -> sqlalchemy",
         "dashboard.failures -> sqlalchemy.exc",
-        "dashboard.odihr_views -> sqlalchemy",
+        "dashboard.views.odihr -> sqlalchemy",
         "ingest.dedupe -> sqlalchemy",
         "ingest.pipeline -> sqlalchemy",
         "ingest.review -> sqlalchemy",

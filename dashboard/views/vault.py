@@ -19,13 +19,14 @@ import flask
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from dashboard import i18n, vault_html
-from dashboard import moderation_html as html
-from dashboard import moderation_texts as mt
+from dashboard import i18n
 from dashboard.auth.caller import log_restricted_read
 from dashboard.auth.sessions import CSRF_FIELD, csrf_token
 from dashboard.context import current
-from dashboard.moderation_views import MODERATORS, RECORDERS, require_user
+from dashboard.views import moderation_html as html
+from dashboard.views import moderation_texts as mt
+from dashboard.views import vault_html
+from dashboard.views.moderation import MODERATORS, RECORDERS, require_user
 from data.people import subject_access
 from data.people import vault as vaults
 from data.people.erasure import REASONS, anonymise_record, erase_person

@@ -1,6 +1,6 @@
 """``/admin``: organisations, accounts and the record-access log, for admins only.
 
-Plain HTML forms like :mod:`dashboard.account_views`: anonymous visitors are sent to the login,
+Plain HTML forms like :mod:`dashboard.views.account`: anonymous visitors are sent to the login,
 other roles get 403, every POST needs the admin role and the session's CSRF token
 (:func:`dashboard.auth.sessions.requires`), every answer is ``no-store``. A new one-time password
 link is shown once, in the answer to the form that made it (only its hash is stored).
@@ -15,9 +15,9 @@ import io
 import flask
 from markupsafe import Markup
 
-from dashboard.account_views import PAGE
 from dashboard.auth.sessions import CSRF_FIELD, csrf_token, current_user, requires
 from dashboard.context import current
+from dashboard.views.account import PAGE
 from data.export.table import FORMULA_PREFIXES
 from data.people.access_log import recent_access
 from data.people.accounts import (

@@ -5,7 +5,7 @@ Staff-only pages, in English for now (see docs/data-protection.md).
 
 from __future__ import annotations
 
-from dashboard.moderation_html import CSRF
+from dashboard.views.moderation_html import CSRF
 
 CONSENT_TEXT = {
     "consent_record": ("We may keep the details of this incident",

@@ -12,7 +12,7 @@ import flask
 from markupsafe import Markup
 
 from dashboard.context import current
-from dashboard.moderation_html import PAGE
+from dashboard.views.moderation_html import PAGE
 from data.settings import RETENTION_DEFAULTS
 
 blueprint = flask.Blueprint("protection", __name__)

@@ -17,12 +17,12 @@ import flask
 from markupsafe import Markup
 
 from dashboard import i18n
-from dashboard import moderation_html as html
-from dashboard import moderation_texts as mt
 from dashboard.auth.callback_guard import same_site
 from dashboard.auth.caller import log_restricted_read
 from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
 from dashboard.context import current
+from dashboard.views import moderation_html as html
+from dashboard.views import moderation_texts as mt
 from data.records import moderation
 from data.records.audit import history
 from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE

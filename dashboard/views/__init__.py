@@ -1,0 +1,1 @@
+"""Flask pages of accounts and staff: log in, administration, moderation, the vault."""
