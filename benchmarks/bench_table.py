@@ -52,7 +52,7 @@ def scenarios(deep: int) -> tuple:
     )
 UNDEFERRED = """
 import sys
-import dashboard.deferred as d
+import dashboard.components.deferred as d
 
 def listed_everywhere(app, namespaces=d.DEFERRED):
     known = app.server.extensions.setdefault(d.EXTENSION_KEY, {})
@@ -125,7 +125,7 @@ def bench_blocks(client: DashClient, totals: dict[str, int], repeat: int, deep: 
 
 def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     """One block's steps in process: ordering (once per snapshot), page ids, rows, records."""
-    from dashboard.incident_format import grid_records
+    from dashboard.components.incident_format import grid_records
     from data.filters import IncidentFilter
     from data.public.record import fetch_public_rows
     from data.public.table_page import page_ids, sort_order

@@ -10,10 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import failures, i18n, ids, plotly_js, regions
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
+from dashboard.components.nav import language_switch, nav
+from dashboard.components.nav import register as register_nav
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
-from dashboard.nav import language_switch, nav
-from dashboard.nav import register as register_nav
 from dashboard.pages import about, incident_detail, incidents, overview, report
 from dashboard.views import account, admin, moderation, odihr, protection, vault
 from geo.boundaries import context_geojson_path, eu27_geojson_path

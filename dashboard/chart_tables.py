@@ -5,7 +5,7 @@ described by a one-sentence summary (visually hidden, read by screen readers); a
 table" disclosure under it holds the chart's numbers as an HTML table. :func:`update` is a
 thin callback filling both from the page's one filter; the tables and sentences are built
 by pure functions of the same aggregates the charts draw and sent as escaped HTML strings
-(:mod:`dashboard.static_html`).
+(:mod:`dashboard.components.static_html`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, html
 
-from dashboard import ids, static_html
+from dashboard import ids
+from dashboard.components import static_html
 from dashboard.context import current
 from dashboard.i18n import N_, number, translate
 from dashboard.url_state import parse_search

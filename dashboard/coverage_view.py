@@ -5,7 +5,7 @@ organisations with published records there) with the caveat that counts reflect 
 not prevalence. The table is its own text alternative; a sentence sums it up. The panel
 follows the page's one filter: :func:`update` is a thin callback (URL -> IncidentFilter ->
 :func:`data.public.coverage.coverage` -> :func:`panel`), sending the panel as one escaped HTML
-string (:mod:`dashboard.static_html`: hundreds of cells as components slowed the page).
+string (:mod:`dashboard.components.static_html`: hundreds of cells as components slowed the page).
 
 Member organisations are counted, never named; open datasets are named in each cell's
 tooltip and in a list under the table.
@@ -16,7 +16,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, html
 
-from dashboard import ids, static_html
+from dashboard import ids
+from dashboard.components import static_html
 from dashboard.context import current
 from dashboard.i18n import N_, number, translate
 from dashboard.url_state import parse_search

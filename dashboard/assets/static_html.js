@@ -1,4 +1,4 @@
-/* Static HTML fragments (dashboard/static_html.py). The server builds each table of numbers
+/* Static HTML fragments (dashboard/components/static_html.py). The server builds each table of numbers
    as one HTML string, every value escaped, and a callback writes it to a dcc.Store beside an
    empty holder; this puts the string into the holder. React renders no children into a
    holder, so it never touches what is set here. */

@@ -11,9 +11,9 @@ import flask
 from dash import dcc, html
 
 from dashboard import i18n
+from dashboard.components.incident_format import finest_region, format_period
 from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
-from dashboard.incident_format import finest_region, format_period
 from data.public.record import fetch_public_incident
 from data.reference.vocab import DEMO_NOTICE
 

@@ -4,7 +4,7 @@ The filter comes from the URL query (the same parameters as the map page, and th
 bias scope), so a link reproduces the table. The grid uses AG Grid's infinite row model: every
 block it asks for is one call of :func:`rows_block`, which selects, sorts and pages the public
 records on the server (:mod:`data.public.table_page`); the browser never holds more than a few
-pages. dash-ag-grid's bundle is loaded by this page only (:mod:`dashboard.deferred`).
+pages. dash-ag-grid's bundle is loaded by this page only (:mod:`dashboard.components.deferred`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import deferred, i18n, i18n_text, ids
+from dashboard import i18n, i18n_text, ids
 from dashboard.auth import caller
+from dashboard.components import deferred
+from dashboard.components.incident_format import COLUMNS, grid_records
 from dashboard.context import AppContext, current
 from dashboard.i18n import N_, translate
-from dashboard.incident_format import COLUMNS, grid_records
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
 from data.public.table_page import DEFAULT_SORT, MAX_LIMIT, SORT_KEYS, row_page

@@ -355,7 +355,7 @@ def test_map_page_does_not_list_the_grid_bundle_but_it_is_served(app):
     index = client.get("/").get_data(as_text=True)
     assert "dash_ag_grid.v" not in index and "dash_ag_grid.min.js" not in index
     with app.server.test_request_context("/"):
-        from dashboard import deferred
+        from dashboard.components import deferred
 
         urls = deferred.scripts("dash_ag_grid")
     assert urls and client.get(urls[0]).status_code == 200

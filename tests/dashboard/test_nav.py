@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dashboard import ids
-from dashboard.nav import role_links
+from dashboard.components.nav import role_links
 from tests import factories
 from tests.security.web import log_in_as
 

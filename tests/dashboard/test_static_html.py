@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dash import dcc, html
 
-from dashboard.static_html import UnsupportedProp, holder, store_id, to_html
+from dashboard.components.static_html import UnsupportedProp, holder, store_id, to_html
 
 
 def test_a_table_is_written_with_its_attributes_and_text_escaped():

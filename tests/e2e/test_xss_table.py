@@ -8,7 +8,7 @@ any renderer treated text as HTML (or a link as code). The test reads the callba
 payload must arrive verbatim, as a string), the cells and the tooltip (the payload must show as
 text), and checks that the flag was never set and no element the payloads carry exists. The
 map page's coverage panel names open datasets inside a static HTML fragment
-(:mod:`dashboard.static_html`): the source's name is a payload too.
+(:mod:`dashboard.components.static_html`): the source's name is a payload too.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pieces several pages share: navigation, static HTML, lazy libraries, formats."""
