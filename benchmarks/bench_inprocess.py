@@ -214,7 +214,7 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
     from app import build_app
     from dashboard import figures
     from dashboard.context import current
-    from dashboard.pages import overview
+    from dashboard.pages.overview import page as overview
     from dashboard.url_state import parse_search
     from data.reference.population import population
     from data.settings import Settings

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     # when the work tree changes while it runs.
     import app  # noqa: F401
     import dashboard.api.routes  # noqa: F401
-    import dashboard.pages.overview  # noqa: F401
+    import dashboard.pages.overview.page  # noqa: F401
     from data.reference.taxonomy import load_taxonomy
     from data.store.db import make_engine, redact
 

@@ -14,7 +14,9 @@ from dashboard.components.nav import language_switch, nav
 from dashboard.components.nav import register as register_nav
 from dashboard.context import AppContext, attach, current
 from dashboard.i18n import N_
-from dashboard.pages import about, incident_detail, incidents, overview, report
+from dashboard.pages import about, incident_detail, incidents
+from dashboard.pages.overview import page as overview
+from dashboard.pages.report import page as report
 from dashboard.views import account, admin, moderation, odihr, protection, vault
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 

@@ -124,7 +124,7 @@ def choropleth(values: dict, eu_geojson_url: str, context_geojson_url: str) -> g
     """Member-state choropleth on a tile-free base map (renders offline).
 
     The third trace holds a member state's regions when the map is drilled down; on the
-    EU-27 map it is empty (its values are patched in, see ``dashboard.map_view``).
+    EU-27 map it is empty (its values are patched in, see ``dashboard.pages.overview.map_view``).
 
     Parameters
     ----------

@@ -24,7 +24,7 @@ from dashboard.i18n import N_
 LINKS = ((ids.NAV_MAP, N_("Map"), "/"), (ids.NAV_TABLE, N_("Incidents"), "/incidents"),
          (ids.NAV_ABOUT, N_("About"), "/about"))
 #: Pages for logged-in users: (text, path, roles that may use it, needs an organisation).
-#: The roles are those the pages themselves check (dashboard/pages/report.py,
+#: The roles are those the pages themselves check (dashboard/pages/report/page.py,
 #: dashboard/views/moderation.py, dashboard/views/admin.py).
 ROLE_LINKS = ((N_("Record an incident"), "/report", ("reporter", "moderator", "admin"), True),
               (N_("Your organisation's records"), "/my-records",

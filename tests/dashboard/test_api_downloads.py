@@ -112,7 +112,7 @@ def test_release_errors_are_json(app):
 
 
 def test_page_offers_every_format_for_the_filter_of_its_csv_link(app):
-    from dashboard import downloads
+    from dashboard.pages.overview import downloads
 
     _, _, client = app
     csv_href = f"/api/v1/incidents?{QUERY}&format=csv"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.context import EXTENSION_KEY
-from dashboard.pages import overview
+from dashboard.pages.overview import page as overview
 from dashboard.url_state import parse_search
 from data.public.area_stats import by_area
 from data.reference.taxonomy import load_taxonomy

@@ -7,7 +7,7 @@ import json
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard.coverage_view import CAVEAT, WITHHELD, panel, section
+from dashboard.pages.overview.coverage import CAVEAT, WITHHELD, panel, section
 from data.filters import IncidentFilter
 from data.public.coverage import coverage
 from data.reference.taxonomy import load_taxonomy

@@ -7,8 +7,9 @@ import io
 
 import pytest
 
-from dashboard import download_sizes, i18n
-from dashboard.pages import overview
+from dashboard import i18n
+from dashboard.pages.overview import download_sizes
+from dashboard.pages.overview import page as overview
 from data.reference.taxonomy import load_taxonomy
 from tests import factories
 from tests.data.export_store import CANARY_RECORDS

@@ -8,9 +8,10 @@ import gzip
 import pandas as pd
 import pytest
 
-from dashboard import figures, ids, interactions, playback
-from dashboard.map_view import not_shown_note
-from dashboard.pages import overview
+from dashboard import figures, ids
+from dashboard.pages.overview import interactions, playback
+from dashboard.pages.overview import page as overview
+from dashboard.pages.overview.map_view import not_shown_note
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
 from data.records.demo import generate

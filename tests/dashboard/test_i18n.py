@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import i18n, i18n_text
 from dashboard.app_factory import route
-from dashboard.pages import overview
+from dashboard.pages.overview import page as overview
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy

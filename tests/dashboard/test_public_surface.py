@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from dashboard.context import AppContext
-from dashboard.pages.overview import _state_from_controls
+from dashboard.pages.overview.page import _state_from_controls
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings, SettingsError

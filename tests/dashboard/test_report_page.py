@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import report_form as rf
-from dashboard.pages import report
+from dashboard.pages.report import form as rf
+from dashboard.pages.report import page as report
 from data.store.schema import incidents, reports
 from tests.data.test_reports import valid_form
 
@@ -137,7 +137,7 @@ def test_a_failed_submit_answers_with_field_messages_only(site):
 
 
 def test_every_problem_message_and_own_hint_is_marked_for_translation():
-    from dashboard.report_texts import PROBLEM_MESSAGES
+    from dashboard.pages.report.texts import PROBLEM_MESSAGES
     from ingest.form import MESSAGES
 
     texts = {text for pair in MESSAGES.values() for text in pair if text}
@@ -145,7 +145,7 @@ def test_every_problem_message_and_own_hint_is_marked_for_translation():
 
 
 def test_the_form_has_a_message_slot_and_a_question_for_every_checked_field():
-    from dashboard.report_texts import QUESTIONS
+    from dashboard.pages.report.texts import QUESTIONS
 
     shown = {name for fields in rf.SECTION_FIELDS.values() for name in fields}
     assert set(rf.FIELDS) <= shown and shown <= set(QUESTIONS)

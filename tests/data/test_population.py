@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import figures, map_view
+from dashboard import figures
+from dashboard.pages.overview import map_view
 from data.reference.population import REFERENCE_DIR, population
 from data.reference.taxonomy import load_taxonomy
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard import ids
-from dashboard.coverage_view import CAVEAT
+from dashboard.pages.overview.coverage import CAVEAT
 from tests.e2e.map_page import choose_option, open_page, settle, summary_count
 
 ROWS = f"#{ids.COVERAGE_TABLE} tbody tr"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import downloads, ids
+from dashboard import ids
+from dashboard.pages.overview import downloads
 from data.export.fields import fields
 from data.reference.taxonomy import load_taxonomy
 from tests.data.export_store import read_download

@@ -22,7 +22,7 @@ from map_page import (
 )
 
 from dashboard import ids
-from dashboard.overview_views import MULTI_CODE
+from dashboard.pages.overview.views import MULTI_CODE
 from data.settings import DEFAULT_BIAS_SCOPE
 
 DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(DEFAULT_BIAS_SCOPE))

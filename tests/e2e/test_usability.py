@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import chart_tables, download_sizes, ids
+from dashboard import ids
+from dashboard.pages.overview import chart_tables, download_sizes
 from tests.e2e.map_page import choose_option, open_page, settle, summary_count
 from tests.e2e.test_incidents import ids_shown, open_table, paging_text, wait_rows
 from tests.e2e.test_incidents import summary_count as table_count

@@ -15,8 +15,8 @@ import json
 import pytest
 from sqlalchemy import func, inspect, select
 
-from dashboard import report_form as rf
-from dashboard.pages import report
+from dashboard.pages.report import form as rf
+from dashboard.pages.report import page as report
 from data.store.schema import CODE_TABLES, incidents, metadata, reports
 from tests import factories
 from tests.conftest import BACKENDS

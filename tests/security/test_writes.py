@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard.pages import report
+from dashboard.pages.report import page as report
 from data.people.accounts import get_user
 from data.records.reports import ReportError, list_drafts, load_draft, new_key, save_draft
 from tests.security.web import log_in_as

@@ -1,6 +1,6 @@
 """The overview page's views: map (drill-down, playback), timeline, two breakdowns.
 
-Layout only; :mod:`dashboard.pages.overview` wires the callbacks.
+Layout only; :mod:`dashboard.pages.overview.page` wires the callbacks.
 """
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import chart_tables, figures, i18n, ids, playback
+from dashboard import figures, i18n, ids
 from dashboard.i18n import N_, translate
 from dashboard.i18n_text import plotly_config
+from dashboard.pages.overview import chart_tables, playback
 from dashboard.regions import NO_REGIONS
 from dashboard.url_state import ViewState
 from data.reference.population import population

@@ -62,11 +62,11 @@ def register(app) -> None:
     """Keep every format's link, and the size estimate, on the CSV link's filter.
 
     The links are derived client-side; the estimate (rows and rough size per format) is
-    :mod:`dashboard.download_sizes`.
+    :mod:`dashboard.pages.overview.download_sizes`.
     """
     import json
 
-    from dashboard import download_sizes
+    from dashboard.pages.overview import download_sizes
 
     download_sizes.register(app)
     formats = list(OTHER_FORMATS)

@@ -2,7 +2,7 @@
 
 Only reporters, moderators and admins of an organisation see it: a full page load without a
 session redirects to the login (``?next=/report``), another role gets 403. The callbacks are
-thin: inputs -> :mod:`dashboard.report_form` -> :func:`ingest.form.validate_report` (ingest's
+thin: inputs -> :mod:`dashboard.pages.report.form` -> :func:`ingest.form.validate_report` (ingest's
 own rules) -> :mod:`data.records.reports`. Those that write or read drafts check the role and the
 CSRF token server-side (:func:`dashboard.auth.callback_guard.authorise`) and only run for requests
 from this site (:func:`dashboard.auth.callback_guard.register`). A failed submit returns messages
@@ -20,14 +20,15 @@ import flask
 from dash import ALL, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import i18n, report_map
-from dashboard import report_form as rf
+from dashboard import i18n
 from dashboard.auth import callback_guard
 from dashboard.auth.caller import log_restricted_read
 from dashboard.auth.sessions import csrf_token, current_user
 from dashboard.context import current
 from dashboard.i18n import translate
-from dashboard.report_texts import UI
+from dashboard.pages.report import form as rf
+from dashboard.pages.report import map as report_map
+from dashboard.pages.report.texts import UI
 from data.records.reports import (
     ReportError,
     find_submitted,

@@ -5,7 +5,7 @@ breakdown bars, and brushing the timeline write the URL, and every view is rende
 URL, so a copied link reproduces the view and back/forward work. A filter change patches the
 map's values only; the geometry is loaded by URL, once per member state and level. The time
 playback steps the map through months without changing the URL (see
-:mod:`dashboard.playback`).
+:mod:`dashboard.pages.overview.playback`).
 """
 
 from __future__ import annotations
@@ -15,21 +15,12 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import (
-    chart_tables,
-    coverage_view,
-    download_sizes,
-    downloads,
-    figures,
-    i18n,
-    i18n_text,
-    ids,
-    interactions,
-    overview_views,
-    playback,
-)
+from dashboard import figures, i18n, i18n_text, ids
 from dashboard.context import AppContext, current
-from dashboard.map_view import map_output
+from dashboard.pages.overview import chart_tables, download_sizes, downloads, interactions, playback
+from dashboard.pages.overview import coverage as coverage_view
+from dashboard.pages.overview import views as overview_views
+from dashboard.pages.overview.map_view import map_output
 from dashboard.regions import drill_layer, web_regions
 from dashboard.url_state import GRANULARITIES, ViewState, parse_search
 from data.filters import IncidentFilter

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.i18n import translate
-from dashboard.report_texts import CHOICE_LABELS, NOT_COLLECTED, QUESTIONS, SECTIONS, UI
+from dashboard.pages.report.texts import CHOICE_LABELS, NOT_COLLECTED, QUESTIONS, SECTIONS, UI
 from data.records import form_fields as v
 from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
 from ingest.form import FIELDS

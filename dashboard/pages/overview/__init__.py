@@ -1,0 +1,1 @@
+"""Page ``/``: the map with its drill-down, timeline, breakdowns and downloads."""

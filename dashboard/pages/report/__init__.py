@@ -1,0 +1,1 @@
+"""Page ``/report``: member organisations record an incident."""
