@@ -2,11 +2,11 @@
 
 from geo.nuts import NutsError
 from ingest.dates import DateProblem
-from ingest.fetch import FetchError
-from ingest.mapping import MappingError
 from ingest.sources import UnknownSource
+from ingest.sources.fetch import FetchError
+from ingest.sources.mapping import MappingError
+from ingest.sources.table_files import TableError
 from ingest.store import SourceConflict
-from ingest.tables import TableError
 
 USER_ERRORS = (UnknownSource, MappingError, FetchError, TableError, FileNotFoundError,
                DateProblem, SourceConflict, NutsError, IsADirectoryError, PermissionError)

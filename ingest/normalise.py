@@ -169,7 +169,7 @@ def normalise_fields(fields: dict, row: int, ctx: Context) -> Core:
     Parameters
     ----------
     fields : dict
-        Canonical field name (:data:`ingest.fields.FIELDS`) -> text.
+        Canonical field name (:data:`ingest.sources.fields.FIELDS`) -> text.
     row : int
         Row number the issues carry.
     ctx : Context

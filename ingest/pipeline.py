@@ -22,16 +22,16 @@ from data.reference.taxonomy import KINDS, Taxonomy, load_taxonomy
 from data.store.db import analyze, bump_version, load_cache
 from data.store.schema import incidents, ingest_runs, label_mappings
 from ingest.dedupe import link_likely_duplicates
-from ingest.fetch import fetch, is_url
 from ingest.labels import LabelMatcher
 from ingest.locate import Locator
-from ingest.mapping import Mapping, load_mapping
 from ingest.normalise import Context
 from ingest.parallel import prepared_batches
 from ingest.prepare import PreparedBatch
 from ingest.report import IngestReport
 from ingest.sources import get_source
 from ingest.sources.base import Dataset, ReadOptions, Source
+from ingest.sources.fetch import fetch, is_url
+from ingest.sources.mapping import Mapping, load_mapping
 from ingest.store import (
     ensure_source,
     existing_ids,

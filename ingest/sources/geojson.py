@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.sources.base import ReadOptions, Source
 from ingest.sources.table import records_to_rows
-from ingest.tables import TableError
+from ingest.sources.table_files import TableError
 
 
 def _point(geometry: dict | None) -> tuple[str, str] | None:

@@ -8,7 +8,7 @@ from defusedxml import ElementTree as ET
 
 from ingest.sources.base import ReadOptions, Source
 from ingest.sources.table import records_to_rows
-from ingest.tables import TableError
+from ingest.sources.table_files import TableError
 
 
 def _local(tag: str) -> str:

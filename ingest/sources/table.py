@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ingest.fields import map_headers
 from ingest.sources.base import RawRow, ReadOptions
-from ingest.tables import read_text_table
+from ingest.sources.fields import map_headers
+from ingest.sources.table_files import read_text_table
 
 
 def raw_rows(headers: list[str], rows: Iterable[tuple[int, dict[str, str]]],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.sources.base import ReadOptions, Source
 from ingest.sources.table import raw_rows
-from ingest.tables import read_text_table
+from ingest.sources.table_files import read_text_table
 
 V3_COLUMNS = {"record_id": "Post ID", "summary": "Title", "narrative": "Description"}
 V2_COLUMNS = {"record_id": "#", "summary": "INCIDENT TITLE", "date": "INCIDENT DATE",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ingest.sources.base import ReadOptions, Source
 from ingest.sources.table import raw_rows
-from ingest.tables import read_xlsx_table
+from ingest.sources.table_files import read_xlsx_table
 
 
 def read(path: Path, options: ReadOptions):

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from data.store import db
 from data.store.schema import duplicate_links, incident_types, incidents, ingest_runs
-from ingest.mapping import MappingError
 from ingest.pipeline import run_ingest, undo_run
 from ingest.review import map_label, pending_labels
+from ingest.sources.mapping import MappingError
 from tests.ingest.conftest import TODAY, write_csv
 
 ROWS = [
@@ -167,7 +167,7 @@ def test_url_is_downloaded_then_read(engine, csv_file):
         url = f"http://127.0.0.1:{server.server_port}/{csv_file.name}"
         report = run_ingest(engine, "csv", url, today=TODAY)
         assert report.loaded == 3 and report.location == url
-        from ingest.fetch import FetchError
+        from ingest.sources.fetch import FetchError
 
         with pytest.raises(FetchError, match="HTTP 404"):
             run_ingest(engine, "csv", url.replace("monitor", "missing"), today=TODAY)
@@ -250,7 +250,7 @@ def test_points_without_boundaries_need_a_country(engine, tmp_path):
 @pytest.mark.parametrize("content", ['[{"type": "Feature"}]', '{"type": "FeatureCollection", '
                                      '"features": [null, 5, {"geometry": [1, 2]}]}'])
 def test_odd_geojson_is_refused_or_reported(engine, tmp_path, content):
-    from ingest.tables import TableError
+    from ingest.sources.table_files import TableError
 
     path = tmp_path / "odd.geojson"
     path.write_text(content)

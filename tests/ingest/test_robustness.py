@@ -14,7 +14,7 @@ from ingest.labels import LabelMatcher
 from ingest.normalise import Context, normalise_batch
 from ingest.pipeline import run_ingest
 from ingest.sources.base import RawRow
-from ingest.tables import TableError, read_text_table
+from ingest.sources.table_files import TableError, read_text_table
 from tests import factories
 from tests.ingest.conftest import TODAY
 

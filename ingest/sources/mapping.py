@@ -30,8 +30,8 @@ import yaml
 
 from data.reference.taxonomy import KINDS, Taxonomy
 from ingest.dates import DATE_ORDERS
-from ingest.fields import FIELDS
 from ingest.sources.base import Dataset, ReadOptions
+from ingest.sources.fields import FIELDS
 
 KEYS = ("columns", "date_order", "point_precision", "policy", "defaults", "labels", "dataset")
 POINT_PRECISIONS = ("exact", "municipality")
