@@ -1,7 +1,7 @@
 """Errors a steward can fix; the command line prints them without a traceback."""
 
 from geo.nuts import NutsError
-from ingest.dates import DateProblem
+from ingest.normalise.dates import DateProblem
 from ingest.sources import UnknownSource
 from ingest.sources.fetch import FetchError
 from ingest.sources.mapping import MappingError

@@ -1,8 +1,8 @@
 """The web form's values -> a checked incident, by ingest's own rules (one code path).
 
 :func:`validate_report` reads dates, country and taxonomy codes with
-:func:`ingest.normalise.normalise_fields` and places the record with
-:func:`ingest.locate.locate`, exactly as a file row is read; what is specific to the form
+:func:`ingest.normalise.record.normalise_fields` and places the record with
+:func:`ingest.normalise.locate.locate`, exactly as a file row is read; what is specific to the form
 (choices from closed lists, the precision the recorder claims, consent) is checked here.
 Problems are data: the form field they belong to, a stable code, a message and how to fix it.
 """
@@ -10,14 +10,20 @@ Problems are data: the form field they belong to, a stable code, a message and h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from data.records import form_fields as v
 from data.records.reports import Record
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
-from ingest.labels import LabelMatcher
-from ingest.normalise import Context, Normalised, _texts, normalise_fields
+from geo.assign import load_boundaries
+from geo.nuts import usable_nuts_dir
+from ingest.normalise.gazetteer import Place, lookup
+from ingest.normalise.labels import LabelMatcher
+from ingest.normalise.locate import Locator
+from ingest.normalise.record import Context, Normalised, normalise_fields, split_texts
 from ingest.report import ISSUE_CODES, Issue
 from ingest.sources.base import RawRow
 
@@ -112,6 +118,20 @@ def problem(field_name: str, code: str, hint: str = "") -> Problem:
 
 def _from_issue(found: Issue) -> Problem:
     return problem(FORM_FIELD.get(found.field, found.field), found.code, found.hint)
+
+
+@functools.lru_cache(maxsize=2)
+def form_locator(nuts_folder: Path | None) -> Locator:
+    """The locator the form places points with, for the NUTS files in ``nuts_folder``.
+
+    Member states only when the folder holds no usable NUTS files; kept per folder.
+    """
+    return Locator(load_boundaries(usable_nuts_dir(nuts_folder)))
+
+
+def place_point(name: str, iso2: str) -> Place | None:
+    """The town a recorder typed, from the offline gazetteer, within member state ``iso2``."""
+    return lookup(name, iso2)
 
 
 def form_context(taxonomy: Taxonomy, locator=None, today: dt.date | None = None) -> Context:
@@ -223,7 +243,7 @@ def validate_report(form: dict, ctx: Context) -> Checked:
     located = _locate(form, ctx, core, values, online, problems)
     if problems or located is None:
         return Checked(None, problems)
-    _summary, narrative = _texts(fields, ctx)
+    _summary, narrative = split_texts(fields, ctx)
     notes = [_from_issue(i) for i in located.issues]
     record_values = {
         **located.values, "narrative": narrative, "is_online": online,
@@ -243,8 +263,8 @@ def validate_report(form: dict, ctx: Context) -> Checked:
 
 def _locate(form: dict, ctx: Context, core, values: dict, online: bool,
             problems: list[Problem]) -> Normalised | None:
-    """Place the record with :func:`ingest.locate.locate` at the claimed precision."""
-    from ingest.locate import locate
+    """Place the record with :func:`ingest.normalise.locate.locate` at the claimed precision."""
+    from ingest.normalise.locate import locate
 
     if core.interval is None or core.iso2 is None:
         return None

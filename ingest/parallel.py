@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import islice
 
-from ingest.normalise import Context
+from ingest.normalise.record import Context
 from ingest.prepare import PreparedBatch, prepare
 from ingest.sources.base import RawRow
 

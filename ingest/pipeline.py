@@ -22,9 +22,9 @@ from data.reference.taxonomy import KINDS, Taxonomy, load_taxonomy
 from data.store.db import analyze, bump_version, load_cache
 from data.store.schema import incidents, ingest_runs, label_mappings
 from ingest.dedupe import link_likely_duplicates
-from ingest.labels import LabelMatcher
-from ingest.locate import Locator
-from ingest.normalise import Context
+from ingest.normalise.labels import LabelMatcher
+from ingest.normalise.locate import Locator
+from ingest.normalise.record import Context
 from ingest.parallel import prepared_batches
 from ingest.prepare import PreparedBatch
 from ingest.report import IngestReport

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from data.store.db import json_text
-from ingest.normalise import Context, normalise_batch
+from ingest.normalise.record import Context, normalise_batch
 from ingest.report import Issue
 from ingest.sources.base import RawRow
 from ingest.store import record_ids

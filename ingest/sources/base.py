@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.dates import DATE_ORDERS
+from ingest.normalise.dates import DATE_ORDERS
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from data.reference.taxonomy import KINDS, Taxonomy
-from ingest.dates import DATE_ORDERS
+from ingest.normalise.dates import DATE_ORDERS
 from ingest.sources.base import Dataset, ReadOptions
 from ingest.sources.fields import FIELDS
 

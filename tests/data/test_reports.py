@@ -19,10 +19,10 @@ from data.records.reports import (
 from data.reference.taxonomy import load_taxonomy
 from data.store.schema import incident_bias_motivations, incidents, reports
 from geo.assign import load_boundaries
-from ingest.dates import DateProblem, parse_date
 from ingest.form import FIELDS, form_context, validate_report
-from ingest.locate import Locator
-from ingest.normalise import COUNTRY_HINTS
+from ingest.normalise.dates import DateProblem, parse_date
+from ingest.normalise.locate import Locator
+from ingest.normalise.record import COUNTRY_HINTS
 from tests import factories
 
 TAX = load_taxonomy()

@@ -12,7 +12,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.store.schema import duplicate_links
 from geo.assign import load_boundaries
 from ingest.form import form_context, validate_report
-from ingest.locate import Locator
+from ingest.normalise.locate import Locator
 from tests.data.test_reports import valid_form
 
 TAX = load_taxonomy()

@@ -1,4 +1,5 @@
-"""ingest.dates: every accepted form and language, day/month order, problems, properties."""
+"""ingest.normalise.dates: every accepted form and language, day/month order, problems,
+properties."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.dates import (
+from ingest.normalise.dates import (
     DATE_ORDERS,
     PRECISIONS,
     PROBLEM_CODES,

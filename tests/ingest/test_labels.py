@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from data.reference.taxonomy import load_taxonomy
-from ingest.countries import parse_country
-from ingest.labels import LabelMatcher, codes_of
+from ingest.normalise.countries import parse_country
+from ingest.normalise.labels import LabelMatcher, codes_of
 
 TAX = load_taxonomy()
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from data.reference.taxonomy import load_taxonomy
 from data.store.schema import incident_bias_motivations, incident_types, incidents, label_issues
-from ingest.countries import parse_country
+from ingest.normalise.countries import parse_country
 from ingest.pipeline import run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import ReadOptions

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.reference.taxonomy import load_taxonomy
-from ingest.labels import LabelMatcher
-from ingest.normalise import Context, normalise_batch
+from ingest.normalise.labels import LabelMatcher
+from ingest.normalise.record import Context, normalise_batch
 from ingest.pipeline import run_ingest
 from ingest.sources.base import RawRow
 from ingest.sources.table_files import TableError, read_text_table

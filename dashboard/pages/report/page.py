@@ -13,7 +13,6 @@ incident it made.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from urllib.parse import quote
 
 import flask
@@ -38,7 +37,6 @@ from data.records.reports import (
     save_draft,
     submit,
 )
-from geo.gazetteer import lookup
 
 PATH = "/report"
 ROLES = ("reporter", "moderator", "admin")
@@ -49,15 +47,6 @@ DRAFTS, RESUME = "report-drafts", "report-resume"
 #: Outputs only write callbacks have (see dashboard.auth.callback_guard.register).
 WRITE_MARKERS = (OUTCOME, DRAFT_STATUS, RESUME_STATUS)
 FIELD_STATES = [State(rf.field_id(name), "value") for name in rf.INPUTS]
-
-
-@functools.lru_cache(maxsize=2)
-def _locator(nuts_folder):
-    from geo.assign import load_boundaries
-    from geo.nuts import usable_nuts_dir
-    from ingest.locate import Locator
-
-    return Locator(load_boundaries(usable_nuts_dir(nuts_folder)))
 
 
 def _drafts(user, lang: str) -> html.Ul | html.P:
@@ -116,7 +105,9 @@ def find_place(_clicks, place, country, lang):
     """Look the typed town up in the offline gazetteer (within the chosen country)."""
     if not country:
         return no_update, no_update, translate(UI["choose_country"], lang)
-    hit = lookup(place or "", country)
+    from ingest.form import place_point
+
+    hit = place_point(place or "", country)
     if hit is None:
         return no_update, no_update, translate(UI["not_found"], lang)
     found = translate(UI["found"], lang).format(name=hit.name)
@@ -149,7 +140,7 @@ def submit_form(_clicks, token, key, point, lang, *values):
     """Check the form with ingest's rules; store it once, or say what to correct."""
     context = current()
     user = callback_guard.authorise(context.engine, token, ROLES)
-    from ingest.form import form_context, validate_report
+    from ingest.form import form_context, form_locator, validate_report
 
     raw = rf.typed(list(values))
     slots = [None] * len(ctx.outputs_list[0])
@@ -157,7 +148,7 @@ def submit_form(_clicks, token, key, point, lang, *values):
         done = find_submitted(context.engine, user, key)
         if done is None:
             checked = validate_report(rf.to_form(raw, point), form_context(
-                context.taxonomy, _locator(context.settings.nuts_folder), dt.date.today()))
+                context.taxonomy, form_locator(context.settings.nuts_folder), dt.date.today()))
             if checked.record is None:
                 messages, general = _messages(checked.problems, lang)
                 return messages, html.Div([html.P(translate(UI["fix"], lang)), *general],

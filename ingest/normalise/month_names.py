@@ -1,6 +1,6 @@
 """Month names and abbreviations in fourteen EU languages, and their lookup.
 
-Used by :mod:`ingest.dates`; the table is built on first use, not at import.
+Used by :mod:`ingest.normalise.dates`; the table is built on first use, not at import.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo.assign import swapped_would_match
-from geo.gazetteer import lookup
-from ingest.places import RegionIndex, country_of_nuts, nuts_levels
+from ingest.normalise.gazetteer import lookup
+from ingest.normalise.places import RegionIndex, country_of_nuts, nuts_levels
 from ingest.report import issue
 
 NUTS_PRECISION = {1: "nuts1", 2: "nuts2", 3: "nuts3"}
@@ -77,8 +77,8 @@ def locate(results: list, ctx) -> None:
 
     Parameters
     ----------
-    results : list of ingest.normalise.Normalised
-    ctx : ingest.normalise.Context
+    results : list of ingest.normalise.record.Normalised
+    ctx : ingest.normalise.record.Context
         ``ctx.locator`` (a :class:`Locator`) or None; ``ctx.point_precision`` is the
         precision the source's points have (``exact`` or ``municipality``).
     """

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ingest.month_names import fold, month_number, month_table
+from ingest.normalise.month_names import fold, month_number, month_table
 
 __all__ = ["DATE_ORDERS", "PRECISIONS", "PROBLEM_CODES", "DateInterval", "DateProblem",
            "month_number", "parse_date"]

@@ -3,7 +3,7 @@
 :func:`normalise_batch` turns raw rows into incident values, code links and issues: dates to
 an interval with its precision, country to ISO alpha-2, labels to taxonomy codes (raw labels
 kept with their match method), and — for the whole batch at once — places to a point,
-member state and NUTS regions (:mod:`ingest.locate`). Nothing is guessed: what cannot be
+member state and NUTS regions (:mod:`ingest.normalise.locate`). Nothing is guessed: what cannot be
 read becomes an :class:`~ingest.report.Issue` with a hint.
 """
 
@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from data.reference.taxonomy import KINDS, Taxonomy
-from ingest.countries import parse_country
-from ingest.dates import DateInterval, DateProblem, parse_date, span
-from ingest.labels import LabelMatcher
-from ingest.locate import locate
+from ingest.normalise.countries import parse_country
+from ingest.normalise.dates import DateInterval, DateProblem, parse_date, span
+from ingest.normalise.labels import LabelMatcher
+from ingest.normalise.locate import locate
 from ingest.report import Issue, issue
 from ingest.sources.base import RawRow
 
@@ -44,7 +44,7 @@ class Context:
     summary_from_narrative: bool = False
     point_precision: str = "exact"
     classification: str = "unclear"
-    locator: object = None  # ingest.locate.Locator, or None: no points are placed
+    locator: object = None  # ingest.normalise.locate.Locator, or None: no points are placed
     _dates: dict = field(default_factory=dict, repr=False)
     _countries: dict = field(default_factory=dict, repr=False)
 
@@ -133,7 +133,13 @@ def _labels(fields: dict, row: int, ctx: Context):
     return codes, raw_labels, issues, unrecognised
 
 
-def _texts(fields: dict, ctx: Context) -> tuple[str | None, str | None]:
+def split_texts(fields: dict, ctx: Context) -> tuple[str | None, str | None]:
+    """The public summary and the restricted narrative of a record, by its source's policy.
+
+    An open source's summary is public (or its narrative, when the mapping says the summary
+    comes from it); a member record publishes nothing until a moderator reviews a summary, so
+    what it gives goes to the narrative.
+    """
     summary = fields.get("summary")
     narrative = fields.get("narrative")
     if ctx.policy == "open":
@@ -203,7 +209,7 @@ def normalise_row(raw: RawRow, ctx: Context) -> Normalised:
     codes, raw_labels, unrecognised = core.codes, core.raw_labels, core.unrecognised
     if any(p.rejects for p in issues):
         return Normalised(raw, None, codes, raw_labels, issues, unrecognised)
-    summary, narrative = _texts(fields, ctx)
+    summary, narrative = split_texts(fields, ctx)
     values = {
         "date_start": interval.start,
         "date_end": interval.end,

@@ -1,0 +1,1 @@
+"""Raw records to normalised incidents: dates, countries, labels, places."""
