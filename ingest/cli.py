@@ -68,7 +68,8 @@ def _boundaries(settings):
 
 
 def _cmd_ingest(args, settings) -> int:
-    from ingest.pipeline import run_ingest, undo_run
+    from ingest.load.runs import undo_run
+    from ingest.pipeline import run_ingest
 
     engine = _engine(settings)
     if args.source == "undo":
@@ -106,7 +107,7 @@ def _cmd_ingest(args, settings) -> int:
 
 
 def _cmd_labels_pending(args, settings) -> int:
-    from ingest.review import pending_labels
+    from ingest.load.review import pending_labels
 
     rows = pending_labels(_engine(settings))
     if not rows:
@@ -120,7 +121,7 @@ def _cmd_labels_pending(args, settings) -> int:
 
 
 def _cmd_labels_map(args, settings) -> int:
-    from ingest.review import map_label
+    from ingest.load.review import map_label
 
     try:
         updated = map_label(_engine(settings), args.kind, args.label, args.codes)

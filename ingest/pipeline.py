@@ -13,32 +13,28 @@ import gc
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import Engine, delete, select, update
+from typing import TYPE_CHECKING
 
 from data.reference.taxonomy import KINDS, Taxonomy, load_taxonomy
 from data.store.db import analyze, bump_version, load_cache
-from data.store.schema import incidents, ingest_runs, label_mappings
-from ingest.dedupe import link_likely_duplicates
+from ingest.load.dedupe import link_likely_duplicates
+from ingest.load.parallel import prepared_batches
+from ingest.load.review import steward_mappings
+from ingest.load.runs import load_batches
+from ingest.load.write import ensure_source, finish_run, start_run
 from ingest.normalise.labels import LabelMatcher
 from ingest.normalise.locate import Locator
 from ingest.normalise.record import Context
-from ingest.parallel import prepared_batches
-from ingest.prepare import PreparedBatch
 from ingest.report import IngestReport
 from ingest.sources import get_source
 from ingest.sources.base import Dataset, ReadOptions, Source
 from ingest.sources.fetch import fetch, is_url
 from ingest.sources.mapping import Mapping, load_mapping
-from ingest.store import (
-    ensure_source,
-    existing_ids,
-    finish_run,
-    insert_prepared,
-    start_run,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BATCH = 5000
 ANALYZE_AFTER = 10_000  # rows; refresh planner statistics after large loads
@@ -55,16 +51,6 @@ def _dataset(source: Source, options: ReadOptions, path: Path) -> Dataset:
         return source.dataset
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:50] or "dataset"
     return Dataset(slug=f"{stem}-{source.name}", name=f"{path.name} ({source.name} import)")
-
-
-def steward_mappings(engine: Engine) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Label mappings stewards added, per kind: normalised label -> codes."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {kind: {} for kind in KINDS}
-    with engine.connect() as conn:
-        for kind, key, codes in conn.execute(select(
-                label_mappings.c.kind, label_mappings.c.label_key, label_mappings.c.codes)):
-            out.setdefault(kind, {})[key] = tuple(codes)
-    return out
 
 
 def build_context(engine: Engine, source: Source, mapping: Mapping | None, policy: str,
@@ -120,7 +106,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
         Rows per batch (per transaction step; memory stays bounded by a few batches).
     parallel : bool, optional
         Read and normalise in a second process while this one writes (default: for large
-        text files on Linux with two or more CPUs; see :mod:`ingest.parallel`).
+        text files on Linux with two or more CPUs; see :mod:`ingest.load.parallel`).
 
     Returns
     -------
@@ -149,7 +135,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                 with _long_lived_objects_frozen(), load_cache(conn):
                     batches = prepared_batches(rows, ctx, batch_size, expected,
                                                parallel=parallel)
-                    _load(conn, batches, report, source_id, taxonomy.version,
+                    load_batches(conn, batches, report, source_id, taxonomy.version,
                           progress and (lambda done: progress(done, expected)))
                 started = time.perf_counter()
                 report.linked = link_likely_duplicates(conn, report.run_id)
@@ -190,79 +176,3 @@ def estimate_rows(path: Path) -> int | None:
         while chunk := handle.read(1 << 22):
             lines += chunk.count(b"\n")
     return max(lines - 1, 0)
-
-
-def _store_batch(conn, batch: PreparedBatch, report: IngestReport, source_id: int,
-                 taxonomy_version: str, fresh_source: bool) -> None:
-    """Account for every row of ``batch`` and insert the accepted rows not stored yet.
-
-    A source with no records before this run needs no lookup: record ids are unique within
-    a run (see :func:`ingest.store.record_ids`).
-    """
-    clock = report.stage_seconds
-    clock.update(batch.seconds)
-    started = time.perf_counter()
-    record_ids = batch.columns.get("source_record_id", [])
-    present = set() if fresh_source else existing_ids(conn, source_id, record_ids)
-    keep = ([index for index, record_id in enumerate(record_ids) if record_id not in present]
-            if present else list(range(batch.accepted)))
-    noted = {"loaded": 0, "merged": 0}
-    for outcome in batch.noted:
-        if outcome.rejected:
-            result = "rejected"
-        else:
-            result = "merged" if outcome.record_id in present else "loaded"
-            noted[result] += 1
-        report.add(outcome.row, outcome.original, outcome.issues, result)
-    report.add_clean(loaded=len(keep) - noted["loaded"],
-                     merged=batch.accepted - len(keep) - noted["merged"])
-    clock["account"] += time.perf_counter() - started
-    started = time.perf_counter()
-    insert_prepared(conn, batch, keep, source_id, report.run_id, taxonomy_version)
-    clock["store"] += time.perf_counter() - started
-    countries = batch.columns.get("country", [])
-    report.loaded_by_country.update(countries[index] for index in keep)
-
-
-def _load(conn, batches: Iterator[PreparedBatch], report: IngestReport, source_id: int,
-          taxonomy_version: str, progress) -> None:
-    clock = report.stage_seconds
-    fresh_source = conn.execute(select(incidents.c.id).where(
-        incidents.c.source_id == source_id).limit(1)).first() is None
-    with contextlib.closing(batches):
-        while True:
-            started = time.perf_counter()
-            batch = next(batches, None)
-            clock["wait"] += time.perf_counter() - started
-            if batch is None:
-                break
-            _store_batch(conn, batch, report, source_id, taxonomy_version, fresh_source)
-            if progress:
-                progress(report.read)
-
-
-def undo_run(engine: Engine, run_id: int) -> int:
-    """Remove exactly the incidents one run added; returns how many.
-
-    Raises
-    ------
-    LookupError
-        When the run does not exist or was already undone.
-    """
-    if not 0 < run_id < 2**63:
-        raise LookupError(f"there is no ingest run {run_id}")
-    with engine.begin() as conn:
-        status = conn.execute(select(ingest_runs.c.status).where(ingest_runs.c.id == run_id)
-                              ).scalar()
-        if status is None:
-            raise LookupError(f"there is no ingest run {run_id}")
-        if status == "undone":
-            raise LookupError(f"ingest run {run_id} was already undone")
-        removed = conn.execute(delete(incidents).where(incidents.c.ingest_run_id == run_id))
-        conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
-                     .values(status="undone"))
-        bump_version(conn, private=True)  # its records must not be counted any longer
-    return int(removed.rowcount)
-
-
-

@@ -53,10 +53,6 @@ KNOWN: dict[str, set[str]] = {
         "dashboard.context -> sqlalchemy",
         "dashboard.failures -> sqlalchemy.exc",
         "dashboard.views.odihr -> sqlalchemy",
-        "ingest.dedupe -> sqlalchemy",
-        "ingest.pipeline -> sqlalchemy",
-        "ingest.review -> sqlalchemy",
-        "ingest.store -> sqlalchemy",
     },
     "private": {
         "data.snapshot.update -> data.snapshot.build._now_us",

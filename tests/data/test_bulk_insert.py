@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, sources
-from ingest.store import _public_ids, _uuids
+from ingest.load.write import _public_ids, _uuids
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from data.store import db
 from data.store.schema import CODE_TABLES, incidents, label_issues
-from ingest.parallel import ChildFailed, can_fork, prepared_in_child
+from ingest.load.parallel import ChildFailed, can_fork, prepared_in_child
 from ingest.pipeline import build_context, run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import RawRow

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from data.store import db
 from data.store.schema import duplicate_links, incident_types, incidents, ingest_runs
-from ingest.pipeline import run_ingest, undo_run
-from ingest.review import map_label, pending_labels
+from ingest.load.review import map_label, pending_labels
+from ingest.load.runs import undo_run
+from ingest.pipeline import run_ingest
 from ingest.sources.mapping import MappingError
 from tests.ingest.conftest import TODAY, write_csv
 
@@ -227,7 +228,7 @@ def test_mapping_a_label_again_replaces_its_codes(engine, csv_file):
 
 def test_a_dataset_never_joins_a_source_of_another_kind(engine, tmp_path):
     from data.records.demo import load_demo
-    from ingest.store import SourceConflict
+    from ingest.load.write import SourceConflict
 
     load_demo(engine, rows=50, seed=1)
     mapping = tmp_path / "m.yaml"

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from data.reference.taxonomy import load_taxonomy
 from data.store.schema import incident_bias_motivations, incident_types, incidents, label_issues
+from ingest.load.write import record_ids
 from ingest.normalise.countries import parse_country
 from ingest.pipeline import run_ingest
 from ingest.sources import get_source
 from ingest.sources.base import ReadOptions
-from ingest.store import record_ids
 from tests import factories
 from tests.conftest import LAENDER
 from tests.ingest.conftest import TODAY

@@ -1,7 +1,7 @@
 """One batch of raw rows made ready to store: normalised, identified, laid out by column.
 
 :func:`prepare` does everything that needs no database, so it can run in a second process
-(see :mod:`ingest.parallel`) while the first one writes the previous batch. Its result is
+(see :mod:`ingest.load.parallel`) while the first one writes the previous batch. Its result is
 compact and picklable: the incident columns of the accepted rows, their code links, and only
 for rows with issues what the report needs about them (clean rows are just counted).
 """
@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from data.store.db import json_text
+from ingest.load.write import record_ids
 from ingest.normalise.record import Context, normalise_batch
 from ingest.report import Issue
 from ingest.sources.base import RawRow
-from ingest.store import record_ids
 
 
 @dataclass
@@ -32,7 +32,7 @@ class RowOutcome:
 
 @dataclass
 class PreparedBatch:
-    """A batch ready for :func:`ingest.store.insert_prepared`.
+    """A batch ready for :func:`ingest.load.write.insert_prepared`.
 
     ``size`` rows were read; ``noted`` describes those with issues (rejected or not), in
     file order; ``accepted`` counts the rows normalisation accepted. ``columns`` holds the
@@ -78,7 +78,7 @@ def prepare(batch: list[RawRow], ctx: Context, seen: Counter) -> PreparedBatch:
         The run's normalisation context.
     seen : collections.Counter
         Occurrences of content-hash ids so far in this run (see
-        :func:`ingest.store.record_ids`); updated.
+        :func:`ingest.load.write.record_ids`); updated.
 
     Returns
     -------

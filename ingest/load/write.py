@@ -130,7 +130,7 @@ def insert_prepared(conn, batch, keep: list[int], source_id: int, run_id: int,
     ----------
     conn : sqlalchemy.Connection
         Inside the run's transaction.
-    batch : ingest.prepare.PreparedBatch
+    batch : ingest.load.prepare.PreparedBatch
     keep : list of int
         Indexes of the accepted records to insert (those not stored yet).
     source_id, run_id : int

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
 
-from data.reference.taxonomy import load_taxonomy, normalise_label
+from data.reference.taxonomy import KINDS, load_taxonomy, normalise_label
 from data.store.db import bump_version
 from data.store.schema import CODE_TABLES, incidents, label_issues, label_mappings
 
@@ -83,3 +83,13 @@ def _add_codes(conn, table, incident_id: int, codes: list[str]) -> None:
             row["is_primary"] = needs_primary
             needs_primary = False
         conn.execute(insert(table).values(**row))
+
+
+def steward_mappings(engine: Engine) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Label mappings stewards added, per kind: normalised label -> codes."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {kind: {} for kind in KINDS}
+    with engine.connect() as conn:
+        for kind, key, codes in conn.execute(select(
+                label_mappings.c.kind, label_mappings.c.label_key, label_mappings.c.codes)):
+            out.setdefault(kind, {})[key] = tuple(codes)
+    return out

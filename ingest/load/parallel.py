@@ -1,6 +1,6 @@
 """Prepared batches from a second process, so normalising overlaps with writing.
 
-Reading and normalising (:func:`ingest.prepare.prepare`) need no database; the parent
+Reading and normalising (:func:`ingest.load.prepare.prepare`) need no database; the parent
 process only accounts for rows and writes them. With two CPUs the two halves run at the
 same time. The child is forked, so it shares the boundaries, gazetteer and taxonomy already
 loaded (nothing is pickled but the prepared batches), and it never touches the database.
@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import islice
 
+from ingest.load.prepare import PreparedBatch, prepare
 from ingest.normalise.record import Context
-from ingest.prepare import PreparedBatch, prepare
 from ingest.sources.base import RawRow
 
 #: Batches the child may run ahead of the writer.

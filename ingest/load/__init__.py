@@ -1,0 +1,1 @@
+"""The load stage: batches prepared and written, duplicates linked, labels reviewed."""
