@@ -1,6 +1,6 @@
-"""Runtime access to the shipped country boundaries (``data/reference/*.geojson``).
+"""Runtime access to the shipped country boundaries (``geo/reference/*.geojson``).
 
-The files are produced by :mod:`geo.build_boundaries`; see ``data/reference/PROVENANCE.md``.
+The files are produced by :mod:`geo.build_boundaries`; see ``geo/reference/PROVENANCE.md``.
 Nothing is read at import time.
 """
 
@@ -17,14 +17,14 @@ __all__ = ["context_geojson_path", "eu27_geojson_path", "load_eu27", "reference_
 
 
 def reference_dir() -> Path:
-    """Return the folder holding the project's reference files.
+    """Return the folder holding the shipped country boundaries and their provenance.
 
     Returns
     -------
     pathlib.Path
-        ``<repository>/data/reference``.
+        ``<repository>/geo/reference``.
     """
-    return Path(__file__).resolve().parent.parent / "data" / "reference"
+    return Path(__file__).resolve().parent / "reference"
 
 
 def eu27_geojson_path() -> Path:
@@ -33,7 +33,7 @@ def eu27_geojson_path() -> Path:
     Returns
     -------
     pathlib.Path
-        ``data/reference/eu27.geojson``: 27 features, ``id`` = ISO alpha-2 (Greece ``GR``),
+        ``geo/reference/eu27.geojson``: 27 features, ``id`` = ISO alpha-2 (Greece ``GR``),
         properties ``iso2``, ``iso3``, ``name``; EPSG:4326.
     """
     return reference_dir() / "eu27.geojson"
@@ -45,7 +45,7 @@ def context_geojson_path() -> Path:
     Returns
     -------
     pathlib.Path
-        ``data/reference/context.geojson``: features with property ``name`` (and ``note``
+        ``geo/reference/context.geojson``: features with property ``name`` (and ``note``
         for Northern Cyprus); EPSG:4326.
     """
     return reference_dir() / "context.geojson"

@@ -1,4 +1,4 @@
-"""Regenerate ``data/reference/eu27.geojson`` and ``context.geojson`` from Natural Earth.
+"""Regenerate ``geo/reference/eu27.geojson`` and ``context.geojson`` from Natural Earth.
 
 Run ``python -m geo.build_boundaries [--world-atlas countries-50m.json] [--out-dir DIR]``.
 Without ``--world-atlas`` the npm package ``world-atlas@2.0.2`` is downloaded from the npm
@@ -39,7 +39,6 @@ import json
 import sys
 import tarfile
 import tempfile
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from geo.boundaries import reference_dir
+from geo.download import download
 from geo.topojson import (
     decode_arcs,
     douglas_peucker,
@@ -69,7 +69,7 @@ WORLD_ATLAS_SHA256 = "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469
 CLIP_BOX: tuple[float, float, float, float] = (-32.0, 27.0, 45.0, 72.0)
 DEFAULT_TOLERANCE = 0.02
 DECIMALS = 3
-DOC = "Regenerate data/reference/eu27.geojson and context.geojson from Natural Earth."
+DOC = "Regenerate geo/reference/eu27.geojson and context.geojson from Natural Earth."
 TOL_HELP = "Douglas-Peucker tolerance in degrees, applied to shared arcs (default %(default)s)"
 
 #: The 27 member states in protocol order: (ISO alpha-2, alpha-3, numeric codes, name).
@@ -314,6 +314,10 @@ def build(
     )
 
 
+#: The world-atlas 2.0.2 tarball is about 0.3 MB; anything far larger is not it.
+MAX_TARBALL_BYTES = 16 * 1024**2
+
+
 def download_world_atlas(url: str = WORLD_ATLAS_URL, timeout: float = 120.0) -> bytes:
     """Download the world-atlas npm tarball and return ``countries-50m.json`` from it.
 
@@ -333,11 +337,12 @@ def download_world_atlas(url: str = WORLD_ATLAS_URL, timeout: float = 120.0) -> 
     ------
     ValueError
         If the file's SHA-256 is not the expected one.
+    geo.download.DownloadError
+        If the tarball cannot be downloaded.
     """
     with tempfile.TemporaryDirectory(prefix="world-atlas-") as tmp:
         tarball = Path(tmp) / "world-atlas.tgz"
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-            tarball.write_bytes(response.read())
+        download(url, tarball, max_bytes=MAX_TARBALL_BYTES, timeout=timeout)
         with tarfile.open(tarball, "r:gz") as tar:
             member = tar.extractfile(WORLD_ATLAS_MEMBER)
             if member is None:
@@ -364,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(prog="python -m geo.build_boundaries", description=DOC)
     parser.add_argument("--world-atlas", type=Path, help="countries-50m.json (default: download)")
-    parser.add_argument("--out-dir", type=Path, help="output folder (default: data/reference)")
+    parser.add_argument("--out-dir", type=Path, help="output folder (default: geo/reference)")
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help=TOL_HELP)
     args = parser.parse_args(argv)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from data.download import DownloadError, download
+from geo.download import DownloadError, download
 from geo.nuts import LEVELS, NUTS_VERSION, SCALES, find_nuts_files
 
 __all__ = ["DEFAULT_SCALE", "FetchNutsError", "FetchedFile", "fetch_nuts", "nuts_file_names"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from data.download import DownloadError, download
+from geo.download import DownloadError, download
 
 MAX_BYTES = 2 * 1024**3
 TIMEOUT = 60

@@ -142,7 +142,7 @@ def test_load_eu27() -> None:
 
 
 def test_reference_dir() -> None:
-    assert boundaries.reference_dir() == REPO / "data" / "reference"
+    assert boundaries.reference_dir() == REPO / "geo" / "reference"
 
 
 # ---------------------------------------------------------------- (b) overlaps and gaps

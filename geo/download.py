@@ -1,7 +1,9 @@
 """Downloading one URL to a file, with a size limit: the one HTTP client of the product.
 
-Used by ``incidentmap ingest`` for a dataset given by URL and by ``incidentmap geo fetch-nuts``;
-each caller turns :class:`DownloadError` into its own message.
+Used by ``incidentmap ingest`` for a dataset given by URL, by ``incidentmap geo fetch-nuts`` and
+by the boundary build (:mod:`geo.build_boundaries`); each caller turns :class:`DownloadError`
+into its own message. It lives in ``geo``, the package every other one may import, because
+``geo`` itself downloads and imports nothing of the product's.
 """
 
 from __future__ import annotations
