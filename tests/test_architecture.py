@@ -52,12 +52,7 @@ KNOWN: dict[str, set[str]] = {
         "dashboard.failures -> sqlalchemy.exc",
         "dashboard.views.odihr -> sqlalchemy",
     },
-    "private": {
-        "data.snapshot.update -> data.snapshot.build._now_us",
-        "data.snapshot.update -> data.snapshot.build._project_members",
-        "data.snapshot.update -> data.snapshot.build._source_slugs",
-        "data.snapshot.update -> data.snapshot.build._stored_sources",
-    },
+    "private": set(),
     "cycle": set(),
     "getattr": set(),
     "folder": set(),

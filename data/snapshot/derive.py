@@ -27,12 +27,12 @@ from data.reference.vocab import (
     POLICIES,
 )
 from data.snapshot.build import (
-    MEMBER,
     PublicData,
     dictionary_codes,
     link_positions,
     organisation_codes,
 )
+from data.snapshot.project import MEMBER
 from data.snapshot.read import RecordColumns
 from data.snapshot.splice import Splice
 

@@ -14,6 +14,7 @@ The values are the stored ones: the public projection is applied by
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -21,7 +22,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from data.filters import CODE_PARAMS
 from data.privacy.publication import PUBLIC_STATUS
@@ -33,7 +34,7 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
-from data.store.schema import CODE_TABLES
+from data.store.schema import CODE_TABLES, sources
 
 #: Rows per chunk read (the Python objects of one chunk exist at a time).
 CHUNK = 1 << 16
@@ -400,3 +401,23 @@ def _aggregate(packed: np.ndarray, ids: np.ndarray, has_primary: bool) -> LinkCo
         primary = np.full(len(ids), UNKNOWN, dtype=np.uint8)
         primary[at[flag]] = code[flag]
     return LinkColumns(bits, primary)
+
+
+def now_us() -> int:
+    """The time now in microseconds since 1970 (UTC): when a read of the store starts."""
+    return int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
+
+
+def source_slugs(engine: Engine) -> dict[int, str]:
+    """Every source's slug, by source id."""
+    with engine.connect() as conn:
+        return {int(r.id): r.slug for r in conn.execute(select(sources.c.id, sources.c.slug))}
+
+
+def stored_sources(records: RecordColumns, slugs: dict[int, str]) -> pa.DictionaryArray:
+    """Each record's source slug, dictionary-coded."""
+    known = np.array(sorted(slugs), dtype=np.int64)
+    at = np.searchsorted(known, records.source_id)
+    at = np.minimum(at, max(len(known) - 1, 0)).astype(np.int32)
+    names = pa.array([slugs[int(i)] for i in known], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(at), names)

@@ -9,7 +9,7 @@ cannot see (a deletion, a transaction that committed long after it wrote) makes 
 rebuild.
 
 When any member record is among the changes, every published member record is read again as
-stored and projected together (:func:`data.snapshot.build.project_member_records`): the
+stored and projected together (:func:`data.snapshot.project.project_member_records`): the
 public region of one depends on all of them.
 """
 
@@ -22,18 +22,17 @@ from sqlalchemy import Engine, func, select
 from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
 from data.settings import DEFAULT_MIN_CELL
-from data.snapshot.build import (
-    MARGIN_US,
-    MAX_CHANGED_SHARE,
-    MEMBER,
-    PublicData,
-    _now_us,
-    _project_members,
-    _source_slugs,
-    _stored_sources,
-    newest_edit,
+from data.snapshot.build import MARGIN_US, MAX_CHANGED_SHARE, PublicData, newest_edit
+from data.snapshot.project import MEMBER, project_members
+from data.snapshot.read import (
+    LinkColumns,
+    RecordColumns,
+    now_us,
+    read_links,
+    read_records,
+    source_slugs,
+    stored_sources,
 )
-from data.snapshot.read import LinkColumns, RecordColumns, read_links, read_records
 from data.snapshot.splice import Splice
 from data.store.schema import incidents
 
@@ -108,7 +107,7 @@ def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
         change an update cannot see (the count or id sum of public records differs):
         rebuild then.
     """
-    started = _now_us()
+    started = now_us()
     changed, max_id = read_records(engine, taxonomy, public_only=False, after_id=old.max_id,
                                    since_us=old.since_us)
     if len(changed) > MAX_CHANGED_SHARE * max(len(old.records.ids), 1) + 1000:
@@ -119,7 +118,7 @@ def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
     fresh = changed.take(changed.public)
     listed = fresh.ids[fresh.ids <= old.max_id]
     fresh_links = read_links(engine, taxonomy, fresh.ids, after_id=old.max_id, listed=listed)
-    slugs = _source_slugs(engine)
+    slugs = source_slugs(engine)
     touched = (old.records.policy[removed] == MEMBER).any() or (changed.policy == MEMBER).any()
     if touched:  # every published member record again, as stored, projected together
         others = np.setdiff1d(np.flatnonzero(old.records.policy == MEMBER), removed)
@@ -129,10 +128,10 @@ def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
         fresh, fresh_links = _merge(fresh, fresh_links, stored, _links_at(old.links, others))
         removed = np.union1d(removed, others)
         countries = tuple(c.iso2 for c in taxonomy.countries())
-        fresh, fresh_source = _project_members(fresh, _stored_sources(fresh, slugs), countries,
+        fresh, fresh_source = project_members(fresh, stored_sources(fresh, slugs), countries,
                                                fresh_links, min_cell)
     else:  # member records keep their projection; the fresh records are public as stored
-        fresh_source = _stored_sources(fresh, slugs)
+        fresh_source = stored_sources(fresh, slugs)
     count = len(ids) - len(removed) + len(fresh.ids)
     total = int(ids.sum()) - int(ids[removed].sum()) + int(fresh.ids.sum())
     if public_count(engine) != (count, total):

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import delete, insert, update
 
 from data.reference.taxonomy import load_taxonomy
-from data.snapshot.build import project_member_records
 from data.snapshot.cache import SnapshotCache, next_snapshot
 from data.snapshot.model import Snapshot, build
+from data.snapshot.project import project_member_records
 from data.snapshot.update import update_public_data
 from data.store import db
 from data.store.schema import incident_bias_indicators, incident_bias_motivations, incidents
