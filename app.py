@@ -11,15 +11,13 @@ import logging
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError
-
 from data.cli import accounts as accounts_cli
 from data.cli import export as export_cli
 from data.cli import protection as protection_cli
 from data.people.vault import VaultError
 from data.settings import SETTINGS_HELP, Settings, SettingsError
 from data.store.db import StoreError
-from data.store.failures import classify, driver_errors
+from data.store.failures import classify, database_errors
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
 from ingest.progress import Progress
@@ -186,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, SettingsError, VaultError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2
-    except (DBAPIError, DisconnectionError, *driver_errors()) as exc:
+    except database_errors() as exc:
         failure = classify(exc)
         if failure is None:
             raise

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import flask
-from sqlalchemy import Engine
 
 from data.people.vault import Vault
 from data.reference.taxonomy import Taxonomy
 from data.settings import Settings, SettingsError
 from data.snapshot.cache import SnapshotCache
 from data.snapshot.model import Snapshot
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXTENSION_KEY = "incidentmap"
 SNAPSHOT_KEY = "incidentmap.snapshot"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import flask
-from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from data.store.failures import classify, driver_errors
+from data.store.failures import classify, database_errors
 
 log = logging.getLogger(__name__)
 
@@ -55,5 +54,5 @@ def failure_response(exc: Exception) -> flask.Response:
 
 def register(server: flask.Flask) -> None:
     """Answer database failures anywhere in ``server`` (pages, callbacks, API) with 503."""
-    for error in (DBAPIError, DisconnectionError, *driver_errors()):
+    for error in database_errors():
         server.register_error_handler(error, failure_response)

@@ -9,21 +9,18 @@ never do.
 from __future__ import annotations
 
 import flask
-from sqlalchemy import select
 
 from dashboard.auth.sessions import current_user
 from dashboard.context import current
 from data.export.odihr import OdihrExportError, odihr_rows
-from data.store.schema import organisations
+from data.people.accounts import organisation_slug
 
 blueprint = flask.Blueprint("odihr", __name__)
 
 
 def _organisation_slug(user) -> str:
     if user.role == "reporter":
-        with current().engine.connect() as conn:
-            return conn.execute(select(organisations.c.slug).where(
-                organisations.c.id == user.organisation_id)).scalar_one()
+        return organisation_slug(current().engine, user.organisation_id)
     if user.role in ("moderator", "admin"):
         slug = flask.request.args.get("organisation", "")
         if not slug:

@@ -105,6 +105,19 @@ def organisation_id(engine: Engine, slug: str) -> int:
     return int(value)
 
 
+def organisation_slug(engine: Engine, organisation: int) -> str:
+    """The slug of the organisation with id ``organisation``.
+
+    Raises
+    ------
+    sqlalchemy.exc.NoResultFound
+        When there is no such organisation.
+    """
+    with engine.connect() as conn:
+        return conn.execute(select(organisations.c.slug).where(
+            organisations.c.id == organisation)).scalar_one()
+
+
 def add_user(engine: Engine, email: str, role: str, organisation: str | None = None,
              name: str = "") -> int:
     """Create an account without a password; returns its id (then issue a link).

@@ -87,7 +87,7 @@ def classify(exc: BaseException) -> StoreFailure | None:
     -------
     StoreFailure or None
     """
-    if not isinstance(exc, (DBAPIError, DisconnectionError, *driver_errors())):
+    if not isinstance(exc, database_errors()):
         return None
     reason = first_line(exc)
     lowered = reason.lower()
@@ -99,6 +99,15 @@ def classify(exc: BaseException) -> StoreFailure | None:
     if isinstance(exc, OperationalError) or type(exc).__name__ == "OperationalError":
         return StoreFailure("other", reason, HINTS["other"])
     return None
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """Every exception class a database failure arrives as: SQLAlchemy's and the drivers'.
+
+    What callers outside the data layer catch (the command line, the web app's 503 handler),
+    so that they need not know SQLAlchemy.
+    """
+    return (DBAPIError, DisconnectionError, *driver_errors())
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
