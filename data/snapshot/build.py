@@ -167,7 +167,7 @@ def link_positions(bits: np.ndarray, primary: np.ndarray | None, count: int) -> 
     tuple
         ``rows``, ``codes``, ``bits``, ``primary`` and, for kinds with a primary code, the
         links other than the primary one (``extra_rows``, ``extra_codes``): the fields of
-        :class:`data.snapshot.model.CodeLinks`.
+        :class:`data.snapshot.derive.CodeLinks`.
     """
     one = np.uint64(1)
     if primary is not None:
