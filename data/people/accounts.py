@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.people.passwords import check_rules, hash_password, verify_password
@@ -236,13 +236,6 @@ def set_active(engine: Engine, email: str, active: bool) -> None:
                                     session_version=users.c.session_version + 1))
     if done.rowcount == 0:
         raise AccountError(f"no account for {email}")
-
-
-def count_admins(engine: Engine) -> int:
-    """Active admin accounts (the first admin is created with the CLI)."""
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(users).where(
-            users.c.role == "admin", users.c.active.is_(True))).scalar())
 
 
 @dataclass(frozen=True)
