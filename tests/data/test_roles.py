@@ -3,6 +3,7 @@
 - The table follows DESIGN §5 and the questions it answers (organisation scope included).
 - No module of the product names a role or compares one with a literal: every check asks
   :func:`data.privacy.roles.can` or :func:`data.privacy.roles.roles_that_can`.
+- docs/roles.md shows this table, not an older one.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ NOT_ROLES = {
 #: A role compared with a literal inside a string: a Jinja template, SQL, a query.
 COMPARED = re.compile(r"""\brole\b[\s)]*(?:==|!=|<>|=|\bnot\s+in\b|\bin\b)\s*[(\[]?\s*"""
                       r"""['"](?:""" + "|".join(ACCOUNT_ROLES) + r""")['"]""")
+DOCS = ROOT / "docs" / "roles.md"
+BEGIN = "<!-- the table below is data/privacy/roles.py; tests/data/test_roles.py checks it -->"
+END = "<!-- end of the roles table -->"
 
 
 class Someone:
@@ -164,3 +168,22 @@ def test_no_role_is_named_outside_the_table():
     for (path, value), meaning in NOT_ROLES.items():
         assert (path, value) in {(w.split(":")[0], v) for w, v in found}, \
             f"{path} no longer has {value!r} ({meaning}): remove it from NOT_ROLES"
+
+
+def roles_table() -> str:
+    """The Markdown table docs/roles.md shows: one row per action, one column per role."""
+    lines = ["| action | " + " | ".join(ROLES) + " |",
+             "|---|" + "---|" * len(ROLES)]
+    for action, meaning in ACTIONS.items():
+        cells = ("yes" if action in PERMISSIONS[role] else "no" for role in ROLES)
+        lines.append(f"| `{action}`: {meaning} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_the_docs_show_the_table():
+    text = DOCS.read_text(encoding="utf-8")
+    assert BEGIN in text and END in text, f"docs/roles.md needs the lines {BEGIN} and {END}"
+    shown = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    assert shown == roles_table(), ("docs/roles.md's table differs from data/privacy/roles.py; "
+                                    "put this between its markers:\n" + roles_table())
+    assert "docs/roles.md" in (ROOT / "README.md").read_text(encoding="utf-8")
