@@ -22,6 +22,7 @@ import flask
 
 from dashboard.auth.sessions import current_user
 from data.people.accounts import User
+from data.privacy.roles import can
 
 CALLBACK_PATH = "_dash-update-component"
 
@@ -62,10 +63,11 @@ def register(server: flask.Flask, markers: Iterable[str]) -> None:
         return None
 
 
-def authorise(engine, token: str | None, roles: tuple[str, ...]) -> User:
-    """The logged-in user when ``token`` is the session's CSRF token and the role fits.
+def authorise(engine, token: str | None, action: str) -> User:
+    """The logged-in user when ``token`` is the session's CSRF token and the role may ``action``.
 
-    Call it first in every write callback.
+    Call it first in every write callback; ``action`` is one of
+    :data:`data.privacy.roles.ACTIONS`.
 
     Raises
     ------
@@ -78,6 +80,6 @@ def authorise(engine, token: str | None, roles: tuple[str, ...]) -> User:
     expected = flask.session.get("csrf")
     if not (expected and isinstance(token, str) and hmac.compare_digest(expected, token)):
         flask.abort(403, description="missing or wrong CSRF token; reload the page")
-    if user.role not in roles:
+    if not can(user, action):
         flask.abort(403)
     return user

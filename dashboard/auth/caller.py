@@ -20,7 +20,7 @@ def projection() -> str:
     if not flask.has_request_context():
         return PUBLIC
     user = current_user(current().engine)
-    return projection_for(user.role if user else None)
+    return projection_for(user)
 
 
 def log_if_restricted(kind: str, records: int, data_release: str,

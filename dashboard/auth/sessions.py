@@ -18,6 +18,7 @@ from pathlib import Path
 import flask
 
 from data.people.accounts import User, get_user
+from data.privacy.roles import can
 from data.store.kept_secrets import kept_secret
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -95,13 +96,14 @@ def csrf_ok() -> bool:
     return bool(expected and given and hmac.compare_digest(expected, given))
 
 
-def requires(*roles: str, engine: Callable) -> Callable:
+def requires(action: str, *, engine: Callable) -> Callable:
     """Decorate a write route: 401 without a session, 403 for other roles or without CSRF.
 
     Parameters
     ----------
-    *roles : str
-        Roles allowed (none given: any logged-in user).
+    action : str
+        What the route does: an action of :data:`data.privacy.roles.ACTIONS` the user's role
+        must be allowed.
     engine : callable
         Returns the store's engine for the current request.
     """
@@ -111,7 +113,7 @@ def requires(*roles: str, engine: Callable) -> Callable:
             user = current_user(engine())
             if user is None:
                 flask.abort(401)
-            if roles and user.role not in roles:
+            if not can(user, action):
                 flask.abort(403)
             if flask.request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok():
                 flask.abort(403, description="missing or wrong CSRF token; reload the page")

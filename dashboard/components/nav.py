@@ -20,18 +20,17 @@ from dashboard import i18n, ids
 from dashboard.auth.sessions import current_user
 from dashboard.context import current
 from dashboard.i18n import N_
+from data.privacy.roles import roles_that_can
 
 LINKS = ((ids.NAV_MAP, N_("Map"), "/"), (ids.NAV_TABLE, N_("Incidents"), "/incidents"),
          (ids.NAV_ABOUT, N_("About"), "/about"))
-#: Pages for logged-in users: (text, path, roles that may use it, needs an organisation).
-#: The roles are those the pages themselves check (dashboard/pages/report/page.py,
-#: dashboard/views/moderation.py, dashboard/views/admin.py).
-ROLE_LINKS = ((N_("Record an incident"), "/report", ("reporter", "moderator", "admin"), True),
-              (N_("Your organisation's records"), "/my-records",
-               ("reporter", "moderator", "admin"), True),
-              (N_("Moderation queue"), "/moderate", ("moderator", "admin"), False),
-              (N_("Subject access"), "/moderate/subject-access", ("moderator", "admin"), False),
-              (N_("Administration"), "/admin", ("admin",), False))
+#: Pages for logged-in users: (text, path, the action of data.privacy.roles the page itself
+#: checks, needs an organisation).
+ROLE_LINKS = ((N_("Record an incident"), "/report", "record", True),
+              (N_("Your organisation's records"), "/my-records", "read_records", True),
+              (N_("Moderation queue"), "/moderate", "moderate", False),
+              (N_("Subject access"), "/moderate/subject-access", "subject_access", False),
+              (N_("Administration"), "/admin", "administer", False))
 TAGLINE = N_("Anti-migrant hate incidents recorded across the 27 EU member states")
 #: Carries the query over between the map and the table, the language everywhere, and marks
 #: the current page.
@@ -116,8 +115,8 @@ def role_links(role: str | None, has_organisation: bool) -> list[tuple[str, str]
     list of (str, str)
         Untranslated link texts and paths, in :data:`ROLE_LINKS` order.
     """
-    return [(text, path) for text, path, roles, needs_org in ROLE_LINKS
-            if role in roles and (has_organisation or not needs_org)]
+    return [(text, path) for text, path, action, needs_org in ROLE_LINKS
+            if role in roles_that_can(action) and (has_organisation or not needs_org)]
 
 
 def role_items(pathname: str | None, search: str | None) -> list:

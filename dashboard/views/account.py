@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user, log_in, log_out
 from dashboard.context import current
+from dashboard.views.odihr import own_organisation_only
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
 from data.people.logins import (
     LoginThrottled,
@@ -77,7 +78,7 @@ SET_PASSWORD = """<form method="post" action="/account/password">""" + CSRF + ""
 ACCOUNT = """<p>Logged in as <strong>{{ user.email }}</strong> ({{ user.role }}).</p>
 <form method="post" action="/account/logout">""" + CSRF + """
 <button type="submit">Log out</button></form>
-{% if user.role == "reporter" %}
+{% if odihr_form %}
 <h2>OSCE/ODIHR submission</h2>
 <form method="get" action="/account/odihr.csv">
 <p>Your organisation's published incidents as the OSCE/ODIHR civil-society call asks for them
@@ -233,7 +234,7 @@ def account():
     user = current_user(_engine())
     if user is None:
         return flask.redirect("/account/login?next=/account", 303)
-    return _page("Your account", ACCOUNT, user=user)
+    return _page("Your account", ACCOUNT, user=user, odihr_form=own_organisation_only(user))
 
 
 @blueprint.post("/change-password")
@@ -253,7 +254,9 @@ def change():
         except (AccountError, PasswordRejected) as exc:
             error = str(exc).capitalize() + "."
     if error:
-        return _page("Your account", ACCOUNT, status=400, user=user, error=error)
+        return _page("Your account", ACCOUNT, status=400, user=user, error=error,
+                     odihr_form=own_organisation_only(user))
     log_in(get_user(engine, user_id=user.id))  # this session goes on with the new version
     return _page("Your account", ACCOUNT, user=get_user(engine, user_id=user.id),
+                 odihr_form=own_organisation_only(user),
                  message="Your password is changed; other sessions have ended.")

@@ -30,7 +30,7 @@ from data.people.accounts import (
     normalise_email,
     set_active,
 )
-from data.reference.vocab import ROLES
+from data.privacy.roles import ACCOUNT_ROLES, can
 
 blueprint = flask.Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -109,7 +109,7 @@ def _page(status: int = 200, error: str = "", message: str = "", link: str = "",
     access = recent_access(engine, limit=PAGE_LIMIT).to_dict("records")
     inner = flask.render_template_string(
         ADMIN, csrf=csrf_token(), csrf_name=CSRF_FIELD, orgs=list_organisations(engine),
-        accounts=list_accounts(engine), roles=ROLES, access=access, limit=PAGE_LIMIT,
+        accounts=list_accounts(engine), roles=ACCOUNT_ROLES, access=access, limit=PAGE_LIMIT,
         link=link, link_email=link_email)
     html = flask.render_template_string(PAGE, title="Administration", body=Markup(inner),
                                         error=error, message=message)
@@ -134,13 +134,13 @@ def admin():
     user = current_user(_engine())
     if user is None:
         return flask.redirect("/account/login?next=/admin", 303)
-    if user.role != "admin":
+    if not can(user, "administer"):
         flask.abort(403)
     return _page()
 
 
 @blueprint.post("/organisations")
-@requires("admin", engine=_engine)
+@requires("administer", engine=_engine)
 def organisation_add():
     """Add a member organisation."""
     form = flask.request.form
@@ -154,7 +154,7 @@ def organisation_add():
 
 
 @blueprint.post("/users")
-@requires("admin", engine=_engine)
+@requires("administer", engine=_engine)
 def user_add():
     """Add an account and show its one-time password link (once)."""
     form = flask.request.form
@@ -170,7 +170,7 @@ def user_add():
 
 
 @blueprint.post("/users/link")
-@requires("admin", engine=_engine)
+@requires("administer", engine=_engine)
 def user_link():
     """Issue a new one-time password link (older unused links stop working)."""
     try:
@@ -183,7 +183,7 @@ def user_link():
 
 
 @blueprint.post("/users/active")
-@requires("admin", engine=_engine)
+@requires("administer", engine=_engine)
 def user_active():
     """Disable (ending every session at once) or enable an account."""
     engine = _engine()
@@ -204,7 +204,7 @@ def _cell(value) -> str:
 
 
 @blueprint.get("/access-log.csv")
-@requires("admin", engine=_engine)
+@requires("administer", engine=_engine)
 def access_log_csv():
     """The record-access log as CSV (newest first; cells never start a formula)."""
     frame = recent_access(_engine(), limit=CSV_LIMIT)

@@ -23,6 +23,7 @@ from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_use
 from dashboard.context import current
 from dashboard.views import moderation_html as html
 from dashboard.views import moderation_texts as mt
+from data.privacy.roles import can
 from data.records import moderation
 from data.records.audit import history
 from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
@@ -35,8 +36,6 @@ from data.records.workflow import (
 )
 
 blueprint = flask.Blueprint("moderation", __name__)
-MODERATORS = ("moderator", "admin")
-RECORDERS = ("reporter", "moderator", "admin")
 #: What reporters edit on /my-records: the fields of data.records.workflow.EDITABLE, as inputs.
 INPUTS = (("public_summary", "text", ()), ("narrative", "long", ()),
           ("place_name", "text", ()), ("victim_count", "text", ()),
@@ -50,8 +49,11 @@ def _lang() -> str:
     return i18n.normal(flask.request.values.get(i18n.PARAM))
 
 
-def require_user(roles: tuple[str, ...]):
-    """The user, after the access checks (redirect, 401 or 403 otherwise)."""
+def require_user(action: str):
+    """The user, after the access checks (redirect, 401 or 403 otherwise).
+
+    ``action`` is what the page does, one of :data:`data.privacy.roles.ACTIONS`.
+    """
     user = current_user(current().engine)
     request = flask.request
     if user is None:
@@ -59,7 +61,7 @@ def require_user(roles: tuple[str, ...]):
             target = request.full_path.rstrip("?")
             flask.abort(flask.redirect("/account/login?next=" + quote(target, safe=""), 303))
         flask.abort(401)
-    if user.role not in roles:
+    if not can(user, action):
         flask.abort(403)
     if request.method == "POST" and not (csrf_ok() and same_site(request)):
         flask.abort(403, description="missing or wrong CSRF token, or another site's form")
@@ -110,7 +112,7 @@ def _queue(args, status: int = 200, errors=(), message: str = "") -> flask.Respo
 @blueprint.get("/moderate")
 def queue():
     """The queue of records to decide on, with filters and bulk actions."""
-    require_user(MODERATORS)
+    require_user("moderate")
     done = flask.request.args.get("done", "")
     message = mt.texts(_lang())["done"].format(count=done) if done.isdigit() else ""
     return _queue(flask.request.args, message=message)
@@ -119,7 +121,7 @@ def queue():
 @blueprint.post("/moderate/action")
 def bulk():
     """Verify, publish or reject the ticked records: all of them in one transaction, or none."""
-    user = require_user(MODERATORS)
+    user = require_user("moderate")
     form = flask.request.form
     back = dict(parse_qsl(form.get("back", "")))
     back.pop("done", None)
@@ -160,13 +162,13 @@ def _record(user, incident_id: int, status: int = 200, errors=(), message: str =
 @blueprint.get("/moderate/record/<int:incident_id>")
 def record(incident_id: int):
     """One record: its fields, its summary, its likely duplicates and its edit history."""
-    return _record(require_user(MODERATORS), incident_id)
+    return _record(require_user("moderate"), incident_id)
 
 
 @blueprint.post("/moderate/record/<int:incident_id>")
 def decide(incident_id: int):
     """Save the record's public summary, or change its status (with the summary typed)."""
-    user = require_user(MODERATORS)
+    user = require_user("moderate")
     form = flask.request.form
     summary = form.get("public_summary", "").strip()
     action = form.get("action", "save")
@@ -189,7 +191,7 @@ def decide(incident_id: int):
 @blueprint.post("/moderate/record/<int:incident_id>/duplicate")
 def duplicate(incident_id: int):
     """Mark the record as a duplicate of the linked record it was compared with."""
-    user = require_user(MODERATORS)
+    user = require_user("moderate")
     other = flask.request.form.get("other", "")
     try:
         mark_duplicate(current().engine, incident_id, int(other) if other.isdigit() else 0,
@@ -202,7 +204,7 @@ def duplicate(incident_id: int):
 @blueprint.get("/my-records")
 def my_records():
     """Every record of the user's organisation, any status."""
-    user = require_user(RECORDERS)
+    user = require_user("read_records")
     return _page("mine", html.MY_RECORDS,
                  rows=moderation.organisation_records(current().engine, user))
 
@@ -223,13 +225,13 @@ def _mine(user, incident_id: int, status: int = 200, errors=(), message: str = "
 @blueprint.get("/my-records/<int:incident_id>")
 def my_record(incident_id: int):
     """One of the organisation's records; a form while it is submitted."""
-    return _mine(require_user(RECORDERS), incident_id)
+    return _mine(require_user("read_records"), incident_id)
 
 
 @blueprint.post("/my-records/<int:incident_id>")
 def edit_mine(incident_id: int):
     """Save the edited fields of a submitted record (each changed field is logged)."""
-    user = require_user(RECORDERS)
+    user = require_user("read_records")
     found = moderation.get_record(current().engine, user, incident_id)
     if found is None or found["organisation_id"] != user.organisation_id:
         flask.abort(404)

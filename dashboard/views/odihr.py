@@ -14,14 +14,20 @@ from dashboard.auth.sessions import current_user
 from dashboard.context import current
 from data.export.odihr import OdihrExportError, odihr_rows
 from data.people.accounts import organisation_slug
+from data.privacy.roles import can
 
 blueprint = flask.Blueprint("odihr", __name__)
 
 
+def own_organisation_only(user) -> bool:
+    """True when ``user``'s ODIHR file is always their own organisation's (they name none)."""
+    return can(user, "read_records") and not can(user, "every_organisation")
+
+
 def _organisation_slug(user) -> str:
-    if user.role == "reporter":
+    if own_organisation_only(user):
         return organisation_slug(current().engine, user.organisation_id)
-    if user.role in ("moderator", "admin"):
+    if can(user, "every_organisation"):
         slug = flask.request.args.get("organisation", "")
         if not slug:
             flask.abort(flask.make_response(

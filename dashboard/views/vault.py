@@ -26,11 +26,12 @@ from dashboard.context import current
 from dashboard.views import moderation_html as html
 from dashboard.views import moderation_texts as mt
 from dashboard.views import vault_html
-from dashboard.views.moderation import MODERATORS, RECORDERS, require_user
+from dashboard.views.moderation import require_user
 from data.people import subject_access
 from data.people import vault as vaults
 from data.people.erasure import REASONS, anonymise_record, erase_person
 from data.privacy.consent import Consents
+from data.privacy.roles import can
 from data.records import moderation
 from data.records.consent_changes import change_consents
 from data.records.form_fields import CONSENTS
@@ -76,7 +77,7 @@ def _personal(user, incident_id: int, status: int = 200, errors=(), message: str
                        | ({"files"} if files else set()))
         if shown:
             log_restricted_read(user, "vault", [record["public_id"]], shown)
-    back = (f"/moderate/record/{incident_id}" if user.role in MODERATORS
+    back = (f"/moderate/record/{incident_id}" if can(user, "moderate")
             else f"/my-records/{incident_id}")
     return _page(f"Record {record['public_id']}: people, files and consents",
                  vault_html.PERSONAL, status, errors, message, record=record,
@@ -84,20 +85,20 @@ def _personal(user, incident_id: int, status: int = 200, errors=(), message: str
                  fields=list(vaults.PERSON_FIELDS), roles=PERSON_ROLES, reasons=REASONS,
                  typed=typed or {}, consent_text=vault_html.CONSENT_TEXT, back=back,
                  may_add=record["consent_record"] is not False,
-                 may_erase=user.role in MODERATORS,
+                 may_erase=can(user, "erase"),
                  max_mb=vaults.MAX_FILE_BYTES // (1024 * 1024))
 
 
 @blueprint.get("/records/<int:incident_id>/personal")
 def personal(incident_id: int):
     """A record's consents, people and files (confidential; logged)."""
-    return _personal(require_user(RECORDERS), incident_id)
+    return _personal(require_user("read_personal_data"), incident_id)
 
 
 @blueprint.post("/records/<int:incident_id>/consent")
 def consent(incident_id: int):
     """Save the record's consents and apply what follows from them."""
-    user = require_user(RECORDERS)
+    user = require_user("change_consents")
     record = _record_for(user, incident_id)
     form = flask.request.form
     wanted = Consents(*(form.get(name) == "yes" for name in CONSENTS))
@@ -117,7 +118,7 @@ def consent(incident_id: int):
 @blueprint.post("/records/<int:incident_id>/people")
 def add_person(incident_id: int):
     """Add a person's details to the vault (a failed form keeps what was typed)."""
-    user = require_user(RECORDERS)
+    user = require_user("read_personal_data")
     form = flask.request.form
     details = {name: form.get(name, "") for name in vaults.PERSON_FIELDS}
     ctx = current()
@@ -133,7 +134,7 @@ def add_person(incident_id: int):
 @blueprint.post("/records/<int:incident_id>/files")
 def add_file(incident_id: int):
     """Store an uploaded file in the vault (encrypted)."""
-    user = require_user(RECORDERS)
+    user = require_user("read_personal_data")
     request = flask.request
     if (request.content_length or 0) > vaults.MAX_FILE_BYTES + 65_536:
         return _personal(user, incident_id, 413, ["The file is larger than "
@@ -153,7 +154,7 @@ def add_file(incident_id: int):
 @blueprint.get("/records/<int:incident_id>/files/<int:file_id>")
 def download_file(incident_id: int, file_id: int):
     """One attachment, as a download (never rendered by the browser; logged)."""
-    user = require_user(RECORDERS)
+    user = require_user("read_personal_data")
     record = _record_for(user, incident_id)
     ctx = current()
     try:
@@ -172,7 +173,7 @@ def download_file(incident_id: int, file_id: int):
 @blueprint.post("/records/<int:incident_id>/people/<int:person_id>/erase")
 def erase(incident_id: int, person_id: int):
     """Erase one person's details and files (moderators and admins)."""
-    user = require_user(MODERATORS)
+    user = require_user("erase")
     try:
         erase_person(current().engine, user, incident_id, person_id)
     except vaults.VaultError as exc:
@@ -183,7 +184,7 @@ def erase(incident_id: int, person_id: int):
 @blueprint.post("/records/<int:incident_id>/anonymise")
 def anonymise(incident_id: int):
     """Anonymise the whole record (moderators and admins; needs the confirmation box)."""
-    user = require_user(MODERATORS)
+    user = require_user("erase")
     form = flask.request.form
     if form.get("confirm") != "yes":
         return _personal(user, incident_id, 400, ["Tick the confirmation box to anonymise."])
@@ -204,14 +205,14 @@ def _subject_page(status: int = 200, errors=(), typed=None, found=None):
 @blueprint.get("/moderate/subject-access")
 def subject_form():
     """The subject-access search form (moderators and admins)."""
-    require_user(MODERATORS)
+    require_user("subject_access")
     return _subject_page()
 
 
 @blueprint.post("/moderate/subject-access")
 def subject_search():
     """Search the vault for one person; with ``action=export``, download everything found."""
-    user = require_user(MODERATORS)
+    user = require_user("subject_access")
     form = flask.request.form
     typed = {name: form.get(name, "") for name in SEARCH_FIELDS}
     ctx = current()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from data.reference.vocab import ROLES
+from data.privacy.roles import ACCOUNT_ROLES, roles_that_can
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8050"
 
@@ -28,7 +28,7 @@ def register(sub) -> None:
     add = users_sub.add_parser(
         "add", help="create an account and print a one-time link to choose its password")
     add.add_argument("email")
-    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
     add.add_argument("--org", help="organisation slug (required for reporters)")
     add.add_argument("--name", default="", help="the person's name")
     _base_url(add)
@@ -108,7 +108,7 @@ def _users_add(args, settings) -> int:
     print(f"account {args.email.strip().lower()} added as {args.role}"
           + (f" of {args.org}" if args.org else ""))
     _print_link(args, token, args.email.strip().lower())
-    if args.role in ("moderator", "admin"):
+    if args.role in roles_that_can("needs_second_factor"):
         print("  this role must also set up a one-time-code app (TOTP) at first login")
     return 0
 

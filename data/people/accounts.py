@@ -13,11 +13,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.people.passwords import check_rules, hash_password, verify_password
-from data.reference.vocab import ROLES, ROLES_NEEDING_TOTP
+from data.privacy.roles import ACCOUNT_ROLES, can, roles_that_can
 from data.store.schema import account_tokens, organisations, users
 
 LINK_LIFETIME = dt.timedelta(days=3)
@@ -45,7 +45,7 @@ class User:
     @property
     def needs_totp(self) -> bool:
         """True for roles that must log in with a second factor."""
-        return self.role in ROLES_NEEDING_TOTP
+        return can(self, "needs_second_factor")
 
 
 def _now() -> dt.datetime:
@@ -125,11 +125,11 @@ def add_user(engine: Engine, email: str, role: str, organisation: str | None = N
     Reporters belong to an organisation; researchers, moderators and admins may too.
     """
     address = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(f"role {role!r}: choose one of {', '.join(ROLES)}")
+    if role not in ACCOUNT_ROLES:
+        raise AccountError(f"role {role!r}: choose one of {', '.join(ACCOUNT_ROLES)}")
     org_id = organisation_id(engine, organisation) if organisation else None
-    if role == "reporter" and org_id is None:
-        raise AccountError("a reporter belongs to an organisation: give --org SLUG")
+    if role in roles_that_can("needs_organisation") and org_id is None:
+        raise AccountError(f"a {role} belongs to an organisation: give --org SLUG")
     try:
         with engine.begin() as conn:
             return int(conn.execute(insert(users).values(
@@ -249,13 +249,6 @@ def set_active(engine: Engine, email: str, active: bool) -> None:
                                     session_version=users.c.session_version + 1))
     if done.rowcount == 0:
         raise AccountError(f"no account for {email}")
-
-
-def count_admins(engine: Engine) -> int:
-    """Active admin accounts (the first admin is created with the CLI)."""
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(users).where(
-            users.c.role == "admin", users.c.active.is_(True))).scalar())
 
 
 @dataclass(frozen=True)

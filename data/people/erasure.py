@@ -27,13 +27,13 @@ from sqlalchemy import Engine, select, text, update
 
 from data.people.accounts import User
 from data.people.vault import VaultError, delete_people
+from data.privacy.roles import can
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, reports
 
 #: Why something was erased (logged; free text is not, as it could name the person).
 REASONS = ("request", "consent_withdrawn", "retention")
-ERASERS = ("moderator", "admin")
 #: Columns an anonymised record loses (set to NULL).
 ANONYMISED_COLUMNS = ("narrative", "narrative_lang", "bias_indicator_notes", "place_name",
                       "lat", "lon", "quality_notes", "raw_labels", "victim_groups",
@@ -45,7 +45,7 @@ TOUCHED_TABLES = ("vault_people", "vault_files", "incidents", "reports")
 def _check(user: User | None, reason: str) -> None:
     if reason not in REASONS:
         raise VaultError(f"reason must be one of {', '.join(REASONS)}")
-    if user is not None and user.role not in ERASERS:
+    if user is not None and not can(user, "erase"):
         raise VaultError("only moderators and admins erase personal data")
 
 

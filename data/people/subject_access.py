@@ -18,6 +18,7 @@ from data.people import vault as vaults
 from data.people.access_log import record_reads
 from data.people.accounts import User
 from data.people.vault import Vault, VaultError
+from data.privacy.roles import can
 from data.records.audit import history
 from data.records.moderation import get_record
 from data.store.schema import vault_people
@@ -39,7 +40,7 @@ def search(engine: Engine, vault: Vault, user: User, query: dict) -> Found:
     VaultError
         Not a moderator or admin, or nothing to search for.
     """
-    if user.role not in ("moderator", "admin"):
+    if not can(user, "subject_access"):
         raise VaultError("only moderators and admins answer subject-access requests")
     found = Found()
     for person_id, incident_id in vaults.find_people(engine, vault, query):

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.privacy.roles import roles_that_can
 from data.records.form_fields import CONSENTS
-
-#: Roles that may read personal data at all (within the rules below).
-PERSONAL_DATA_ROLES = ("reporter", "moderator", "admin")
 
 #: Why personal data is withheld from a reader (code -> plain-language explanation).
 WITHHELD = {
@@ -85,13 +83,13 @@ def personal_access(role: str | None, user_organisation: int | None,
     str or None
         None when allowed, else a key of :data:`WITHHELD` saying why not.
     """
-    if role not in PERSONAL_DATA_ROLES:
+    if role not in roles_that_can("read_personal_data"):
         return "role"
     if consents.record is False:
         return "count_only"
     if user_organisation is not None and user_organisation == record_organisation:
         return None
-    if role == "reporter":
+    if role not in roles_that_can("every_organisation"):
         return "other_organisation"
     if consents.share_network is False:
         return "not_shared"

@@ -41,6 +41,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement
 
 from data.privacy.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
+from data.privacy.roles import can
 from data.settings import DEFAULT_MIN_CELL
 from data.store.schema import incidents
 
@@ -87,15 +88,17 @@ RESTRICTED_COLUMNS = ("narrative", "uuid", "source_record_id", "organisation_id"
 _MONTH_OR_COARSER = ("month", "year")
 
 PUBLIC, RESEARCHER = "public", "researcher"
-#: Roles whose record-level outputs use the researcher projection.
-RESEARCHER_ROLES = ("researcher", "moderator", "admin")
 #: What the researcher projection adds to a published member record (DESIGN §5).
 RESEARCHER_MEMBER_COLUMNS = ("nuts1", "nuts2", "nuts3")
 
 
-def projection_for(role: str | None) -> str:
-    """The projection of record-level outputs for a caller with ``role`` (None: anonymous)."""
-    return RESEARCHER if role in RESEARCHER_ROLES else PUBLIC
+def projection_for(user) -> str:
+    """The projection of record-level outputs for ``user`` (None: anonymous).
+
+    Callers allowed ``read_researcher_rows`` (:mod:`data.privacy.roles`) get the researcher
+    projection, everybody else the public one.
+    """
+    return RESEARCHER if can(user, "read_researcher_rows") else PUBLIC
 
 
 def researcher_geo_precision(nuts1: str | None, nuts2: str | None, nuts3: str | None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 
 from data.people.accounts import User
+from data.privacy.roles import roles_that_can
 from data.store.schema import audit_log, users
 
 #: Fields whose values must not leave the record: restricted text, and personal data that an
@@ -23,7 +24,6 @@ from data.store.schema import audit_log, users
 RESTRICTED = frozenset({"narrative", "bias_indicator_notes", "place_name"})
 SYSTEM_ROLE = "system"
 CHANGED = "changed"
-MODERATING_ROLES = ("moderator", "admin")
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ def history(engine: Engine, incident_id: int) -> list[Entry]:
 def summary_reviewed(conn, ids: list[int]) -> set[int]:
     """Records among ``ids`` whose public summary a moderator or admin wrote or reviewed last.
 
-    The latest ``public_summary`` entry of each record decides: one by a moderator or an
-    admin (an edit or a ``review``) counts, a later edit by a reporter undoes it.
+    The latest ``public_summary`` entry of each record decides: one made under a role allowed
+    to ``moderate`` (an edit or a ``review``) counts, a later edit by a reporter undoes it.
     """
     rows = conn.execute(select(audit_log.c.incident_id, audit_log.c.role)
                         .where(audit_log.c.incident_id.in_([int(i) for i in ids]),
@@ -113,4 +113,5 @@ def summary_reviewed(conn, ids: list[int]) -> set[int]:
     last: dict[int, str] = {}
     for row in rows:
         last[int(row.incident_id)] = row.role
-    return {i for i, role in last.items() if role in MODERATING_ROLES}
+    moderating = roles_that_can("moderate")
+    return {i for i, role in last.items() if role in moderating}

@@ -21,6 +21,7 @@ from data.people.accounts import User
 from data.people.erasure import anonymise, scrub_storage
 from data.people.vault import VaultError
 from data.privacy.consent import Consents
+from data.privacy.roles import can
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents
@@ -49,13 +50,12 @@ def change_consents(engine: Engine, user: User, incident_id: int, wanted: Consen
         No such member record for this user. (Consent to record given back to an anonymised
         record allows new details from then on; what was erased stays erased.)
     """
-    if user is None or user.role not in ("reporter", "moderator", "admin"):
+    if not can(user, "change_consents"):
         raise VaultError("only the recording organisation and moderators change consents")
     anonymised = False
     with engine.begin() as conn:
         row = conn.execute(select(incidents).where(incidents.c.id == int(incident_id))).first()
-        if row is None or row.policy != "member" or (
-                user.role == "reporter" and row.organisation_id != user.organisation_id):
+        if row is None or row.policy != "member" or not can(user, "change_consents", row):
             raise VaultError("no such record")
         before = Consents.of(row).as_columns()
         changes = {k: v for k, v in wanted.as_columns().items()

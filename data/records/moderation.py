@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from data.people.accounts import User
 from data.privacy.consent import WITHHELD, Consents, personal_access
+from data.privacy.roles import can
 from data.store.schema import duplicate_links, incidents, organisations, sources
 
 #: Statuses the queue shows by default (still to be decided).
@@ -115,14 +116,13 @@ def get_record(engine: Engine, user: User, incident_id: int) -> dict | None:
     Moderators and admins see any record, reporters their own organisation's records only;
     a missing record and one the user may not see give the same answer (None).
     """
-    query = _select().where(incidents.c.id == int(incident_id))
-    if user.role == "reporter":
-        query = query.where(incidents.c.organisation_id == user.organisation_id)
-    elif user.role not in ("moderator", "admin"):
+    if not can(user, "read_records"):
         return None
     with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return guarded(user, dict(row._mapping)) if row else None
+        row = conn.execute(_select().where(incidents.c.id == int(incident_id))).first()
+    if row is None or not can(user, "read_records", row):
+        return None
+    return guarded(user, dict(row._mapping))
 
 
 def likely_duplicates(engine: Engine, user: User, incident_id: int) -> list[dict]:

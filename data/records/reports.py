@@ -23,6 +23,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.people.accounts import User
+from data.privacy.roles import can
 from data.records.form_fields import CONSENTS
 from data.store.db import bump_version
 from data.store.schema import CODE_TABLES, incidents, organisations, reports, sources
@@ -80,7 +81,7 @@ def _now() -> dt.datetime:
 
 
 def _organisation_of(user: User) -> int:
-    if user.role not in ("reporter", "moderator", "admin"):
+    if not can(user, "record"):
         raise ReportError("only reporters, moderators and admins record incidents")
     if user.organisation_id is None:
         raise ReportError("your account belongs to no organisation; ask an admin to add it "

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select, update
 
 from data.people.accounts import User
 from data.privacy.consent import Consents, may_publish, personal_access
+from data.privacy.roles import can
 from data.records import audit
 from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
 from data.reference.vocab import STATUSES
@@ -39,7 +40,6 @@ TRANSITIONS = {
     "rejected": ("submitted",),
     "duplicate": ("submitted",),
 }
-MODERATORS = audit.MODERATING_ROLES
 PUBLISHED = "published"
 
 # Messages (English msgids; the pages translate them with the same fields).
@@ -138,7 +138,7 @@ def _now() -> dt.datetime:
 
 
 def _require_moderator(user: User) -> None:
-    if user is None or user.role not in MODERATORS:
+    if not can(user, "moderate"):
         raise WorkflowError([Problem(NOT_MODERATOR, {})])
 
 
@@ -278,17 +278,16 @@ def edit_fields(engine: Engine, incident_id: int, changes: dict, user: User) -> 
         may not edit, an unknown field or an invalid value; nothing is changed.
     """
     unknown = [Problem(BAD_FIELD, {"field": f}) for f in changes if f not in EDITABLE]
-    if unknown or user is None or user.role not in (*MODERATORS, "reporter"):
+    if unknown or not can(user, "edit_records"):
         raise WorkflowError(unknown or [Problem(MISSING, {"record": incident_id})])
     values = {field: EDITABLE[field](field, value) for field, value in changes.items()}
     with engine.begin() as conn:
         row = conn.execute(select(*_COLUMNS, *(incidents.c[f] for f in values
                                                if f != "public_summary"))
                            .where(incidents.c.id == int(incident_id))).first()
-        if row is None or (user.role == "reporter"
-                           and row.organisation_id != user.organisation_id):
+        if row is None or not can(user, "edit_records", row):
             raise WorkflowError([Problem(MISSING, {"record": incident_id})])
-        if user.role == "reporter" and row.status != "submitted":
+        if not can(user, "moderate") and row.status != "submitted":
             raise WorkflowError([Problem(NOT_EDITABLE, {"record": row.public_id,
                                                         "status": row.status})])
         if personal_access(user.role, user.organisation_id, row.organisation_id,
@@ -298,7 +297,7 @@ def edit_fields(engine: Engine, incident_id: int, changes: dict, user: User) -> 
             if withheld:
                 raise WorkflowError(withheld)
         changed = {f: v for f, v in values.items() if getattr(row, f) != v}
-        if user.role in MODERATORS and "public_summary" in values \
+        if can(user, "moderate") and "public_summary" in values \
                 and "public_summary" not in changed and values["public_summary"]:
             audit.append(conn, user, row.id, row.public_id, "review", "public_summary",
                          row.public_summary, values["public_summary"])

@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.privacy.roles import ACCOUNT_ROLES, roles_that_can
 from data.records.form_fields import REPORT_STATUSES
 from data.reference.vocab import (
     CLASSIFICATIONS,
@@ -33,7 +34,6 @@ from data.reference.vocab import (
     GEO_PRECISIONS,
     LOCATION_TYPES,
     POLICIES,
-    ROLES,
     STATUSES,
 )
 from data.store.audit_schema import audit_log_table
@@ -326,9 +326,10 @@ users = Table(
            comment="bumped to end every session of the user (password change, disable)"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_login_at", DateTime(timezone=True)),
-    _one_of("role", ROLES, "role"),
-    CheckConstraint("role <> 'reporter' OR organisation_id IS NOT NULL",
-                    name="reporter_has_organisation"),
+    _one_of("role", ACCOUNT_ROLES, "role"),
+    CheckConstraint(" AND ".join(f"role <> '{role}'"
+                                 for role in roles_that_can("needs_organisation"))
+                    + " OR organisation_id IS NOT NULL", name="reporter_has_organisation"),
 )
 
 account_tokens = Table(

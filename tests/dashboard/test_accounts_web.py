@@ -23,7 +23,7 @@ def site(tmp_path, make_site):
     engine, app = built.engine, built.app
 
     @app.server.post("/test-only/write")
-    @requires("moderator", "admin", engine=lambda: current().engine)
+    @requires("moderate", engine=lambda: current().engine)
     def write():
         return "written"
 

@@ -28,6 +28,7 @@ from dashboard.i18n import translate
 from dashboard.pages.report import form as rf
 from dashboard.pages.report import map as report_map
 from dashboard.pages.report.texts import UI
+from data.privacy.roles import can
 from data.records.reports import (
     ReportError,
     find_submitted,
@@ -39,7 +40,6 @@ from data.records.reports import (
 )
 
 PATH = "/report"
-ROLES = ("reporter", "moderator", "admin")
 CSRF, KEY, LANG = "report-csrf", "report-key", "report-lang"
 OUTCOME, DRAFT_STATUS, RESUME_STATUS = "report-outcome", "report-draft-status", \
     "report-resume-status"
@@ -68,7 +68,7 @@ def layout(context, search: str | None = None) -> html.Div:
     if user is None:
         return html.Div([html.P(_(UI["login"], lang)), html.A(
             _(UI["log_in"], lang), href="/account/login?next=" + quote(PATH))])
-    if user.role not in ROLES:
+    if not can(user, "record"):
         return html.Div(html.P(_(UI["forbidden"], lang)), className="report-page")
     if user.organisation_id is None:
         return html.Div(html.P(_(UI["no_org"], lang)), className="report-page")
@@ -139,7 +139,7 @@ def _messages(problems, lang: str) -> tuple[list, list]:
 def submit_form(_clicks, token, key, point, lang, *values):
     """Check the form with ingest's rules; store it once, or say what to correct."""
     context = current()
-    user = callback_guard.authorise(context.engine, token, ROLES)
+    user = callback_guard.authorise(context.engine, token, "record")
     from ingest.form import form_context, form_locator, validate_report
 
     raw = rf.typed(list(values))
@@ -167,7 +167,7 @@ def submit_form(_clicks, token, key, point, lang, *values):
 def save(_clicks, token, key, point, lang, *values):
     """Save the form as typed (valid or not) as a draft of the organisation."""
     context = current()
-    user = callback_guard.authorise(context.engine, token, ROLES)
+    user = callback_guard.authorise(context.engine, token, "record")
     try:
         save_draft(context.engine, user, key, {**rf.typed(list(values)), "_point": point})
     except ReportError as exc:
@@ -181,7 +181,7 @@ def resume(clicks, token, lang):
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
     context = current()
-    user = callback_guard.authorise(context.engine, token, ROLES)
+    user = callback_guard.authorise(context.engine, token, "record")
     try:
         draft = load_draft(context.engine, user, int(ctx.triggered_id["draft"]))
     except ReportError as exc:
@@ -202,7 +202,7 @@ def _gate():
         target = PATH + ("?" + flask.request.query_string.decode("latin-1")
                          if flask.request.query_string else "")
         return flask.redirect("/account/login?next=" + quote(target, safe=""), 303)
-    if user.role not in ROLES:
+    if not can(user, "record"):
         flask.abort(403)
     return None
 
