@@ -7,7 +7,7 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, plotly_js, regions
+from dashboard import failures, i18n, ids, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
 from dashboard.components.nav import language_switch, nav
@@ -115,7 +115,8 @@ def create_app(context: AppContext) -> dash.Dash:
     failures.register(server)
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
-        suppress_callback_exceptions=True, update_title=None,
+        suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),
+        assets_url_path=theme.ASSETS_URL.strip("/"),
     )
     _localise_index(app)
     app.layout = _shell

@@ -1,4 +1,12 @@
-"""Colours and text styles. Palettes are safe for colour-blind readers."""
+"""Colours, text styles and the site's stylesheets. Palettes are safe for colour-blind readers."""
+
+from pathlib import Path
+
+#: The site's stylesheets and browser scripts: Dash serves this folder at ``/assets/`` and links
+#: every file in it from the Dash pages; the Flask pages link its stylesheets
+#: (:func:`stylesheets`).
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS_URL = "/assets/"
 
 #: Okabe-Ito's eight colours (distinguishable with the common colour-vision deficiencies),
 #: then Paul Tol's "muted" colours for the motivations outside the default scope, then Tol's
@@ -23,3 +31,14 @@ BORDER = "#ffffff"
 #: Bars of the codes a filter holds (darker than the first categorical colour).
 SELECTED = "#003f66"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def stylesheets() -> list[str]:
+    """The URLs of the site's stylesheets, in the order Dash links them (by file name).
+
+    Returns
+    -------
+    list of str
+        ``/assets/<name>.css`` for every stylesheet in :data:`ASSETS`.
+    """
+    return [ASSETS_URL + path.name for path in sorted(ASSETS.glob("*.css"))]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import flask
-from markupsafe import Markup
 
-from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user, log_in, log_out
+from dashboard.auth.sessions import csrf_ok, current_user, log_in, log_out
 from dashboard.context import current
+from dashboard.views.layout import TEMPLATES, render
 from dashboard.views.odihr import own_organisation_only
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
 from data.people.logins import (
@@ -26,87 +26,14 @@ from data.people.logins import (
 )
 from data.people.passwords import PasswordRejected
 
-blueprint = flask.Blueprint("account", __name__, url_prefix="/account")
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} · incidentmap</title>
-<link rel="stylesheet" href="/assets/style.css"></head>
-<body><main class="account-page">
-<p><a href="/">incidentmap</a></p>
-<h1>{{ title }}</h1>
-{% if error %}<p class="form-error" role="alert">{{ error }}</p>{% endif %}
-{% if message %}<p class="form-message" role="status">{{ message }}</p>{% endif %}
-{{ body }}
-</main></body></html>"""
-
-CSRF = '<input type="hidden" name="{{ csrf_name }}" value="{{ csrf }}">'
-
-LOGIN = """<form method="post" action="/account/login">""" + CSRF + """
-<input type="hidden" name="next" value="{{ next }}">
-<p><label for="email">E-mail address</label><br>
-<input id="email" name="email" type="email" autocomplete="username" required
- value="{{ email }}"></p>
-<p><label for="password">Password</label><br>
-<input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit">Log in</button></p></form>
-<p>Forgotten your password? Ask an admin of your network for a new link.</p>"""
-
-TWO_FACTOR = """<form method="post" action="/account/two-factor">""" + CSRF + """
-{% if secret %}
-<p>Your role needs a second factor. Add this account to an authenticator app (for example
-FreeOTP, Aegis or Google Authenticator) with the key below, then type the 6-digit code it
-shows.</p>
-<p>Key: <code class="totp-secret">{{ secret }}</code></p>
-<p>Or open this link on the phone: <code>{{ uri }}</code></p>
-{% else %}<p>Type the 6-digit code your authenticator app shows for incidentmap.</p>{% endif %}
-<p><label for="code">One-time code</label><br>
-<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}"
- required></p>
-<p><button type="submit">Continue</button></p></form>"""
-
-SET_PASSWORD = """<form method="post" action="/account/password">""" + CSRF + """
-<input type="hidden" name="token" value="{{ token }}">
-<p>Choose a password of at least 12 characters: a few unrelated words work well.</p>
-<p><label for="password">New password</label><br>
-<input id="password" name="password" type="password" autocomplete="new-password" required></p>
-<p><label for="again">The same again</label><br>
-<input id="again" name="again" type="password" autocomplete="new-password" required></p>
-<p><button type="submit">Save the password</button></p></form>"""
-
-ACCOUNT = """<p>Logged in as <strong>{{ user.email }}</strong> ({{ user.role }}).</p>
-<form method="post" action="/account/logout">""" + CSRF + """
-<button type="submit">Log out</button></form>
-{% if odihr_form %}
-<h2>OSCE/ODIHR submission</h2>
-<form method="get" action="/account/odihr.csv">
-<p>Your organisation's published incidents as the OSCE/ODIHR civil-society call asks for them
-(month, country, bias motivations, type of incident, source, public description).</p>
-<p><label for="from">From month</label> <input id="from" name="from" placeholder="2025-01">
-<label for="to">to month</label> <input id="to" name="to" placeholder="2025-12">
-<button type="submit">Download the CSV</button></p></form>
-{% endif %}
-<h2>Change your password</h2>
-<form method="post" action="/account/change-password">""" + CSRF + """
-<p><label for="current">Current password</label><br>
-<input id="current" name="current" type="password" autocomplete="current-password" required></p>
-<p><label for="password">New password</label><br>
-<input id="password" name="password" type="password" autocomplete="new-password" required></p>
-<p><label for="again">The same again</label><br>
-<input id="again" name="again" type="password" autocomplete="new-password" required></p>
-<p><button type="submit">Change the password</button></p></form>"""
+blueprint = flask.Blueprint("account", __name__, url_prefix="/account",
+                            template_folder=TEMPLATES)
 
 
-def _page(title: str, body: str, status: int = 200, error: str = "", message: str = "",
+def _page(template: str, title: str, status: int = 200, error: str = "", message: str = "",
           **values) -> flask.Response:
-    inner = flask.render_template_string(body, csrf=csrf_token(), csrf_name=CSRF_FIELD,
-                                         **values)
-    html = flask.render_template_string(PAGE, title=title, body=Markup(inner), error=error,
-                                        message=message)
-    response = flask.make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render(template, title=title, page_class="account-page", status=status,
+                  errors=[error] if error else [], message=message, **values)
 
 
 def _engine():
@@ -125,16 +52,16 @@ def _safe_next(target: str | None) -> str:
 @blueprint.before_request
 def _check_csrf():
     if flask.request.method == "POST" and not csrf_ok():
-        return _page("Please try again", "<p><a href='{{ back }}'>Back to the form</a></p>",
-                     status=403, error="The form had expired or came from another site.",
-                     back=flask.request.path)
+        return _page("notice.html", "Please try again", status=403,
+                     error="The form had expired or came from another site.",
+                     link=flask.request.path, link_text="Back to the form")
     return None
 
 
 @blueprint.get("/login")
 def login_form():
     """The login form."""
-    return _page("Log in", LOGIN, email="", next=_safe_next(flask.request.args.get("next")))
+    return _page("login.html", "Log in", email="", next=_safe_next(flask.request.args.get("next")))
 
 
 @blueprint.post("/login")
@@ -146,12 +73,12 @@ def login():
         result = authenticate(_engine(), email, flask.request.form.get("password", ""),
                               flask.request.remote_addr or "unknown")
     except LoginThrottled as exc:
-        response = _page("Log in", LOGIN, status=429, error=str(exc).capitalize() + ".",
+        response = _page("login.html", "Log in", status=429, error=str(exc).capitalize() + ".",
                          email=email, next=target)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if result.user is None:
-        return _page("Log in", LOGIN, status=401, email=email, next=target,
+        return _page("login.html", "Log in", status=401, email=email, next=target,
                      error="The e-mail address or the password is not right.")
     if result.user.needs_totp:
         flask.session.clear()
@@ -182,12 +109,12 @@ def two_factor():
     if not user.totp_enabled:  # the secret stays in the database, never in the cookie
         secret, uri = totp_enrolment(engine, user.id)
     if flask.request.method == "GET":
-        return _page("Second factor", TWO_FACTOR, secret=secret, uri=uri)
+        return _page("two_factor.html", "Second factor", secret=secret, uri=uri)
     code = flask.request.form.get("code", "")
     ok = check_totp(engine, user.id, code) if user.totp_enabled else \
         confirm_totp(engine, user.id, code)
     if not ok:
-        return _page("Second factor", TWO_FACTOR, status=401, secret=secret, uri=uri,
+        return _page("two_factor.html", "Second factor", status=401, secret=secret, uri=uri,
                      error="That code is not right (or has expired); try the next one.")
     target = _safe_next(flask.session.get("next"))
     log_in(get_user(engine, user_id=user.id))
@@ -204,7 +131,7 @@ def logout():
 @blueprint.get("/password")
 def password_form():
     """Choose a password from a one-time link."""
-    return _page("Choose your password", SET_PASSWORD,
+    return _page("choose_password.html", "Choose your password",
                  token=flask.request.args.get("token", ""))
 
 
@@ -214,18 +141,19 @@ def set_password():
     token = flask.request.form.get("token", "")
     password = flask.request.form.get("password", "")
     if password != flask.request.form.get("again", ""):
-        return _page("Choose your password", SET_PASSWORD, status=400, token=token,
+        return _page("choose_password.html", "Choose your password", status=400, token=token,
                      error="The two passwords differ.")
     try:
         redeem_password_link(_engine(), token, password)
     except PasswordRejected as exc:
-        return _page("Choose your password", SET_PASSWORD, status=400, token=token,
+        return _page("choose_password.html", "Choose your password", status=400, token=token,
                      error=f"Please choose another password: {exc}.")
     except AccountError as exc:
-        return _page("Choose your password", "", status=400, error=str(exc).capitalize() + ".")
+        return _page("notice.html", "Choose your password", status=400,
+                     error=str(exc).capitalize() + ".")
     log_out()
-    return _page("Password saved", "<p><a href='/account/login'>Log in</a></p>",
-                 message="Your password is saved.")
+    return _page("notice.html", "Password saved", message="Your password is saved.",
+                 link="/account/login", link_text="Log in")
 
 
 @blueprint.get("")
@@ -234,7 +162,7 @@ def account():
     user = current_user(_engine())
     if user is None:
         return flask.redirect("/account/login?next=/account", 303)
-    return _page("Your account", ACCOUNT, user=user, odihr_form=own_organisation_only(user))
+    return _page("account.html", "Your account", user=user, odihr_form=own_organisation_only(user))
 
 
 @blueprint.post("/change-password")
@@ -254,9 +182,9 @@ def change():
         except (AccountError, PasswordRejected) as exc:
             error = str(exc).capitalize() + "."
     if error:
-        return _page("Your account", ACCOUNT, status=400, user=user, error=error,
+        return _page("account.html", "Your account", status=400, user=user, error=error,
                      odihr_form=own_organisation_only(user))
     log_in(get_user(engine, user_id=user.id))  # this session goes on with the new version
-    return _page("Your account", ACCOUNT, user=get_user(engine, user_id=user.id),
+    return _page("account.html", "Your account", user=get_user(engine, user_id=user.id),
                  odihr_form=own_organisation_only(user),
                  message="Your password is changed; other sessions have ended.")

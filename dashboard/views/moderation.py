@@ -14,15 +14,14 @@ import datetime as dt
 from urllib.parse import parse_qsl, quote
 
 import flask
-from markupsafe import Markup
 
 from dashboard import i18n
 from dashboard.auth.callback_guard import same_site
 from dashboard.auth.caller import log_restricted_read
-from dashboard.auth.sessions import CSRF_FIELD, csrf_ok, csrf_token, current_user
+from dashboard.auth.sessions import csrf_ok, current_user
 from dashboard.context import current
-from dashboard.views import moderation_html as html
 from dashboard.views import moderation_texts as mt
+from dashboard.views.layout import TEMPLATES, render
 from data.privacy.roles import can
 from data.records import moderation
 from data.records.audit import history
@@ -35,7 +34,7 @@ from data.records.workflow import (
     transition,
 )
 
-blueprint = flask.Blueprint("moderation", __name__)
+blueprint = flask.Blueprint("moderation", __name__, template_folder=TEMPLATES)
 #: What reporters edit on /my-records: the fields of data.records.workflow.EDITABLE, as inputs.
 INPUTS = (("public_summary", "text", ()), ("narrative", "long", ()),
           ("place_name", "text", ()), ("victim_count", "text", ()),
@@ -43,6 +42,8 @@ INPUTS = (("public_summary", "text", ()), ("narrative", "long", ()),
           ("reported_to_police", "choice", REPORTED_TO_POLICE),
           ("justice_outcome", "choice", JUSTICE_OUTCOMES),
           ("national_offence_label", "text", ()))
+#: The style of the moderation and confidential pages, and the id of their status line.
+PAGE_STYLE = {"page_class": "moderation-page", "message_id": "moderation-message"}
 
 
 def _lang() -> str:
@@ -68,19 +69,13 @@ def require_user(action: str):
     return user
 
 
-def _page(title_key: str, body: str, status: int = 200, errors=(), message: str = "",
+def _page(template: str, title_key: str, status: int = 200, errors=(), message: str = "",
           **values) -> flask.Response:
     lang = _lang()
     t = mt.texts(lang)
-    common = dict(t=t, lang=lang, q=i18n.query(lang), labels=mt.status_labels(lang),
-                  csrf=csrf_token(), csrf_name=CSRF_FIELD, shown=moderation.SHOWN_FIELDS)
-    inner = flask.render_template_string(body, **common, **values)
-    page = flask.render_template_string(html.PAGE, **common, title=t[title_key],
-                                        body=Markup(inner), errors=list(errors),
-                                        message=message)
-    response = flask.make_response(page, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render(template, title=t[title_key], **PAGE_STYLE, lang=lang, status=status,
+                  errors=errors, message=message, t=t, q=i18n.query(lang),
+                  labels=mt.status_labels(lang), shown=moderation.SHOWN_FIELDS, **values)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -103,7 +98,7 @@ def _filters(args) -> moderation.Filters:
 def _queue(args, status: int = 200, errors=(), message: str = "") -> flask.Response:
     engine = current().engine
     countries, orgs = moderation.choices(engine)
-    return _page("moderate", html.QUEUE, status, errors, message,
+    return _page("moderation_queue.html", "moderate", status, errors, message,
                  rows=moderation.queue(engine, _filters(args)), f=_filters(args),
                  statuses=list(mt.STATUS), countries=countries, orgs=orgs,
                  back=flask.request.query_string.decode("latin-1"))
@@ -152,7 +147,7 @@ def _record(user, incident_id: int, status: int = 200, errors=(), message: str =
     record = moderation.get_record(engine, user, incident_id)
     if record is None:
         flask.abort(404)
-    return _page("record_title", html.RECORD, status, errors, message, record=record,
+    return _page("moderation_record.html", "record_title", status, errors, message, record=record,
                  steps=TRANSITIONS.get(record["status"], ()),
                  duplicates=_logged(user, record, moderation.likely_duplicates(
                      engine, user, incident_id)),
@@ -205,7 +200,7 @@ def duplicate(incident_id: int):
 def my_records():
     """Every record of the user's organisation, any status."""
     user = require_user("read_records")
-    return _page("mine", html.MY_RECORDS,
+    return _page("my_records.html", "mine",
                  rows=moderation.organisation_records(current().engine, user))
 
 
@@ -215,7 +210,7 @@ def _mine(user, incident_id: int, status: int = 200, errors=(), message: str = "
     if found is None or found["organisation_id"] != user.organisation_id:
         flask.abort(404)  # another organisation's record: the same answer as a missing one
     _logged(user, found)
-    return _page("mine", html.MY_RECORD, status, errors, message, record=found,
+    return _page("my_record.html", "mine", status, errors, message, record=found,
                  editable=found["status"] == "submitted",
                  inputs=[i for i in INPUTS if not (found["withheld"]
                                                   and i[0] in moderation.PERSONAL_SHOWN)],

@@ -6,7 +6,7 @@ from dashboard.i18n import N_, translate
 
 UI = {
     "moderate": N_("Moderation queue"), "record_title": N_("Record"),
-    "mine": N_("Your organisation's records"), "account": N_("Your account"),
+    "mine": N_("Your organisation's records"),
     "status": N_("Status"), "to_decide": N_("submitted or verified"), "any": N_("any"),
     "country": N_("Country"), "organisation": N_("Organisation"),
     "date_from": N_("From"), "date_to": N_("to"), "filter": N_("Filter"),

@@ -16,17 +16,13 @@ import json
 import zipfile
 
 import flask
-from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from dashboard import i18n
 from dashboard.auth.caller import log_restricted_read
-from dashboard.auth.sessions import CSRF_FIELD, csrf_token
 from dashboard.context import current
-from dashboard.views import moderation_html as html
-from dashboard.views import moderation_texts as mt
-from dashboard.views import vault_html
-from dashboard.views.moderation import require_user
+from dashboard.views.layout import TEMPLATES, render
+from dashboard.views.moderation import PAGE_STYLE, require_user
 from data.people import subject_access
 from data.people import vault as vaults
 from data.people.erasure import REASONS, anonymise_record, erase_person
@@ -37,25 +33,35 @@ from data.records.consent_changes import change_consents
 from data.records.form_fields import CONSENTS
 from data.store.vault_schema import PERSON_ROLES
 
-blueprint = flask.Blueprint("vault", __name__)
+blueprint = flask.Blueprint("vault", __name__, template_folder=TEMPLATES)
 SEARCH_FIELDS = ("name", "email", "phone", "id_number")
+#: Each consent of a record: its label and what follows from it (staff pages, in English).
+CONSENT_TEXT = {
+    "consent_record": ("We may keep the details of this incident",
+                       "Without it the record is a count only: withdrawing it erases the "
+                       "account, the place and every person and file of this record at once. "
+                       "This cannot be undone."),
+    "consent_share_network": ("It may be shared within the network",
+                              "Without it only your organisation reads the account and the "
+                              "people involved; moderators elsewhere see the codes only."),
+    "consent_publish_aggregate": ("It may be counted in published statistics",
+                                  "Without it the record is never published; withdrawing it "
+                                  "takes a published record out of every public output."),
+    "consent_police_referral": ("It may be passed on to the police",
+                                "Shown to those who read the record; the product never "
+                                "sends anything to the police."),
+}
 
 
 def _lang() -> str:
     return i18n.normal(flask.request.values.get(i18n.PARAM))
 
 
-def _page(title: str, body: str, status: int = 200, errors=(), message: str = "",
+def _page(template: str, title: str, status: int = 200, errors=(), message: str = "",
           **values) -> flask.Response:
     lang = _lang()
-    common = dict(t=mt.texts(lang), lang=lang, q=i18n.query(lang), csrf=csrf_token(),
-                  csrf_name=CSRF_FIELD)
-    inner = flask.render_template_string(body, **common, **values)
-    page = flask.render_template_string(html.PAGE, **common, title=title, body=Markup(inner),
-                                        errors=list(errors), message=message)
-    response = flask.make_response(page, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render(template, title=title, **PAGE_STYLE, lang=lang, status=status,
+                  errors=errors, message=message, q=i18n.query(lang), **values)
 
 
 def _record_for(user, incident_id: int) -> dict:
@@ -79,11 +85,12 @@ def _personal(user, incident_id: int, status: int = 200, errors=(), message: str
             log_restricted_read(user, "vault", [record["public_id"]], shown)
     back = (f"/moderate/record/{incident_id}" if can(user, "moderate")
             else f"/my-records/{incident_id}")
-    return _page(f"Record {record['public_id']}: people, files and consents",
-                 vault_html.PERSONAL, status, errors, message, record=record,
+    return _page("record_personal.html",
+                 f"Record {record['public_id']}: people, files and consents", status, errors,
+                 message, record=record,
                  withheld=record["withheld"], people=people, files=files,
                  fields=list(vaults.PERSON_FIELDS), roles=PERSON_ROLES, reasons=REASONS,
-                 typed=typed or {}, consent_text=vault_html.CONSENT_TEXT, back=back,
+                 typed=typed or {}, consent_text=CONSENT_TEXT, back=back,
                  may_add=record["consent_record"] is not False,
                  may_erase=can(user, "erase"),
                  max_mb=vaults.MAX_FILE_BYTES // (1024 * 1024))
@@ -196,7 +203,7 @@ def anonymise(incident_id: int):
 
 
 def _subject_page(status: int = 200, errors=(), typed=None, found=None):
-    return _page("Subject access", vault_html.SUBJECT_ACCESS, status, errors,
+    return _page("subject_access.html", "Subject access", status, errors,
                  search_fields=SEARCH_FIELDS, typed=typed or {}, searched=found is not None,
                  matches=found.matches if found else [],
                  elsewhere=found.elsewhere if found else 0)
