@@ -239,7 +239,7 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
             t0 = clock()
             out = overview.render(search)
             t1 = clock()
-            to_json({"multi": True, "response": {"x": list(out)}})
+            to_json({"multi": True, "response": out})
             t2 = clock()
             totals.append((t1 - t0) * 1000)
             add("serialise outputs to JSON (dash to_json)", t2 - t1)
