@@ -33,13 +33,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO, log, proc_status  # noqa: E402
-from bench_machine import git_revision, loadavg  # noqa: E402
-from bench_server import free_port  # noqa: E402
+from lib.common import REPO, log, proc_status
+from lib.machine import git_revision, loadavg
+from lib.server import free_port
 
 STATS = "/api/v1/stats?group_by=country&country=MT&bias="
 WORKERS = 3

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_common import (
+
+from lib.common import (
     REPO,
     RUN_SCRIPT,
     database_url,
@@ -21,7 +22,7 @@ from bench_common import (
     reset_peak_rss,
     summary,
 )
-from bench_scenarios import Scenario, search_of
+from lib.scenarios import Scenario, search_of
 
 
 def snapshot_nbytes(snapshot) -> int:
@@ -165,7 +166,7 @@ def bench_aggregates(snapshot, scenarios: list[Scenario]) -> dict:
     -------
     dict
         For ``mask``, ``by_country``, ``timeline``, ``by_code`` and ``total``: the
-        :func:`~bench_common.summary` in milliseconds plus the ``samples``.
+        :func:`~lib.common.summary` in milliseconds plus the ``samples``.
     """
     warm = scenarios[0].effective
     for _ in range(2):
