@@ -26,11 +26,11 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bench_common import REPO, WORK, fmt_bytes, log, percentile, summary
-from bench_machine import git_revision, loadavg, machine_info
-from bench_scenarios import make_scenarios
-from bench_server import DashClient, Server, decoded
-from bench_store import ensure_store
+from lib.common import REPO, WORK, fmt_bytes, log, percentile, summary
+from lib.machine import git_revision, loadavg, machine_info
+from lib.scenarios import make_scenarios
+from lib.server import DashClient, Server, decoded
+from lib.store import ensure_store
 
 COUNTRIES = ("DE", "FR", "IT", "ES", "PL", "GR", "AT", "NL", "SE", "BE")
 LEVELS = ("nuts1", "nuts2", "nuts3")

@@ -25,12 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import MB, REPO, WORK, fmt_bytes, log, proc_status, reset_peak_rss  # noqa: E402
-from bench_machine import git_revision, loadavg, machine_info  # noqa: E402
+from lib.common import MB, REPO, WORK, fmt_bytes, log, proc_status, reset_peak_rss
+from lib.machine import git_revision, loadavg, machine_info
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg", "parquet", "datapackage")
 
@@ -72,7 +68,7 @@ def probe(db: Path, fmt: str, out: Path) -> dict:
 
 def run_size(rows: int, formats: tuple[str, ...], repeat: int, seed: int) -> dict:
     """Median figures of each format at ``rows`` incidents (store generated when missing)."""
-    from bench_store import ensure_store
+    from lib.store import ensure_store
 
     db = WORK / f"export-{rows}.sqlite"
     store = ensure_store(db, rows, seed)

@@ -24,21 +24,17 @@ import http.client
 import json
 import os
 import secrets
-import shlex
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO, WORK, fmt_bytes, log, proc_status  # noqa: E402
-from bench_export_http_report import report, write_section  # noqa: E402
-from bench_machine import loadavg, machine_info  # noqa: E402
-from bench_server import free_port  # noqa: E402
+from lib.common import REPO, WORK, fmt_bytes, log, proc_status
+from lib.export_http_report import report, write_section
+from lib.gunicorn import documented_command, local_command, workers
+from lib.machine import loadavg, machine_info
+from lib.server import free_port
 
 FORMATS = ("csv", "geojson", "gpkg")
 #: Formats the app compresses on the fly when asked (dashboard.app_factory.COMPRESSED).
@@ -51,56 +47,6 @@ WARM = "/api/v1/stats?group_by=country"
 FEATURE = b'{"type": "Feature", "id": '
 
 
-def documented_command(doc: Path = REPO / "docs" / "operations.md") -> list[str]:
-    """The production gunicorn command of ``doc`` (its first line starting with ``gunicorn``).
-
-    Parameters
-    ----------
-    doc : Path
-        The operations guide.
-
-    Returns
-    -------
-    list of str
-        The command split like a shell would.
-
-    Raises
-    ------
-    ValueError
-        When the page holds no such line.
-    """
-    for line in doc.read_text().splitlines():
-        if line.startswith("gunicorn "):
-            return shlex.split(line)
-    raise ValueError(f"{doc} has no line starting with 'gunicorn '")
-
-
-def local_command(documented: list[str], port: int) -> list[str]:
-    """``documented`` with the venv's gunicorn and ``--bind 127.0.0.1:PORT``.
-
-    Parameters
-    ----------
-    documented : list of str
-        From :func:`documented_command`.
-    port : int
-        The free loopback port.
-
-    Returns
-    -------
-    list of str
-    """
-    cmd = [str(Path(sys.executable).parent / "gunicorn")]
-    rest = iter(documented[1:])
-    for arg in rest:
-        if arg in ("--bind", "-b"):
-            next(rest)
-            continue
-        if arg.startswith("--bind="):
-            continue
-        cmd.append(arg)
-    return cmd[:-1] + ["--bind", f"127.0.0.1:{port}", cmd[-1]]
-
-
 def _get(port: int, path: str, timeout: float = 900.0) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -109,15 +55,6 @@ def _get(port: int, path: str, timeout: float = 900.0) -> tuple[int, bytes]:
         return resp.status, resp.read()
     finally:
         conn.close()
-
-
-def workers(master: int) -> list[int]:
-    """Process ids of the children of ``master`` (the gunicorn workers)."""
-    path = Path(f"/proc/{master}/task/{master}/children")
-    try:
-        return [int(p) for p in path.read_text().split()]
-    except OSError:
-        return []
 
 
 def warm_up(port: int, master: int, rounds: int = 8, quick: float = 2.0) -> dict:
@@ -267,7 +204,7 @@ def decode(path: Path, out: Path, encoding: str) -> None:
 def run(rows: int, formats: tuple[str, ...], seed: int,
         compressed: tuple[str, ...] = ()) -> dict:
     """Start the documented gunicorn on the store of ``rows`` incidents and download."""
-    from bench_store import ensure_store
+    from lib.store import ensure_store
 
     db = WORK / f"export-{rows}.sqlite"
     store = ensure_store(db, rows, seed)

@@ -33,13 +33,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO, log, proc_status  # noqa: E402
-from bench_machine import git_revision, loadavg  # noqa: E402
-from bench_server import free_port  # noqa: E402
+from lib.common import REPO, log, proc_status
+from lib.gunicorn import workers
+from lib.machine import git_revision, loadavg
+from lib.server import free_port
 
 STATS = "/api/v1/stats?group_by=country&country=MT&bias="
 WORKERS = 3
@@ -56,11 +53,6 @@ def _get(base: str) -> tuple[int, float, int]:
 
 def _ask(base: str, answers: list) -> None:
     answers.append(_get(base))
-
-
-def _workers(master: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-    return [int(p) for p in out.stdout.split()]
 
 
 def _server_version(url: str) -> str:
@@ -143,8 +135,8 @@ def run(url: str, code: Path, publishes: int, folder: Path) -> dict:
                         fresh_streak += 1
                 time.sleep(0.05)
             visible = fresh_since - committed  # the round that began the fresh streak
-            rss = [proc_status(p).get("VmRSS", 0) / 2**20 for p in _workers(proc.pid)]
-            hwm = [proc_status(p).get("VmHWM", 0) / 2**20 for p in _workers(proc.pid)]
+            rss = [proc_status(p).get("VmRSS", 0) / 2**20 for p in workers(proc.pid)]
+            hwm = [proc_status(p).get("VmHWM", 0) / 2**20 for p in workers(proc.pid)]
             samples.append({"visible_s": visible, "slowest_answer_s": slowest,
                             "rss_mb": rss, "hwm_mb": hwm, "load": os.getloadavg()[0]})
             log(f"publish {n + 1}: visible from every worker after {visible:.2f} s; slowest "

@@ -16,12 +16,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO  # noqa: E402
-from bench_machine import machine_info  # noqa: E402
+from lib.common import REPO
+from lib.machine import machine_info
 
 TARGET_S = 2.0
 MARK_START = "<!-- freshness (benchmarks/bench_freshness.py): start -->"

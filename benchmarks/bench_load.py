@@ -10,7 +10,7 @@ The store is a scratch copy of ``benchmarks/work/export-ROWS.sqlite`` (generated
 the ingest writes into the copy). gunicorn runs with the command of ``docs/operations.md``
 (only ``--bind`` changed, plus an access log naming each request's worker). After every worker
 has built its snapshot, ``--users`` threads browse for ``--duration`` seconds (see
-``bench_load_users``); at ``--ingest-at`` seconds ``incidentmap ingest csv FILE --policy open``
+``lib.load_users``); at ``--ingest-at`` seconds ``incidentmap ingest csv FILE --policy open``
 loads ``--ingest-rows`` new incidents into the same store, while a checker polls
 ``/api/v1/stats?group_by=country`` every 100 ms from one thread per worker and keeps each
 answer. Every answer must be the state before the ingest or the state after it, country by
@@ -31,21 +31,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO, WORK, log  # noqa: E402
-from bench_load_report import analyse, put_section, summary_section, write_report  # noqa: E402
-from bench_load_server import (  # noqa: E402
+from lib.common import REPO, WORK, log
+from lib.load_report import analyse, put_section, summary_section, write_report
+from lib.load_server import (
     Gunicorn,
     Sampler,
     csv_filters,
     server_env,
     write_ingest_csv,
 )
-from bench_load_users import Checker, Mix, Recorder, User  # noqa: E402
-from bench_server import DashClient  # noqa: E402
+from lib.load_users import Checker, Mix, Recorder, User
+from lib.server import DashClient
 
 CLI = Path(sys.executable).parent / "incidentmap"
 
@@ -113,9 +109,9 @@ def run_load(cfg: LoadConfig) -> dict:
     Returns
     -------
     dict
-        Timings, checker observations and their analysis (see :func:`bench_load_report.analyse`).
+        Timings, checker observations and their analysis (see :func:`lib.load_report.analyse`).
     """
-    from bench_scenarios import make_scenarios
+    from lib.scenarios import make_scenarios
 
     from data.reference.taxonomy import load_taxonomy
 
@@ -235,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     source = WORK / f"export-{args.rows}.sqlite"
     if not source.exists():  # an existing file is only copied (the copy is migrated)
-        from bench_store import ensure_store
+        from lib.store import ensure_store
 
         ensure_store(source, args.rows, args.seed)
     with tempfile.TemporaryDirectory(prefix="incidentmap-load-", dir=WORK) as tmp:

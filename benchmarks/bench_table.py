@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_common import WORK, fmt_bytes, log, summary
-from bench_machine import git_revision, loadavg, machine_info
-from bench_page import bench_page_bytes, browser_check
-from bench_server import DashClient, Server, decoded, fetch
-from bench_store import ensure_store
+from lib.common import WORK, fmt_bytes, log, summary
+from lib.machine import git_revision, loadavg, machine_info
+from lib.page import bench_page_bytes, browser_check
+from lib.server import DashClient, Server, decoded, fetch
+from lib.store import ensure_store
 
 PAGE = 100
 DEEP = 900_000
@@ -171,7 +171,7 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
 
 
 def page_bytes(server_cls, db: Path, logdir: Path, browser: bool) -> dict:
-    """First load of ``/`` (bench_page's accounting), plus the grid's files, for one server."""
+    """First load of ``/`` (``lib.page``'s accounting), plus the grid's files, for one server."""
     server = server_cls(db, logdir)
     server.start()
     try:
@@ -239,9 +239,10 @@ def write_report(path: Path, run: dict) -> None:
             lines.append(f"| {name} | {s['median']:.2f} ms | {s['p95']:.2f} ms |")
         lines.append("")
     lines += ["## First load of the map page (`/`)", "",
-              "bench_page's accounting (benchmarks/README.md, item 6): the page, every script "
-              "and stylesheet it lists, the layout, the two first callbacks, dcc's lazy "
-              "bundles (plotly.js) and both geometries; gzip bytes on the wire.", "",
+              "The accounting of `benchmarks/lib/page.py` (benchmarks/README.md, item 6): the "
+              "page, every script and stylesheet it lists, the layout, the two first "
+              "callbacks, dcc's lazy bundles (plotly.js) and both geometries; gzip bytes on "
+              "the wire.", "",
               "| dash-ag-grid | bundle listed on `/` | everything, gzip | brief subset, gzip | "
               "Chromium cross-check (bytes it downloaded) |", "| --- | --- | --- | --- | --- |"]
     for name, res in run["pages"].items():

@@ -11,11 +11,11 @@ Every step prints progress to stderr; the report goes to ``benchmarks/RESULTS.md
 samples to ``benchmarks/work/last-run.json``. See ``benchmarks/README.md`` for what each figure
 means. Nothing here talks to any address other than 127.0.0.1.
 
-The measurements live in the ``bench_*`` modules beside this script: ``bench_store`` (the
-synthetic SQLite store) and ``bench_pgstore`` (the same on PostgreSQL), ``bench_inprocess``
-(snapshot builds, filter aggregates, a render's steps), ``bench_server`` and ``bench_http``
-(the server and the timed requests), ``bench_page`` (first page load bytes),
-``bench_machine`` and ``bench_report`` (what the run ran on, and ``RESULTS.md``). This module
+The measurements live in the helpers of ``benchmarks/lib/``: ``lib.store`` (the synthetic
+SQLite store) and ``lib.pgstore`` (the same on PostgreSQL), ``lib.inprocess`` (snapshot builds,
+filter aggregates, a render's steps), ``lib.server`` and ``lib.http_timings`` (the server and
+the timed requests), ``lib.page`` (first page load bytes), ``lib.peer`` (Datasette),
+``lib.machine`` and ``lib.run_report`` (what the run ran on, and ``RESULTS.md``). This module
 only parses the command line and runs them in order.
 """
 
@@ -30,33 +30,27 @@ import tempfile
 import time
 from pathlib import Path
 
-# Run as a script, this directory is already on sys.path; appended (not prepended) otherwise,
-# so that the app's packages keep precedence over same-named files here (``ingest``).
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-if _BENCH_DIR not in sys.path:
-    sys.path.append(_BENCH_DIR)
-
-from bench_common import REPO, WORK, database_url, fmt_bytes, log  # noqa: E402 - path above
-from bench_http import (  # noqa: E402
+from lib.common import REPO, WORK, database_url, fmt_bytes, log
+from lib.http_timings import (
     bench_control_change,
     bench_csv,
     bench_render,
     choose_csv_filter,
 )
-from bench_inprocess import (  # noqa: E402
+from lib.inprocess import (
     bench_aggregates,
     bench_snapshot,
     probe_snapshot,
     render_breakdown,
 )
-from bench_machine import git_revision, loadavg, machine_info  # noqa: E402
-from bench_page import bench_page_bytes, browser_check  # noqa: E402
-from bench_peer import bench_peer  # noqa: E402
-from bench_pgstore import ensure_pg_store, server_versions  # noqa: E402
-from bench_report import write_report  # noqa: E402
-from bench_scenarios import make_scenarios, search_of  # noqa: E402
-from bench_server import DashClient, Server  # noqa: E402
-from bench_store import ensure_store  # noqa: E402
+from lib.machine import git_revision, loadavg, machine_info
+from lib.page import bench_page_bytes, browser_check
+from lib.peer import bench_peer
+from lib.pgstore import ensure_pg_store, server_versions
+from lib.run_report import write_report
+from lib.scenarios import make_scenarios, search_of
+from lib.server import DashClient, Server
+from lib.store import ensure_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.perf_counter()
     postgres = bool(args.database_url)
-    # a SQLite file's path, or the PostgreSQL URL: bench_common.database_url() turns either
+    # a SQLite file's path, or the PostgreSQL URL: lib.common.database_url() turns either
     # into the URL the app and the probes open
     db = args.database_url if postgres else \
         (args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite").resolve()

@@ -42,6 +42,11 @@ class ViewState:
             return self.filter.country[0]
         return None
 
+    @property
+    def map_level(self) -> str:
+        """The level the map (and its level control) shows: ``country`` unless drilled down."""
+        return self.level if self.drilled_country else "country"
+
     def to_search(self) -> str:
         """The URL query (with ``?``, or empty) that reproduces this state."""
         query = self.filter.to_query()

@@ -34,8 +34,6 @@ PAGE_URLS = (
     "?region=DE2&date_from=2014-06",
     "?country=MT&date_from=2031-01",
 )
-#: Index of the CSV link's ``href`` among the render callback's outputs.
-DOWNLOAD_OUTPUT = 9
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +89,7 @@ def test_every_cell_of_the_download_equals_the_api_and_the_map(server, page):
         state, problems = parse_search(page, TAX, snapshot.sources)
         mask = snapshot.mask(state.filter.with_default_bias(context.settings.default_bias_scope))
     assert not problems
-    href = outputs[DOWNLOAD_OUTPUT]
+    href = outputs["download"]["csv_href"]
     query = "&".join(p for p in urlsplit(href).query.split("&")
                      if p and not p.startswith("format="))
     rows = _csv_rows(client, href)
@@ -144,4 +142,5 @@ def test_the_cases_cover_what_they_claim(server):
     assert any(r["date_precision"] == "year" for r in rows)
     assert any(r["nuts1"] and not r["nuts2"] for r in rows)  # placed only to NUTS 1
     with server.test_request_context("/?country=MT&date_from=2031-01"):
-        assert overview.render("?country=MT&date_from=2031-01")[8] is False  # empty view
+        empty = overview.render("?country=MT&date_from=2031-01")["empty"]
+        assert empty["hidden"] is False  # empty view

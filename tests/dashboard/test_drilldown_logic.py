@@ -168,18 +168,21 @@ def _operations(patch) -> dict:
 def test_render_patches_regions_by_url_and_keeps_the_eu_contract(app):
     with app.server.app_context():
         out = overview.render("?country=DE&level=nuts2")
-        ops = _operations(out[0])
+        ops = _operations(out["map"]["figure"])
         assert ops[("data", 2, "geojson")].startswith("/geo/DE-nuts2.geojson?v=")
         assert len(ops[("data", 2, "locations")]) == 38 and len(ops[("data", 1, "z")]) == 26
-        assert "of" in out[12] and out[11] is False  # the note; region controls shown
+        shown = out["map"]  # the note; region controls shown
+        assert "of" in shown["note"] and shown["region_controls_hidden"] is False
         eu_out = overview.render("")
-        eu = _operations(eu_out[0])
+        eu = _operations(eu_out["map"]["figure"])
         assert len(eu[("data", 1, "z")]) == 27 and eu[("data", 2, "locations")] == []
-        lo, hi, marks = eu_out[14:17]  # the playback slider spans the data's months
+        slider = eu_out["playback"]  # the playback slider spans the data's months
+        lo, hi, marks = slider["first"], slider["last"], slider["marks"]
         assert lo == (2014 - 1970) * 12 and hi == (2025 - 1970) * 12 + 11
         assert marks[lo] == "2014"
         month = overview.render("?country=DE&level=nuts1", (2016 - 1970) * 12)
-        assert month[13] == "Map: 2016-01" and "January 2016" in month[12]
+        label, note = month["playback"]["label"], month["map"]["note"]
+        assert label == "Map: 2016-01" and "January 2016" in note
 
 
 def test_regional_geometry_is_served_compressed(app):

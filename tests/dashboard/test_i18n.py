@@ -10,6 +10,7 @@ import pytest
 from dashboard import i18n, i18n_text
 from dashboard.app_factory import route
 from dashboard.pages.overview import page as overview
+from dashboard.pages.overview.controls import state_from_controls
 from dashboard.url_state import ViewState, parse_search
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
@@ -67,8 +68,10 @@ def test_the_language_lives_in_the_url_state():
 
 
 def test_the_controls_keep_the_language_of_the_url():
-    state = overview._state_from_controls(None, None, ["DE"], [], [], [], "count", "month",
-                                          IncidentFilter(), lang="de")
+    controls = {"start_date": None, "end_date": None, "country": ["DE"], "bias": [],
+                "indicator": [], "type": [], "metric": "count", "granularity": "month",
+                "level": None}
+    state = state_from_controls(controls, ViewState(IncidentFilter(), lang="de"))
     assert state.lang == "de" and state.to_search().endswith("lang=de")
 
 
@@ -184,7 +187,7 @@ def test_overview_renders_in_the_url_language(app):
         assert "Muslimfeindlichkeit" in layout  # a taxonomy label in a dropdown
         assert "Bias motivation" not in layout
         out = overview.render("?lang=fr")
-    summary, timeline = out[5], out[1]
+    summary, timeline = out["summary"]["text"], out["timeline"]["figure"]
     assert re.match(r"^[\d\u202f]+ incidents\. ", summary)
     assert timeline["layout"]["yaxis"]["title"]["text"] == "Incidents"
     assert timeline["layout"]["legend"]["title"]["text"].startswith("Motivation")

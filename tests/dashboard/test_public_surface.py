@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import insert
 
 from dashboard.context import AppContext
-from dashboard.pages.overview.page import _state_from_controls
+from dashboard.pages.overview.controls import state_from_controls
+from dashboard.url_state import ViewState
 from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings, SettingsError
@@ -91,8 +92,10 @@ def test_odd_requests_get_clear_json_errors(setup, url, status):
 
 def test_page_controls_keep_filters_that_have_no_control():
     kept = IncidentFilter(region=("DE3",), source=("arvig",))
-    state = _state_from_controls("2016-01-01", "not a date", ["FR"], [], [], [], "count",
-                                 "month", kept)
+    controls = {"start_date": "2016-01-01", "end_date": "not a date", "country": ["FR"],
+                "bias": [], "indicator": [], "type": [], "metric": "count",
+                "granularity": "month", "level": None}
+    state = state_from_controls(controls, ViewState(kept))
     assert state.filter.region == ("DE3",) and state.filter.source == ("arvig",)
     assert state.filter.date_to is None and state.filter.country == ("FR",)
 

@@ -191,33 +191,45 @@ def on_brush(state: ViewState, selected=None, relayout=None) -> ViewState | None
     return replace(state, filter=replace(state.filter, date_from=dates[0], date_to=dates[1]))
 
 
-#: The components whose events :func:`on_event` turns into a new state.
-EVENT_SOURCES = (ids.MAP, ids.BACK_TO_EU, ids.TIMELINE, ids.TYPES, ids.BIAS_BREAKDOWN)
+#: The events the page reacts to, by name: the component and property that fire them. The
+#: sync callback takes them as one group of inputs (``events``) under these names.
+EVENTS = {
+    "click": (ids.MAP, "clickData"),
+    "back": (ids.BACK_TO_EU, "n_clicks"),
+    "brush": (ids.TIMELINE, "selectedData"),
+    "zoom": (ids.TIMELINE, "relayoutData"),
+    "type": (ids.TYPES, "clickData"),
+    "bias": (ids.BIAS_BREAKDOWN, "clickData"),
+}
 
 
-def on_event(source: str, prop: str, state: ViewState, events: dict,
-             can_drill: bool) -> ViewState | None:
-    """The state after an event of ``source`` (one of :data:`EVENT_SOURCES`); None: no change.
+def event_named(source: str | None, prop: str) -> str | None:
+    """The name in :data:`EVENTS` of what fired (component id ``source``, ``prop``), or None."""
+    return next((name for name, fired in EVENTS.items() if fired == (source, prop)), None)
+
+
+def on_event(name: str, state: ViewState, events: dict, can_drill: bool) -> ViewState | None:
+    """The state after the event ``name`` (a key of :data:`EVENTS`); None: no change.
 
     Parameters
     ----------
-    source, prop : str
-        The component id and property that fired.
+    name : str
+        The event that fired.
     state : ViewState
         The state the controls show.
     events : dict
-        ``click`` (map), ``brush`` and ``zoom`` (timeline), ``type`` and ``bias`` (bars).
+        The events' payloads by name (as :data:`EVENTS`).
     can_drill : bool
         Regional maps are available.
     """
-    if source == ids.MAP:
+    if name == "click":
         return on_map_click(state, events["click"], can_drill)
-    if source == ids.BACK_TO_EU:
+    if name == "back":
         return back_to_eu(state)
-    if source == ids.TIMELINE:
-        return on_brush(state, events["brush"] if prop == "selectedData" else None,
-                        events["zoom"] if prop == "relayoutData" else None)
-    if source in (ids.TYPES, ids.BIAS_BREAKDOWN):
-        kind = "type" if source == ids.TYPES else "bias"
-        return on_bar_click(state, kind, events[kind])
+    if name == "brush":
+        return on_brush(state, selected=events["brush"])
+    if name == "zoom":
+        return on_brush(state, relayout=events["zoom"])
+    if name in ("type", "bias"):
+        return on_bar_click(state, name, events[name])
     return None

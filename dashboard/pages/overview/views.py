@@ -48,7 +48,7 @@ def _region_controls(state: ViewState, regions_available: bool) -> html.Div:
                     className="button", n_clicks=0),
         html.Label(translate("Map level", lang), htmlFor=ids.LEVEL, className="filter-label"),
         dcc.RadioItems(id=ids.LEVEL, options=level_options(lang), inline=True,
-                       value=state.level if state.drilled_country else "country"),
+                       value=state.map_level),
     ], id=ids.REGION_CONTROLS, className="region-controls",
         hidden=not (regions_available and len(state.filter.country) == 1), role="group",
         **{"aria-label": translate("Regional map", lang)})

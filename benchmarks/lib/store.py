@@ -13,8 +13,8 @@ import os
 import time
 from pathlib import Path
 
-from bench_common import log, proc_status, reset_peak_rss
-from bench_machine import git_revision
+from lib.common import log, proc_status, reset_peak_rss
+from lib.machine import git_revision
 
 
 def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None) -> dict:

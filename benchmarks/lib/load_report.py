@@ -6,8 +6,8 @@ import datetime as dt
 from importlib import metadata
 from pathlib import Path
 
-from bench_common import REPO, fmt_bytes, fmt_ms
-from bench_machine import loadavg, machine_info
+from lib.common import REPO, fmt_bytes, fmt_ms
+from lib.machine import loadavg, machine_info
 
 KIND_ORDER = ("GET /", "page layout", "render", "filter sync", "GET /incidents", "grid rows",
               "API page", "stats", "CSV download", "session", "all")

@@ -10,7 +10,8 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-from bench_common import REPO
+
+from lib.common import REPO
 
 
 def machine_info() -> dict:

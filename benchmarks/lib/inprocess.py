@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_common import (
+
+from lib.common import (
     REPO,
     RUN_SCRIPT,
     database_url,
@@ -21,7 +22,7 @@ from bench_common import (
     reset_peak_rss,
     summary,
 )
-from bench_scenarios import Scenario, search_of
+from lib.scenarios import Scenario, search_of
 
 
 def snapshot_nbytes(snapshot) -> int:
@@ -165,7 +166,7 @@ def bench_aggregates(snapshot, scenarios: list[Scenario]) -> dict:
     -------
     dict
         For ``mask``, ``by_country``, ``timeline``, ``by_code`` and ``total``: the
-        :func:`~bench_common.summary` in milliseconds plus the ``samples``.
+        :func:`~lib.common.summary` in milliseconds plus the ``samples``.
     """
     warm = scenarios[0].effective
     for _ in range(2):
@@ -239,7 +240,7 @@ def render_breakdown(db_path: Path, scenarios: list[Scenario]) -> dict:
             t0 = clock()
             out = overview.render(search)
             t1 = clock()
-            to_json({"multi": True, "response": {"x": list(out)}})
+            to_json({"multi": True, "response": out})
             t2 = clock()
             totals.append((t1 - t0) * 1000)
             add("serialise outputs to JSON (dash to_json)", t2 - t1)

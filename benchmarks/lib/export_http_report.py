@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench_common import MB, fmt_bytes
+from lib.common import MB, fmt_bytes
 
 BEGIN = "<!-- bench_export_http: begin -->"
 END = "<!-- bench_export_http: end -->"

@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench_common import WORK, log
-from bench_server import fetch, free_port
+from lib.common import WORK, log
+from lib.server import fetch, free_port
 
 PEER_REQUIREMENT = "datasette>=0.65,<0.66"
 IDENTITY = {"Accept-Encoding": "identity"}

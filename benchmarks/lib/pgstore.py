@@ -13,8 +13,8 @@ import json
 import re
 import time
 
-from bench_common import WORK, log
-from bench_store import timed_load
+from lib.common import WORK, log
+from lib.store import timed_load
 
 
 def _names(url: str) -> tuple[str, str]:
@@ -100,7 +100,7 @@ def ensure_pg_store(url: str, rows: int, seed: int) -> dict:
     -------
     dict
         ``reused``, ``path`` (the URL without password), ``bytes`` (``pg_database_size``),
-        ``backend`` and, when known, ``generated`` (as :func:`bench_store.timed_load`, plus
+        ``backend`` and, when known, ``generated`` (as :func:`lib.store.timed_load`, plus
         ``vacuum_analyze_s``).
 
     Raises

@@ -19,9 +19,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from bench_common import summary
-from bench_http import control_values
-from bench_server import DashClient, decoded, fetch
+
+from lib.common import summary
+from lib.http_timings import control_values
+from lib.server import DashClient, decoded, fetch
 
 #: Headers a browser sends with a page or API request.
 GET_HEADERS = {"Accept-Encoding": "gzip"}
@@ -110,7 +111,7 @@ class Mix:
     Attributes
     ----------
     scenarios : list
-        ``bench_scenarios.Scenario`` filters (URL search and API query are derived).
+        :class:`lib.scenarios.Scenario` filters (URL search and API query are derived).
     csv_queries : list of (str, int)
         API filter queries and the rows each selects, for the CSV downloads.
     think : tuple of float
@@ -127,7 +128,7 @@ class Mix:
     queries: list = field(default_factory=list)
 
     def __post_init__(self):
-        from bench_scenarios import search_of
+        from lib.scenarios import search_of
 
         self.searches = [search_of(s.flt) for s in self.scenarios]
         self.queries = [s.flt.to_query_string() for s in self.scenarios]

@@ -13,9 +13,10 @@ import re
 import statistics
 
 import numpy as np
-from bench_common import MB, fmt_bytes, log, percentile, summary
-from bench_scenarios import Scenario, search_of
-from bench_server import DashClient, decoded, fetch
+
+from lib.common import MB, fmt_bytes, log, percentile, summary
+from lib.scenarios import Scenario, search_of
+from lib.server import DashClient, decoded, fetch
 
 _COUNT = re.compile(r"^([\d,]+) incidents")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from bench_common import KB, MB, fmt_bytes, fmt_ms
-from bench_peer import peer_section, peer_target_rows
+from lib.common import KB, MB, fmt_bytes, fmt_ms
+from lib.peer import peer_section, peer_target_rows
 
 #: Targets from the product brief.
 TARGETS = {

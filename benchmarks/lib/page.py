@@ -6,7 +6,7 @@ import shutil
 import statistics
 import time
 
-from bench_server import DashClient, decoded, fetch
+from lib.server import DashClient, decoded, fetch
 
 #: Bundles dcc loads lazily for Graph, Dropdown, DatePickerRange and Slider (plotly.js among
 #: them).

@@ -1,9 +1,4 @@
-"""Shared helpers of the benchmark modules: paths, units, logging, statistics, process memory.
-
-Importing this module puts the repository root first on ``sys.path``, so that the app's
-packages (``data``, ``dashboard``, ``ingest``, ...) win over same-named files in
-``benchmarks/`` when the benchmark runs as a script.
-"""
+"""Shared helpers of the benchmark modules: paths, units, logging, statistics, process memory."""
 
 from __future__ import annotations
 
@@ -13,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from lib import REPO
+
+#: ``benchmarks/``: the entry scripts and the reports.
+BENCH_DIR = REPO / "benchmarks"
 
 #: The command-line entry point (run again with ``--probe-snapshot`` in a fresh interpreter).
 RUN_SCRIPT = BENCH_DIR / "run.py"

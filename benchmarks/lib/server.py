@@ -18,7 +18,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench_common import REPO, database_url, log, proc_status
+from lib.common import REPO, database_url, log, proc_status
 
 
 def free_port() -> int:
