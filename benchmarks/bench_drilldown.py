@@ -116,6 +116,7 @@ def run(args) -> dict:
     import numpy as np
 
     from data.reference.taxonomy import load_taxonomy
+    from data.settings import Settings
     from data.snapshot.model import build
     from data.store.db import make_engine
 
@@ -125,7 +126,7 @@ def run(args) -> dict:
     results["store"] = ensure_store(db, args.rows, args.seed, nuts_dir=args.nuts_dir)
     taxonomy = load_taxonomy()
     engine = make_engine(f"sqlite:///{db}")
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, Settings().min_cell)
     engine.dispose()
     scenarios = [(r, e, snapshot.count(snapshot.mask(f)))
                  for r, e, f in _scenarios(args.repeat, args.seed, taxonomy)]

@@ -33,7 +33,6 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.read import (
     UNKNOWN,
     LinkColumns,
@@ -97,7 +96,7 @@ class PublicData:
 
 
 def project_member_records(frame: pd.DataFrame, codes: pd.DataFrame,
-                           min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+                           min_cell: int) -> pd.DataFrame:
     """The public projection of member records: the one place it is applied to the snapshot.
 
     Parameters
@@ -247,7 +246,7 @@ def newest_edit(engine: Engine, ids: np.ndarray | None = None, after_id: int = 0
 
 
 def build_public_data(engine: Engine, taxonomy: Taxonomy,
-                      min_cell: int = DEFAULT_MIN_CELL) -> PublicData:
+                      min_cell: int) -> PublicData:
     """Read and project every public record of the store (a full build).
 
     The records are read in :data:`READERS` id ranges and the links beside them, each on its
