@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from data.settings import Settings
+from data.settings import Settings, settings_markdown
 from data.store import db
 from data.store.opening import open_store
 
@@ -33,6 +33,12 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for word in ("serve", "demo", "db", "INCIDENTMAP_DATABASE_URL"):
         assert word in result.stdout
+
+
+def test_settings_markdown_prints_the_readme_table():
+    result = run(["settings", "--markdown"], {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == settings_markdown() + "\n"
 
 
 def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
