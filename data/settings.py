@@ -193,6 +193,8 @@ class Setting:
         What it does (Markdown, one paragraph, without the default).
     default_text : str
         How the help describes the default, where the value alone does not say it.
+    secret : bool
+        Never printed: left out of the :class:`Settings` repr.
     """
 
     name: str
@@ -200,6 +202,7 @@ class Setting:
     default: object
     help: str
     default_text: str = ""
+    secret: bool = False
 
     @property
     def variable(self) -> str:
@@ -239,7 +242,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Base URL `incidentmap geo fetch-nuts` downloads the NUTS files from."),
     Setting("secret_key", Text(), "",
             "Secret for signing session cookies. Required in production.",
-            default_text="a random key kept in `INSTANCE_DIR/secret_key` (mode 600)"),
+            default_text="a random key kept in `INSTANCE_DIR/secret_key` (mode 600)",
+            secret=True),
     Setting("secure_cookies", Flag(), False,
             "`true` behind HTTPS: the session cookie is only sent over TLS."),
     Setting("proxies", Whole(), 0,
@@ -252,7 +256,7 @@ SETTINGS: tuple[Setting, ...] = (
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "
             "rotation). Generate one with `incidentmap vault new-key`. Back it up apart from "
             "the database: without it the vault is unreadable (the incidents are not).",
-            default_text="a key kept in `INSTANCE_DIR/vault_key`"),
+            default_text="a key kept in `INSTANCE_DIR/vault_key`", secret=True),
     Setting("retention", RetentionPeriods(), RETENTION_DEFAULTS,
             "How long personal data is kept, as `kind=days` pairs (or `kind=never`), e.g. "
             "`people=180,narrative=365`; kinds not named keep their default. `incidentmap "
@@ -274,12 +278,12 @@ SETTINGS: tuple[Setting, ...] = (
 
 
 def _field(setting: Setting):
-    default = setting.default
+    default, shown = setting.default, not setting.secret
     if callable(default):
-        return field(default_factory=default)
+        return field(default_factory=default, repr=shown)
     if isinstance(default, dict):
-        return field(default_factory=lambda: dict(default))
-    return field(default=default)
+        return field(default_factory=lambda: dict(default), repr=shown)
+    return field(default=default, repr=shown)
 
 
 class SettingsDerived:

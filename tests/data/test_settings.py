@@ -32,6 +32,12 @@ def test_values_are_parsed():
     assert not settings.uses_embedded_store
 
 
+def test_secrets_are_left_out_of_the_settings_repr():
+    settings = Settings(secret_key="s3cret-session-key", vault_key="s3cret-vault-key")
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)
+    assert settings.secret_key == "s3cret-session-key"
+
+
 @pytest.mark.parametrize("env, fragment", [
     ({"INCIDENTMAP_MIN_CELL": "2"}, "at least 3"),
     ({"INCIDENTMAP_PORT": "eighty"}, "INCIDENTMAP_PORT"),
