@@ -63,6 +63,11 @@ def _cmd_demo(args, settings: Settings) -> int:
     from data.records.demo import load_demo
     from data.store.opening import open_migrated
 
+    count = args.rows if args.rows is not None else settings.demo_rows
+    if count < 1:
+        print("incidentmap: error: INCIDENTMAP_DEMO_ROWS is 0: give the number of incidents "
+              "with --rows", file=sys.stderr)
+        return 2
     engine = open_migrated(settings)
     tty = sys.stderr.isatty()
 
@@ -73,7 +78,7 @@ def _cmd_demo(args, settings: Settings) -> int:
     from geo.nuts import usable_nuts_dir
 
     nuts_dir = usable_nuts_dir(settings.nuts_folder)  # gives the records NUTS regions
-    rows = load_demo(engine, rows=args.rows, seed=args.seed, progress=progress,
+    rows = load_demo(engine, rows=count, seed=args.seed, progress=progress,
                      nuts_dir=nuts_dir)
     if tty:
         print(file=sys.stderr)
@@ -147,8 +152,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_cmd_serve)
     demo = sub.add_parser("demo", help="load the synthetic demo dataset (replaces earlier "
                           "demo records)")
-    demo.add_argument("--rows", type=_positive, default=20_000,
-                      help="incidents (default 20000)")
+    demo.add_argument("--rows", type=_positive, help="incidents (default INCIDENTMAP_DEMO_ROWS)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.set_defaults(func=_cmd_demo)
     db = sub.add_parser("db", help="database schema")

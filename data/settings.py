@@ -271,7 +271,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma list of bias motivation codes the dashboard opens on (a code includes its "
             "children)."),
     Setting("demo_rows", Whole(), 20_000,
-            "Synthetic incidents seeded into an empty embedded store (0 seeds nothing)."),
+            "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
+            "loaded by `incidentmap demo` without `--rows`."),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(), 8050, "Port `incidentmap serve` listens on."),
 )

@@ -54,6 +54,19 @@ def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
     assert db.incident_count(engine) == 150
 
 
+def test_demo_without_rows_loads_the_configured_demo_rows(tmp_path):
+    # incidentmap demo used its own default of 20000, not INCIDENTMAP_DEMO_ROWS
+    env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+           "INCIDENTMAP_DEMO_ROWS": "40"}
+    assert run(["db", "upgrade"], env).returncode == 0
+    demo = run(["demo", "--seed", "5"], env)
+    assert demo.returncode == 0, demo.stderr
+    assert "loaded 40 synthetic demo incidents" in demo.stdout
+    none = run(["demo"], {**env, "INCIDENTMAP_DEMO_ROWS": "0"})
+    assert none.returncode == 2 and "--rows" in none.stderr
+    assert db.incident_count(db.make_engine(env["INCIDENTMAP_DATABASE_URL"])) == 40
+
+
 def test_unreachable_database_stops_with_a_redacted_message():
     env = {"INCIDENTMAP_DATABASE_URL": "postgresql+psycopg://bob:hunter2@127.0.0.1:1/db"}
     result = run(["serve", "--port", "1"], env)
