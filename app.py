@@ -15,7 +15,7 @@ from data.cli import accounts as accounts_cli
 from data.cli import export as export_cli
 from data.cli import protection as protection_cli
 from data.people.vault import VaultError
-from data.settings import SETTINGS_HELP, Settings, SettingsError
+from data.settings import SETTINGS, Settings, SettingsError, settings_list, settings_markdown
 from data.store.db import StoreError
 from data.store.failures import classify, database_errors
 from ingest import cli as ingest_cli
@@ -61,6 +61,11 @@ def _cmd_demo(args, settings: Settings) -> int:
     from data.records.demo import load_demo
     from data.store.opening import open_migrated
 
+    count = args.rows if args.rows is not None else settings.demo_rows
+    if count < 1:
+        print("incidentmap: error: INCIDENTMAP_DEMO_ROWS is 0: give the number of incidents "
+              "with --rows", file=sys.stderr)
+        return 2
     engine = open_migrated(settings)
     tty = sys.stderr.isatty()
 
@@ -71,7 +76,7 @@ def _cmd_demo(args, settings: Settings) -> int:
     from geo.nuts import usable_nuts_dir
 
     nuts_dir = usable_nuts_dir(settings.nuts_folder)  # gives the records NUTS regions
-    rows = load_demo(engine, rows=args.rows, seed=args.seed, progress=progress,
+    rows = load_demo(engine, rows=count, seed=args.seed, progress=progress,
                      nuts_dir=nuts_dir)
     if tty:
         print(file=sys.stderr)
@@ -114,9 +119,8 @@ def _cmd_geo(args, settings: Settings) -> int:
     return 0
 
 
-def _cmd_settings(_args, _settings: Settings) -> int:
-    for name, text in SETTINGS_HELP.items():
-        print(f"INCIDENTMAP_{name}\n    {text}")
+def _cmd_settings(args, _settings: Settings) -> int:
+    print(settings_markdown() if args.markdown else settings_list())
     return 0
 
 
@@ -129,7 +133,7 @@ def _positive(text: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The ``incidentmap`` argument parser."""
-    settings_lines = "\n".join(f"  INCIDENTMAP_{n}" for n in SETTINGS_HELP)
+    settings_lines = "\n".join(f"  {s.variable}" for s in SETTINGS)
     top = argparse.ArgumentParser(
         prog="incidentmap",
         description="Map anti-migrant hate incidents across the EU-27.",
@@ -140,14 +144,13 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="run the dashboard (creates and seeds the default "
                            "SQLite store on first start)")
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8050)")
+    serve.add_argument("--host", help="address to listen on (default INCIDENTMAP_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default INCIDENTMAP_PORT)")
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (development)")
     serve.set_defaults(func=_cmd_serve)
     demo = sub.add_parser("demo", help="load the synthetic demo dataset (replaces earlier "
                           "demo records)")
-    demo.add_argument("--rows", type=_positive, default=20_000,
-                      help="incidents (default 20000)")
+    demo.add_argument("--rows", type=_positive, help="incidents (default INCIDENTMAP_DEMO_ROWS)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.set_defaults(func=_cmd_demo)
     db = sub.add_parser("db", help="database schema")
@@ -165,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
                        help="GISCO scale (default 20M)")
     fetch.set_defaults(func=_cmd_geo)
     settings = sub.add_parser("settings", help="list the settings and what they do")
+    settings.add_argument("--markdown", action="store_true",
+                          help="print them as the README's table")
     settings.set_defaults(func=_cmd_settings)
     ingest_cli.register(sub)
     accounts_cli.register(sub)

@@ -42,14 +42,14 @@ _COUNT = re.compile(r"^([\d,]+) incidents")
 def _scenarios(n: int, seed: int, taxonomy) -> list[tuple[str, str, object]]:
     """(regional search, EU search, effective filter) per filter of ``run.py``'s kind."""
     from dashboard.url_state import ViewState
-    from data.settings import DEFAULT_BIAS_SCOPE
+    from data.settings import Settings
 
     out = []
     for i, sc in enumerate(make_scenarios(n, seed, taxonomy)):
         flt = replace(sc.flt, country=(COUNTRIES[i % len(COUNTRIES)],))
         level = LEVELS[i % len(LEVELS)]
         out.append((ViewState(flt, level=level).to_search(), ViewState(flt).to_search(),
-                    flt.with_default_bias(DEFAULT_BIAS_SCOPE)))
+                    flt.with_default_bias(Settings().default_bias_scope)))
     return out
 
 
@@ -116,6 +116,7 @@ def run(args) -> dict:
     import numpy as np
 
     from data.reference.taxonomy import load_taxonomy
+    from data.settings import Settings
     from data.snapshot.model import build
     from data.store.db import make_engine
 
@@ -125,7 +126,7 @@ def run(args) -> dict:
     results["store"] = ensure_store(db, args.rows, args.seed, nuts_dir=args.nuts_dir)
     taxonomy = load_taxonomy()
     engine = make_engine(f"sqlite:///{db}")
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, Settings().min_cell)
     engine.dispose()
     scenarios = [(r, e, snapshot.count(snapshot.mask(f)))
                  for r, e, f in _scenarios(args.repeat, args.seed, taxonomy)]

@@ -36,14 +36,16 @@ def probe(db: Path, fmt: str, out: Path) -> dict:
     from data.export import select, stream
     from data.filters import IncidentFilter
     from data.reference.taxonomy import load_taxonomy
+    from data.settings import Settings
     from data.snapshot.model import build
     from data.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     taxonomy = load_taxonomy()
+    min_cell = Settings().min_cell
     reset_peak_rss()
     t0 = time.perf_counter()
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, min_cell)
     t1 = time.perf_counter()
     snapshot_peak = proc_status()["VmHWM"]
     base = proc_status()["VmRSS"]

@@ -130,13 +130,15 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
     from data.public.record import fetch_public_rows
     from data.public.table_page import page_ids, sort_order
     from data.reference.taxonomy import load_taxonomy
+    from data.settings import Settings
     from data.snapshot.model import build
     from data.store.db import make_engine
 
     tax = load_taxonomy()
+    min_cell = Settings().min_cell
     engine = make_engine(f"sqlite:///{db}")
     t0 = time.perf_counter()
-    snapshot = build(engine, tax)
+    snapshot = build(engine, tax, min_cell)
     out = {"snapshot_s": time.perf_counter() - t0, "order_ms": {}, "steps": {}}
     for key, desc in (("date", True), ("country", False)):
         t0 = time.perf_counter()
@@ -158,7 +160,7 @@ def bench_inprocess(db: Path, repeat: int, deep: int) -> dict:
         t2 = time.perf_counter()
         page_ids(snapshot, snapshot.mask(filtered), "date", True, 0, PAGE)
         t3 = time.perf_counter()
-        rows = fetch_public_rows(engine, ids, tax)
+        rows = fetch_public_rows(engine, ids, tax, min_cell=min_cell)
         t4 = time.perf_counter()
         grid_records(rows, names, labels)
         t5 = time.perf_counter()

@@ -1,27 +1,25 @@
 """One settings object, read from the environment (prefix ``INCIDENTMAP_``).
 
-This is the only module that reads ``os.environ``. Every setting has a default and a line of
-help; ``incidentmap settings`` and the README list them from :data:`SETTINGS_HELP`.
+Every setting is written once, as a row of :data:`SETTINGS` (name, type, default, help). The
+rest derives from that table: the fields of :class:`Settings`, the parsing of ``INCIDENTMAP_*``
+variables (:meth:`Settings.from_env`; the row's type decides how), ``incidentmap settings``
+(:func:`settings_list`) and the README's settings table (:func:`settings_markdown`, printed by
+``incidentmap settings --markdown``; ``tests/data/test_settings.py`` fails when the README's
+copy differs).
+
+This is the only module that reads ``os.environ``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
+from typing import ClassVar
 
 PREFIX = "INCIDENTMAP_"
-
-#: The dashboard's default bias scope: the racism and xenophobia family (which includes its
-#: children: anti-migrant, anti-refugee, Afrophobia, other ethnic) plus anti-Muslim and
-#: anti-Roma bias. DESIGN §5.
-DEFAULT_BIAS_SCOPE = ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma")
-#: Small-cell threshold for member records in public outputs, and the lowest allowed
-#: (DOMAIN §8.3 rule 4).
-DEFAULT_MIN_CELL = 5
+#: The lowest small-cell threshold allowed (DOMAIN §8.3 rule 4).
 LOWEST_MIN_CELL = 3
-#: Eurostat GISCO's distribution folder of the NUTS GeoJSON files (``incidentmap geo fetch-nuts``).
-GISCO_NUTS_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/"
 #: How long personal data is kept, in days, per kind (``None``: kept until erased by hand).
 #: ``incidentmap retention run`` erases what is older (``data.people.retention``).
 RETENTION_DEFAULTS: dict[str, int | None] = {
@@ -38,64 +36,259 @@ class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
 
 
+@dataclass(frozen=True)
+class Text:
+    """A setting taken as written."""
+
+    annotation: ClassVar[str] = "str"
+    #: What the help adds about allowed values (nothing for text).
+    rule: ClassVar[str] = ""
+
+    def parse(self, variable: str, raw: str) -> object:
+        """The value of ``raw``, the text of environment variable ``variable``."""
+        return raw
+
+    def show(self, value: object) -> str:
+        """``value`` as the help writes it (Markdown)."""
+        return f"`{value}`"
+
+
+@dataclass(frozen=True)
+class Whole(Text):
+    """A whole number, at least ``minimum`` when one is given."""
+
+    minimum: int | None = None
+    annotation: ClassVar[str] = "int"
+
+    @property
+    def rule(self) -> str:
+        """The bound, as the help says it."""
+        return "" if self.minimum is None else f"At least {self.minimum}."
+
+    def parse(self, variable: str, raw: str) -> int:
+        """See :meth:`Text.parse`; a value that is no number or below ``minimum`` is an error."""
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}={raw!r} is not a number") from exc
+        if self.minimum is not None and value < self.minimum:
+            raise SettingsError(f"{variable} must be at least {self.minimum}, got {value}")
+        return value
+
+    def show(self, value: object) -> str:
+        """See :meth:`Text.show`."""
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Flag(Text):
+    """True or false (also 1/0, yes/no, on/off)."""
+
+    annotation: ClassVar[str] = "bool"
+
+    def parse(self, variable: str, raw: str) -> bool:
+        """See :meth:`Text.parse`."""
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{variable}={raw!r}: use true or false")
+
+    def show(self, value: object) -> str:
+        """See :meth:`Text.show`."""
+        return f"`{str(value).lower()}`"
+
+
+@dataclass(frozen=True)
+class Folder(Text):
+    """A folder (``~`` expanded); ``optional``: the default is ``None``, a folder derived later."""
+
+    optional: bool = False
+
+    @property
+    def annotation(self) -> str:
+        """``Path``, or ``Path | None`` when optional."""
+        return "Path | None" if self.optional else "Path"
+
+    def parse(self, variable: str, raw: str) -> Path:
+        """See :meth:`Text.parse`."""
+        return Path(raw).expanduser()
+
+
+@dataclass(frozen=True)
+class CommaList(Text):
+    """A comma list of words (blanks around them and empty items dropped)."""
+
+    annotation: ClassVar[str] = "tuple[str, ...]"
+
+    def parse(self, variable: str, raw: str) -> tuple[str, ...]:
+        """See :meth:`Text.parse`."""
+        return tuple(word.strip() for word in raw.split(",") if word.strip())
+
+    def show(self, value: object) -> str:
+        """See :meth:`Text.show`."""
+        return f"`{','.join(value)}`"
+
+
+@dataclass(frozen=True)
+class RetentionPeriods(Text):
+    """``kind=days`` pairs over :data:`RETENTION_DEFAULTS` (see :func:`parse_retention`)."""
+
+    annotation: ClassVar[str] = "dict[str, int | None]"
+
+    def parse(self, variable: str, raw: str) -> dict[str, int | None]:
+        """See :meth:`Text.parse`."""
+        return parse_retention(raw)
+
+    def show(self, value: object) -> str:
+        """See :meth:`Text.show`."""
+        return "`" + ",".join(f"{k}={v or 'never'}" for k, v in value.items()) + "`"
+
+
+def parse_retention(raw: str) -> dict[str, int | None]:
+    """Parse ``kind=days`` pairs (comma separated) over :data:`RETENTION_DEFAULTS`.
+
+    ``days`` is a whole number of at least 1, or ``never``. Kinds not named keep their
+    default.
+
+    Raises
+    ------
+    SettingsError
+        An unknown kind or a value that is not a number of days; the message lists the
+        allowed kinds.
+    """
+    out = dict(RETENTION_DEFAULTS)
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        kind, sep, value = part.partition("=")
+        kind, value = kind.strip(), value.strip().lower()
+        if not sep or kind not in RETENTION_DEFAULTS:
+            raise SettingsError(f"{PREFIX}RETENTION: {part!r} is not kind=days; kinds: "
+                                + ", ".join(RETENTION_DEFAULTS))
+        if value == "never":
+            out[kind] = None
+            continue
+        if not value.isdigit() or int(value) < 1:
+            raise SettingsError(f"{PREFIX}RETENTION: {kind}={value!r} must be a number of "
+                                "days (at least 1) or 'never'")
+        out[kind] = int(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: the one place its name, type, default and help are written.
+
+    Attributes
+    ----------
+    name : str
+        The :class:`Settings` attribute; the variable is ``INCIDENTMAP_`` + ``name`` in
+        capitals.
+    type : Text
+        How the variable's text is parsed and the default shown (:class:`Text` or a subclass).
+    default : object
+        The value when the variable is unset or empty; a callable makes it anew for each
+        :class:`Settings`.
+    help : str
+        What it does (Markdown, one paragraph, without the default).
+    default_text : str
+        How the help describes the default, where the value alone does not say it.
+    secret : bool
+        Never printed: left out of the :class:`Settings` repr.
+    """
+
+    name: str
+    type: Text
+    default: object
+    help: str
+    default_text: str = ""
+    secret: bool = False
+
+    @property
+    def variable(self) -> str:
+        """The environment variable, e.g. ``INCIDENTMAP_MIN_CELL``."""
+        return PREFIX + self.name.upper()
+
+    def describe(self) -> str:
+        """The help with the allowed values and the default (Markdown, one line)."""
+        default = self.default_text or self.type.show(self.default)
+        return " ".join(part for part in (self.help, self.type.rule, f"Default: {default}.")
+                        if part)
+
+
 def _default_instance_dir() -> Path:
     return Path.cwd() / "instance"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Runtime configuration of one incidentmap process.
+#: Every setting, in the order ``incidentmap settings`` and the README list them.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", Text(), "",
+            "SQLAlchemy URL of the store, e.g. `postgresql+psycopg://user@host/db`. A URL that "
+            "cannot be opened stops start-up with a message naming it (password hidden).",
+            default_text="SQLite file `instance/incidentmap.sqlite`, created, migrated and "
+            "seeded with demo data on first start"),
+    Setting("instance_dir", Folder(), _default_instance_dir,
+            "Folder for the embedded SQLite file and other local state (session and vault "
+            "keys, frozen releases, downloaded boundaries).",
+            default_text="`./instance`"),
+    Setting("nuts_dir", Folder(optional=True), None,
+            "Folder with GISCO NUTS 2024 GeoJSON files for regional maps; without files "
+            "there, country level only.",
+            default_text="`INSTANCE_DIR/nuts2024`, where `incidentmap geo fetch-nuts` puts "
+            "them"),
+    # Eurostat GISCO's distribution folder of the NUTS GeoJSON files
+    Setting("nuts_url", Text(),
+            "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/",
+            "Base URL `incidentmap geo fetch-nuts` downloads the NUTS files from."),
+    Setting("secret_key", Text(), "",
+            "Secret for signing session cookies. Required in production.",
+            default_text="a random key kept in `INSTANCE_DIR/secret_key` (mode 600)",
+            secret=True),
+    Setting("secure_cookies", Flag(), False,
+            "`true` behind HTTPS: the session cookie is only sent over TLS."),
+    Setting("proxies", Whole(), 0,
+            "Number of reverse proxies in front of the app whose `X-Forwarded-For` and "
+            "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
+            "socket's). Set it behind nginx, or every client looks like the proxy to the login "
+            "rate limit."),
+    Setting("vault_key", Text(), "",
+            "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
+            "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "
+            "rotation). Generate one with `incidentmap vault new-key`. Back it up apart from "
+            "the database: without it the vault is unreadable (the incidents are not).",
+            default_text="a key kept in `INSTANCE_DIR/vault_key`", secret=True),
+    Setting("retention", RetentionPeriods(), RETENTION_DEFAULTS,
+            "How long personal data is kept, as `kind=days` pairs (or `kind=never`), e.g. "
+            "`people=180,narrative=365`; kinds not named keep their default. `incidentmap "
+            "retention run` erases what is due."),
+    # the small-cell threshold for member records in public outputs (DOMAIN §8.3 rule 4)
+    Setting("min_cell", Whole(minimum=LOWEST_MIN_CELL), 5,
+            "Small-cell threshold for member records in public outputs."),
+    # the racism and xenophobia family (which includes its children: anti-migrant,
+    # anti-refugee, Afrophobia, other ethnic) plus anti-Muslim and anti-Roma bias. DESIGN §5.
+    Setting("default_bias_scope", CommaList(),
+            ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma"),
+            "Comma list of bias motivation codes the dashboard opens on (a code includes its "
+            "children)."),
+    Setting("demo_rows", Whole(), 20_000,
+            "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
+            "loaded by `incidentmap demo` without `--rows`."),
+    Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
+    Setting("port", Whole(), 8050, "Port `incidentmap serve` listens on."),
+)
 
-    Attributes
-    ----------
-    database_url : str
-        SQLAlchemy URL of the store. Empty means the embedded default: a SQLite file
-        ``incidentmap.sqlite`` in ``instance_dir``.
-    instance_dir : pathlib.Path
-        Folder for the embedded SQLite file, frozen releases and downloaded boundaries.
-    nuts_dir : pathlib.Path or None
-        Folder holding GISCO NUTS 2024 GeoJSON files; ``None`` means the folder that
-        ``incidentmap geo fetch-nuts`` fills (see :attr:`nuts_folder`).
-    nuts_url : str
-        Base URL that ``incidentmap geo fetch-nuts`` downloads the NUTS files from.
-    secret_key : str
-        Key for signing session cookies (required in production; without it a key is kept
-        in ``instance_dir/secret_key``).
-    secure_cookies : bool
-        Send the session cookie only over HTTPS (set it behind a TLS proxy).
-    proxies : int
-        Reverse proxies in front of the app whose ``X-Forwarded-For``/``-Proto`` headers are
-        trusted (0: none; the client address is then the socket's).
-    vault_key : str
-        Comma list of Fernet keys for the identity vault: the first encrypts, every one
-        decrypts (key rotation). Empty: a key kept in ``instance_dir/vault_key``.
-    retention : dict
-        Days each kind of personal data is kept (:data:`RETENTION_DEFAULTS`); ``None``
-        keeps it until erased by hand.
-    min_cell : int
-        Small-cell threshold for member records (never below 3).
-    default_bias_scope : tuple of str
-        Bias motivation codes the dashboard opens on.
-    demo_rows : int
-        Number of synthetic incidents seeded into an empty embedded store.
-    host, port : str, int
-        Where ``incidentmap serve`` listens.
-    """
 
-    database_url: str = ""
-    instance_dir: Path = field(default_factory=_default_instance_dir)
-    nuts_dir: Path | None = None
-    nuts_url: str = GISCO_NUTS_URL
-    secret_key: str = ""
-    secure_cookies: bool = False
-    proxies: int = 0
-    vault_key: str = ""
-    retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION_DEFAULTS))
-    min_cell: int = DEFAULT_MIN_CELL
-    default_bias_scope: tuple[str, ...] = DEFAULT_BIAS_SCOPE
-    demo_rows: int = 20_000
-    host: str = "127.0.0.1"
-    port: int = 8050
+def _field(setting: Setting):
+    default, shown = setting.default, not setting.secret
+    if callable(default):
+        return field(default_factory=default, repr=shown)
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), repr=shown)
+    return field(default=default, repr=shown)
+
+
+class SettingsDerived:
+    """What a :class:`Settings` object tells beyond its values (the base of the class)."""
 
     @property
     def uses_embedded_store(self) -> bool:
@@ -138,109 +331,34 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(PREFIX + f.name.upper())
+        for setting in SETTINGS:
+            raw = env.get(setting.variable)
             if raw is None or raw == "":
                 continue
-            values[f.name] = _parse(f.name, raw)
-        settings = cls(**values)
-        if settings.min_cell < LOWEST_MIN_CELL:
-            raise SettingsError(f"{PREFIX}MIN_CELL must be at least {LOWEST_MIN_CELL}, got "
-                                f"{settings.min_cell}")
-        return settings
+            values[setting.name] = setting.type.parse(setting.variable, raw)
+        return cls(**values)
 
 
-def _flag(name: str, raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{PREFIX}{name.upper()}={raw!r}: use true or false")
+def _settings_doc() -> str:
+    attributes = "\n".join(f"    {s.name} : {s.type.annotation}\n        {s.describe()}"
+                           for s in SETTINGS)
+    return ("Runtime configuration of one incidentmap process (fields from :data:`SETTINGS`)."
+            f"\n\n    Attributes\n    ----------\n{attributes}\n    ")
 
 
-def _parse(name: str, raw: str) -> object:
-    try:
-        if name in ("min_cell", "demo_rows", "port", "proxies"):
-            return int(raw)
-        if name in ("instance_dir", "nuts_dir"):
-            return Path(raw).expanduser()
-        if name == "secure_cookies":
-            return _flag(name, raw)
-        if name == "retention":
-            return parse_retention(raw)
-        if name == "default_bias_scope":
-            return tuple(code.strip() for code in raw.split(",") if code.strip())
-    except SettingsError:
-        raise
-    except ValueError as exc:
-        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a number") from exc
-    return raw
+#: Runtime configuration of one incidentmap process: one field per row of :data:`SETTINGS`.
+Settings: type[SettingsDerived] = make_dataclass(
+    "Settings", [(s.name, s.type.annotation, _field(s)) for s in SETTINGS],
+    bases=(SettingsDerived,), frozen=True,
+    namespace={"__module__": __name__, "__doc__": _settings_doc()})
 
 
-def parse_retention(raw: str) -> dict[str, int | None]:
-    """Parse ``kind=days`` pairs (comma separated) over :data:`RETENTION_DEFAULTS`.
-
-    ``days`` is a whole number of at least 1, or ``never``. Kinds not named keep their
-    default.
-
-    Raises
-    ------
-    SettingsError
-        An unknown kind or a value that is not a number of days; the message lists the
-        allowed kinds.
-    """
-    out = dict(RETENTION_DEFAULTS)
-    for part in (p.strip() for p in raw.split(",") if p.strip()):
-        kind, sep, value = part.partition("=")
-        kind, value = kind.strip(), value.strip().lower()
-        if not sep or kind not in RETENTION_DEFAULTS:
-            raise SettingsError(f"{PREFIX}RETENTION: {part!r} is not kind=days; kinds: "
-                                + ", ".join(RETENTION_DEFAULTS))
-        if value == "never":
-            out[kind] = None
-            continue
-        if not value.isdigit() or int(value) < 1:
-            raise SettingsError(f"{PREFIX}RETENTION: {kind}={value!r} must be a number of "
-                                "days (at least 1) or 'never'")
-        out[kind] = int(value)
-    return out
+def settings_list() -> str:
+    """What ``incidentmap settings`` prints: each variable and, indented, its help."""
+    return "\n".join(f"{s.variable}\n    {s.describe()}" for s in SETTINGS)
 
 
-#: One line of help per setting, in the order the README lists them.
-SETTINGS_HELP: dict[str, str] = {
-    "DATABASE_URL": "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
-    "Default: SQLite file instance/incidentmap.sqlite, created, migrated and seeded with "
-    "demo data on first start.",
-    "INSTANCE_DIR": "Folder for the embedded SQLite file and other local state. Default: "
-    "./instance",
-    "NUTS_DIR": "Folder with GISCO NUTS 2024 GeoJSON files for regional maps. Default: "
-    "INSTANCE_DIR/nuts2024, where `incidentmap geo fetch-nuts` puts them; without files there, "
-    "country level only.",
-    "NUTS_URL": "Base URL `incidentmap geo fetch-nuts` downloads the NUTS files from. Default: "
-    + GISCO_NUTS_URL,
-    "SECRET_KEY": "Secret for signing session cookies. Required for production (default: a "
-    "random key kept in INSTANCE_DIR/secret_key).",
-    "SECURE_COOKIES": "true behind HTTPS: the session cookie is only sent over TLS (default "
-    "false).",
-    "PROXIES": "Number of reverse proxies in front of the app whose X-Forwarded-For and "
-    "X-Forwarded-Proto headers are trusted (default 0). Set it behind nginx, or every client "
-    "looks like the proxy to the login rate limit.",
-    "VAULT_KEY": "Comma list of Fernet keys encrypting the identity vault (names, contact "
-    "details, files of victims, witnesses and reporters); the first encrypts, all decrypt. "
-    "Generate one with `incidentmap vault new-key`. Default: a key kept in "
-    "INSTANCE_DIR/vault_key. Back it up apart from the database: without it the vault is "
-    "unreadable (the incidents are not).",
-    "RETENTION": "How long personal data is kept, as kind=days pairs (or kind=never), e.g. "
-    "people=180,narrative=365. Kinds and defaults: "
-    + ", ".join(f"{k}={v or 'never'}" for k, v in RETENTION_DEFAULTS.items())
-    + ". `incidentmap retention run` erases what is due.",
-    "MIN_CELL": "Small-cell threshold for member records in public outputs (default 5, "
-    "minimum 3).",
-    "DEFAULT_BIAS_SCOPE": "Comma list of bias motivation codes the dashboard opens on. "
-    "Default: " + ",".join(DEFAULT_BIAS_SCOPE),
-    "DEMO_ROWS": "Synthetic incidents seeded into an empty embedded store (default 20000; 0 "
-    "seeds nothing).",
-    "HOST": "Address `incidentmap serve` listens on (default 127.0.0.1).",
-    "PORT": "Port `incidentmap serve` listens on (default 8050).",
-}
+def settings_markdown() -> str:
+    """The README's settings table (``incidentmap settings --markdown``)."""
+    rows = (f"| `{s.variable}` | {s.describe()} |" for s in SETTINGS)
+    return "\n".join(("| variable | meaning |", "|---|---|", *rows))

@@ -39,7 +39,7 @@ from data.people.accounts import (
     redeem_password_link,
 )
 from data.records.demo import load_demo
-from data.settings import DEFAULT_MIN_CELL, Settings
+from data.settings import Settings
 from data.store import db
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 from tests.conftest import fresh_database
@@ -48,6 +48,9 @@ from tests.conftest import fresh_database
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 #: Seed of the demo rows unless a test names another.
 DEMO_SEED = 11
+#: The small-cell threshold tests build snapshots and public rows with unless they name
+#: another: the setting's default, as a site's settings have it.
+MIN_CELL = Settings().min_cell
 
 
 @dataclass
@@ -338,7 +341,7 @@ def site(folder: Path, backend: str = "sqlite", *, demo_rows: int = 0, seed: int
          organisations: Iterable[tuple[str, str, str]] = (),
          accounts: Iterable[tuple[str, str, str | None]] = (), password: str | None = None,
          fill: Callable[[Engine], object] | None = None, instance_dir: Path | None = None,
-         min_cell: int = DEFAULT_MIN_CELL, secret_key: str = "", **settings) -> Iterator[Site]:
+         **settings) -> Iterator[Site]:
     """A new store of ``backend`` and the app over it; both removed afterwards.
 
     Parameters
@@ -354,12 +357,8 @@ def site(folder: Path, backend: str = "sqlite", *, demo_rows: int = 0, seed: int
         NUTS files: they give the demo records regions and the app its regional maps.
     instance_dir : pathlib.Path, optional
         The app's instance folder.
-    min_cell : int
-        The small-cell threshold of public outputs.
-    secret_key : str
-        Session signing key; empty: one kept in the instance folder.
     **settings
-        Further :class:`data.settings.Settings` fields.
+        Further :class:`data.settings.Settings` fields (``min_cell``, ``secret_key``, ...).
 
     Yields
     ------
@@ -369,4 +368,4 @@ def site(folder: Path, backend: str = "sqlite", *, demo_rows: int = 0, seed: int
                records=records, organisations=organisations, accounts=accounts,
                password=password, fill=fill) as built:
         yield build_site(built, folder, instance_dir=instance_dir, nuts_dir=nuts_dir,
-                         min_cell=min_cell, secret_key=secret_key, **settings)
+                         **settings)

@@ -28,7 +28,6 @@ from data.privacy.publication import is_public, project_public, public_scope
 from data.public.selects import DETAIL_COLUMNS, frame_of, link_columns, public_select
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DATE_PRECISIONS
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.derive import CodeLinks, timeline_index
 from data.snapshot.model import Snapshot
 from data.store.db import fetch_tuples
@@ -82,8 +81,8 @@ def where_clauses(flt: IncidentFilter, taxonomy: Taxonomy) -> list:
     return clauses
 
 
-def load_public_frame(engine: Engine, min_cell: int = DEFAULT_MIN_CELL
-                      ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+def load_public_frame(engine: Engine,
+                      min_cell: int) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every publicly visible incident, projected, plus its code links, for a snapshot.
 
     Reads the store in one scan and keeps the records :func:`data.privacy.publication.is_public`

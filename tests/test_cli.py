@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from data.settings import Settings
+from data.settings import Settings, settings_markdown
 from data.store import db
 from data.store.opening import open_store
 
@@ -35,6 +35,12 @@ def test_help_lists_the_commands():
         assert word in result.stdout
 
 
+def test_settings_markdown_prints_the_readme_table():
+    result = run(["settings", "--markdown"], {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == settings_markdown() + "\n"
+
+
 def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
     env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
     assert "NOT current" in run(["db", "current"], env).stdout
@@ -46,6 +52,19 @@ def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
     assert "loaded 150 synthetic demo incidents" in demo.stdout
     engine = db.make_engine(env["INCIDENTMAP_DATABASE_URL"])
     assert db.incident_count(engine) == 150
+
+
+def test_demo_without_rows_loads_the_configured_demo_rows(tmp_path):
+    # incidentmap demo used its own default of 20000, not INCIDENTMAP_DEMO_ROWS
+    env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+           "INCIDENTMAP_DEMO_ROWS": "40"}
+    assert run(["db", "upgrade"], env).returncode == 0
+    demo = run(["demo", "--seed", "5"], env)
+    assert demo.returncode == 0, demo.stderr
+    assert "loaded 40 synthetic demo incidents" in demo.stdout
+    none = run(["demo"], {**env, "INCIDENTMAP_DEMO_ROWS": "0"})
+    assert none.returncode == 2 and "--rows" in none.stderr
+    assert db.incident_count(db.make_engine(env["INCIDENTMAP_DATABASE_URL"])) == 40
 
 
 def test_unreachable_database_stops_with_a_redacted_message():

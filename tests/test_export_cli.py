@@ -24,7 +24,7 @@ from data.settings import Settings
 from data.snapshot.model import build
 from ingest.progress import Progress
 from tests.data.export_store import CANARY_RECORDS, read_download
-from tests.factories import add_record
+from tests.factories import MIN_CELL, add_record
 
 TAX = load_taxonomy()
 
@@ -49,7 +49,7 @@ def test_export_with_filter_options_writes_the_filtered_rows(store, tmp_path, ca
     status = app.main(["export", "--format", "csv", "--country", "DE", "--date-from", "2015-01",
                        "--date-to", "2019-12", "--bias", "bm.racism_xenophobia", "-o", str(out)])
     assert status == 0
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     flt = IncidentFilter(date_from=dt.date(2015, 1, 1), date_to=dt.date(2019, 12, 31),
                          country=("DE",), bias=("bm.racism_xenophobia",))
     rows = _rows(out)
@@ -106,7 +106,7 @@ def test_release_freezes_lists_and_keeps_its_bytes(store, tmp_path, capsys):
 
     add_record(store, slug="late-monitor", policy="open", status="published",
                public_id="laterec1")
-    assert build(store, TAX).fingerprint != rel.data_release
+    assert build(store, TAX, MIN_CELL).fingerprint != rel.data_release
     assert app.main(["release", "2026-q1"]) == 2  # never rewritten
     assert "exists already" in capsys.readouterr().err
     assert {fmt: hashlib.sha256(p.read_bytes()).hexdigest() for fmt, p in paths.items()} \

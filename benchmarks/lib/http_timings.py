@@ -126,9 +126,9 @@ def control_values(flt) -> dict:
     dict
         Control values by ``"id.property"``.
     """
-    from data.settings import DEFAULT_BIAS_SCOPE
+    from data.settings import Settings
 
-    eff = flt.with_default_bias(DEFAULT_BIAS_SCOPE)
+    eff = flt.with_default_bias(Settings().default_bias_scope)
     return {
         "filter-dates.start_date": eff.date_from.isoformat() if eff.date_from else None,
         "filter-dates.end_date": eff.date_to.isoformat() if eff.date_to else None,

@@ -68,17 +68,19 @@ def probe_snapshot(db: Path) -> dict:
         ``arrays_nbytes`` and ``records`` (public records in the snapshot).
     """
     from data.reference.taxonomy import load_taxonomy
+    from data.settings import Settings
     from data.snapshot.model import build
     from data.store.db import data_version, make_engine
 
     engine = make_engine(database_url(db))
     taxonomy = load_taxonomy()
+    min_cell = Settings().min_cell
     data_version(engine)  # connection, pragmas and SQLAlchemy compiled once, before measuring
     gc.collect()
     rss0 = proc_status()["VmRSS"]
     reset_peak_rss()
     t0 = time.perf_counter()
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, min_cell)
     seconds = time.perf_counter() - t0
     gc.collect()
     after = proc_status()
@@ -111,9 +113,12 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
         build split into ``data_version``, ``build_public_data`` and ``Snapshot.from_data``) and
         ``memory`` (the probe's figures).
     """
+    from data.settings import Settings
     from data.snapshot.build import build_public_data
     from data.snapshot.model import Snapshot, build
     from data.store.db import data_version
+
+    min_cell = Settings().min_cell
 
     where = ["--database-url", db] if database_url(db) == db else ["--db", str(db)]
     proc = subprocess.run([sys.executable, str(RUN_SCRIPT), "--probe-snapshot", *where],
@@ -127,7 +132,7 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
         f"{fmt_bytes(memory['rss_delta_peak'])})")
     gc.collect()
     t0 = time.perf_counter()
-    snapshot = build(engine, taxonomy)
+    snapshot = build(engine, taxonomy, min_cell)
     times.append(time.perf_counter() - t0)
     log(f"snapshot build 2: {times[-1]:.2f} s")
     gc.collect()
@@ -135,7 +140,7 @@ def bench_snapshot(engine, taxonomy, db: Path) -> tuple[object, dict]:
     t0 = time.perf_counter()
     version = data_version(engine)
     t1 = time.perf_counter()
-    data = build_public_data(engine, taxonomy)
+    data = build_public_data(engine, taxonomy, min_cell)
     t2 = time.perf_counter()
     Snapshot.from_data(data, taxonomy, version)
     t3 = time.perf_counter()

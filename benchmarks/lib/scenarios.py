@@ -66,7 +66,7 @@ def make_scenarios(n: int, seed: int, taxonomy) -> list[Scenario]:
         before it.
     """
     from data.filters import IncidentFilter
-    from data.settings import DEFAULT_BIAS_SCOPE
+    from data.settings import Settings
 
     rng = np.random.default_rng(seed)
     countries = [c.iso2 for c in taxonomy.countries()]
@@ -117,7 +117,7 @@ def make_scenarios(n: int, seed: int, taxonomy) -> list[Scenario]:
         if out and flt == out[-1].flt:
             continue
         seen.add(flt)
-        out.append(Scenario(kind, flt, flt.with_default_bias(DEFAULT_BIAS_SCOPE)))
+        out.append(Scenario(kind, flt, flt.with_default_bias(Settings().default_bias_scope)))
     return out
 
 

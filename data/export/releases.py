@@ -25,7 +25,6 @@ from data.export.files import write_file
 from data.filters import IncidentFilter
 from data.reference.taxonomy import Taxonomy
 from data.reference.vocab import DEMO_NOTICE
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.model import build
 from data.store.db import data_version
 from data.store.schema import releases
@@ -120,7 +119,7 @@ def release_file(instance_dir: Path, release: Release, fmt: str) -> Path:
 
 def freeze(engine: Engine, taxonomy: Taxonomy, instance_dir: Path, name: str, *,
            progress: Callable[[int, int], None] | None = None,
-           now: dt.datetime | None = None, min_cell: int = DEFAULT_MIN_CELL) -> Release:
+           now: dt.datetime | None = None, min_cell: int) -> Release:
     """Freeze the current public dataset as release ``name``.
 
     Parameters

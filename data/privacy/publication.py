@@ -42,7 +42,6 @@ from sqlalchemy import ColumnElement
 
 from data.privacy.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
 from data.privacy.roles import can
-from data.settings import DEFAULT_MIN_CELL
 from data.store.schema import incidents
 
 PUBLIC_STATUS = "published"
@@ -127,7 +126,7 @@ def is_public(frame: pd.DataFrame) -> pd.Series:
     return frame["status"] == PUBLIC_STATUS
 
 
-def project_public(frame: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL,
+def project_public(frame: pd.DataFrame, *, min_cell: int,
                    links: Mapping[str, pd.DataFrame] | None = None,
                    codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Apply the publication policy of each record to a frame of incident rows.

@@ -52,6 +52,8 @@ class Coverage:
         (tuple of the open datasets' slugs).
     totals : pandas.DataFrame
         The same columns but ``period``, one row per member state, distinct over every period.
+    min_cell : int
+        The threshold applied.
     datasets : tuple of str
         Slugs of every open dataset in the selection.
     organisations : int or None
@@ -63,8 +65,6 @@ class Coverage:
         view); they count in ``totals`` but in no period.
     contains_demo : bool
         The selection includes synthetic demo records.
-    min_cell : int
-        The threshold applied.
     """
 
     granularity: str
@@ -72,12 +72,12 @@ class Coverage:
     countries: tuple[str, ...]
     cells: pd.DataFrame
     totals: pd.DataFrame
+    min_cell: int
     datasets: tuple[str, ...] = ()
     organisations: int | None = 0
     withheld: int = 0
     unplaced: int = 0
     contains_demo: bool = False
-    min_cell: int = 5
 
     @property
     def empty(self) -> bool:
@@ -155,8 +155,8 @@ def _count_cells(snapshot: Snapshot, rows: np.ndarray, cell: np.ndarray, n_cells
     })
 
 
-def coverage(snapshot: Snapshot, mask: np.ndarray, granularity: str = "year",
-             min_cell: int = 5) -> Coverage:
+def coverage(snapshot: Snapshot, mask: np.ndarray, granularity: str = "year", *,
+             min_cell: int) -> Coverage:
     """Distinct open datasets and member organisations per member state and period.
 
     Parameters

@@ -25,13 +25,12 @@ from data.public.selects import (
     row_columns,
 )
 from data.reference.taxonomy import Taxonomy
-from data.settings import DEFAULT_MIN_CELL
 from data.store.db import fetch_tuples
 from data.store.schema import CODE_TABLES, incidents, organisations, sources
 
 
 def fetch_public_rows(engine: Engine, ids: Sequence[int], taxonomy: Taxonomy, *,
-                      min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+                      min_cell: int) -> pd.DataFrame:
     """Public rows for ``ids`` (in that order), with their code lists.
 
     Parameters
@@ -128,7 +127,7 @@ def _code_lists(rows, order: dict[str, int]) -> tuple[dict[int, str], dict[int, 
 
 
 def fetch_public_incident(engine: Engine, public_id: str, taxonomy: Taxonomy, *,
-                          min_cell: int = DEFAULT_MIN_CELL) -> tuple[dict, dict] | None:
+                          min_cell: int) -> tuple[dict, dict] | None:
     """One public incident by its public id, projected, with the public view of its source.
 
     Parameters

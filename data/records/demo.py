@@ -56,7 +56,7 @@ def _cities(countries: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def generate(rows: int = 20_000, seed: int = 42, taxonomy: Taxonomy | None = None) -> dict:
+def generate(rows: int, seed: int = 42, taxonomy: Taxonomy | None = None) -> dict:
     """Generate demo incidents as columns (no database).
 
     Parameters
@@ -215,7 +215,7 @@ def ensure_demo_source(conn) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def load_demo(engine: Engine, rows: int = 20_000, seed: int = 42,
+def load_demo(engine: Engine, rows: int, seed: int = 42,
               progress: Callable[[int, int], None] | None = None,
               nuts_dir: Path | None = None) -> int:
     """Replace the demo source's records with a freshly generated set, in one transaction.

@@ -19,7 +19,6 @@ from sqlalchemy import Engine, func, select
 
 from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.project import MEMBER, project_members
 from data.snapshot.read import (
     LinkColumns,
@@ -96,7 +95,7 @@ def newest_edit(engine: Engine, ids: np.ndarray | None = None, after_id: int = 0
 
 
 def build_public_data(engine: Engine, taxonomy: Taxonomy,
-                      min_cell: int = DEFAULT_MIN_CELL) -> PublicData:
+                      min_cell: int) -> PublicData:
     """Read and project every public record of the store (a full build).
 
     The records are read in :data:`READERS` id ranges and the links beside them, each on its

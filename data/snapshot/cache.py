@@ -23,7 +23,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from sqlalchemy import Engine
 
 from data.reference.taxonomy import Taxonomy
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.build import build_public_data
 from data.snapshot.memory import release_memory, snapshot_arrays, tune_for_requests
 from data.snapshot.model import Snapshot
@@ -35,7 +34,7 @@ WAIT_S = 2.0
 
 
 def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
-                  min_cell: int = DEFAULT_MIN_CELL) -> Snapshot:
+                  min_cell: int) -> Snapshot:
     """The snapshot of the store's current data version, updated from ``old`` when possible.
 
     Parameters
@@ -77,7 +76,7 @@ class SnapshotCache:
         Seconds a request waits for the snapshot of a new version (:data:`WAIT_S`).
     """
 
-    def __init__(self, engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL,
+    def __init__(self, engine: Engine, taxonomy: Taxonomy, min_cell: int,
                  wait: float = WAIT_S):
         self.engine = engine
         self.taxonomy = taxonomy

@@ -21,7 +21,6 @@ from sqlalchemy import Engine
 
 from data.filters import CODE_PARAMS
 from data.reference.taxonomy import Taxonomy
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.build import PublicData, build_public_data
 from data.snapshot.derive import (
     Derived,
@@ -233,7 +232,7 @@ def _period_label(index: int, granularity: str) -> str:
     return f"{iso.year:04d}-W{iso.week:02d}"
 
 
-def build(engine: Engine, taxonomy: Taxonomy, min_cell: int = DEFAULT_MIN_CELL) -> Snapshot:
+def build(engine: Engine, taxonomy: Taxonomy, min_cell: int) -> Snapshot:
     """Build a snapshot of the public records currently in the store (a full read).
 
     ``min_cell`` (``Settings.min_cell``) decides the regions member records are shown at

@@ -23,7 +23,6 @@ from data.reference.vocab import (
     LOCATION_TYPES,
     POLICIES,
 )
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.read import UNKNOWN, LinkColumns, RecordColumns
 
 MEMBER = POLICIES.index("member")
@@ -31,7 +30,7 @@ _EPOCH = np.datetime64("1970-01-01", "D")
 
 
 def project_member_records(frame: pd.DataFrame, codes: pd.DataFrame,
-                           min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+                           min_cell: int) -> pd.DataFrame:
     """The public projection of member records: the one place it is applied to the snapshot.
 
     Parameters

@@ -21,7 +21,6 @@ from sqlalchemy import Engine, func, select
 
 from data.privacy.publication import PUBLIC_STATUS
 from data.reference.taxonomy import Taxonomy
-from data.settings import DEFAULT_MIN_CELL
 from data.snapshot.build import MARGIN_US, MAX_CHANGED_SHARE, PublicData, newest_edit
 from data.snapshot.project import MEMBER, project_members
 from data.snapshot.read import (
@@ -87,7 +86,7 @@ def _merged_sources(old: pa.DictionaryArray, fresh: pa.DictionaryArray, splice: 
 
 
 def update_public_data(engine: Engine, taxonomy: Taxonomy, old: PublicData,
-                  min_cell: int = DEFAULT_MIN_CELL) -> PublicData | None:
+                       min_cell: int) -> PublicData | None:
     """``old`` brought up to date with the store by reading only what changed.
 
     Parameters

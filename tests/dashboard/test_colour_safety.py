@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import figures, theme
 from data.reference.taxonomy import load_taxonomy
-from data.settings import DEFAULT_BIAS_SCOPE
+from data.settings import Settings
 
 TAX = load_taxonomy()
 OKABE_ITO = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -81,7 +81,7 @@ def test_every_motivation_and_not_recorded_get_their_own_colour():
 
 @pytest.mark.parametrize("vision", VISION)
 def test_default_scope_colours_stay_distinguishable(vision):
-    scope = TAX.expand("bias", DEFAULT_BIAS_SCOPE)
+    scope = TAX.expand("bias", Settings().default_bias_scope)
     shown = tuple(c for c in TAX.codes("bias") if c in scope)
     assert len(shown) >= 5
     colours = _timeline_colours(shown)

@@ -12,6 +12,7 @@ from data.filters import IncidentFilter
 from data.public.coverage import coverage
 from data.reference.taxonomy import load_taxonomy
 from tests.data.test_coverage import _frame
+from tests.factories import MIN_CELL
 from tests.oracles import snapshot_of_frame
 
 NAMES = {"DE": "Germany", "FR": "France", "GR": "Greece"}
@@ -32,7 +33,7 @@ def _table(components):
 
 
 def test_cells_show_datasets_plus_organisations_and_mark_withheld_ones(snapshot):
-    result = coverage(snapshot, snapshot.mask(IncidentFilter()))
+    result = coverage(snapshot, snapshot.mask(IncidentFilter()), min_cell=MIN_CELL)
     out = panel(result, NAMES, {"arvig": "ARVIG (open)"})
     rows = {tr.to_plotly_json()["props"]["data-country"]: tr.children
             for tr in _table(out).children[2].children}
@@ -45,13 +46,15 @@ def test_cells_show_datasets_plus_organisations_and_mark_withheld_ones(snapshot)
 
 
 def test_no_withheld_note_and_no_demo_note_when_not_needed(snapshot):
-    result = coverage(snapshot, snapshot.mask(IncidentFilter(country=("FR",))))
+    result = coverage(snapshot, snapshot.mask(IncidentFilter(country=("FR",))),
+                      min_cell=MIN_CELL)
     text = _json(panel(result, NAMES, {}))
     assert "+ means" not in text and "synthetic" not in text
     assert "1 open datasets and 0 member organisations" in text
 
 
 def test_empty_selection_and_caveat(snapshot):
-    result = coverage(snapshot, snapshot.mask(IncidentFilter(country=("MT",))))
+    result = coverage(snapshot, snapshot.mask(IncidentFilter(country=("MT",))),
+                      min_cell=MIN_CELL)
     assert "No incidents match" in _json(panel(result, NAMES, {}))
     assert CAVEAT in _json(section())

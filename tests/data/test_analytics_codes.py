@@ -9,6 +9,7 @@ from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
 from tests import factories
+from tests.factories import MIN_CELL
 
 TAX = load_taxonomy()
 
@@ -16,7 +17,7 @@ TAX = load_taxonomy()
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     with factories.store(tmp_path_factory.mktemp("codes"), demo_rows=3000, seed=11) as built:
-        yield build(built.engine, TAX)
+        yield build(built.engine, TAX, MIN_CELL)
 
 
 @pytest.mark.parametrize("kind", ["bias", "type", "indicator"])

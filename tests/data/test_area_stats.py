@@ -24,6 +24,7 @@ from data.snapshot.model import build
 from data.store import db
 from data.store.schema import incident_bias_motivations, incidents, sources
 from tests import factories
+from tests.factories import MIN_CELL
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TAX = load_taxonomy()
@@ -81,7 +82,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def snapshot(store):
-    return build(store.engine, TAX)
+    return build(store.engine, TAX, MIN_CELL)
 
 
 def _everything(snapshot):

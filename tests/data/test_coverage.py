@@ -21,6 +21,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import Snapshot, build
 from data.store.schema import incident_bias_motivations, incidents, organisations, sources
 from tests import factories
+from tests.factories import MIN_CELL
 from tests.oracles import snapshot_of_frame
 
 TAX = load_taxonomy()
@@ -96,28 +97,31 @@ def test_counts_distinct_datasets_and_organisations_per_country_and_year(snapsho
 
 
 def test_filters_are_respected(snapshot):
-    only_fr = coverage(snapshot, snapshot.mask(IncidentFilter(country=("FR",))))
+    only_fr = coverage(snapshot, snapshot.mask(IncidentFilter(country=("FR",))),
+                       min_cell=MIN_CELL)
     assert only_fr.countries == ("FR",)
     assert only_fr.datasets == ("odihr",)
     assert only_fr.organisations == 0
     assert not only_fr.contains_demo  # demo rows are flagged only when selected
 
-    muslim = coverage(snapshot, snapshot.mask(IncidentFilter(bias=(MUSLIM,))))
+    muslim = coverage(snapshot, snapshot.mask(IncidentFilter(bias=(MUSLIM,))),
+                      min_cell=MIN_CELL)
     assert set(_cells(muslim)) == {("DE", "2016"), ("FR", "2016"), ("FR", "2017")}
     assert _cells(muslim)[("DE", "2016")] == (1, 1, 0, 0, ("odihr",))
 
     in_2017 = coverage(snapshot, snapshot.mask(IncidentFilter(
-        date_from=dt.date(2017, 1, 1), date_to=dt.date(2017, 12, 31))))
+        date_from=dt.date(2017, 1, 1), date_to=dt.date(2017, 12, 31))), min_cell=MIN_CELL)
     assert in_2017.periods == ("2017",)
     assert in_2017.organisations is None  # the whole selection holds 2 member records
 
-    members = coverage(snapshot, snapshot.mask(IncidentFilter(source=("member",))))
+    members = coverage(snapshot, snapshot.mask(IncidentFilter(source=("member",))),
+                       min_cell=MIN_CELL)
     assert members.datasets == ()
     assert _cells(members)[("DE", "2016")] == (6, 0, 2, 6, ())
 
 
 def test_monthly_periods_leave_year_only_records_unplaced(snapshot):
-    result = coverage(snapshot, snapshot.mask(IncidentFilter()), "month")
+    result = coverage(snapshot, snapshot.mask(IncidentFilter()), "month", min_cell=MIN_CELL)
     assert result.periods[0] == "2016-03" and result.periods[-1] == "2017-05"
     assert len(result.periods) == 15  # gaps included
     assert result.unplaced == 1  # the FR record known only to 2017
@@ -128,27 +132,27 @@ def test_monthly_periods_leave_year_only_records_unplaced(snapshot):
 
 def test_demo_rows_count_as_a_dataset_like_in_every_view(snapshot):
     mask = snapshot.mask(IncidentFilter(country=("GR",)))
-    result = coverage(snapshot, mask)
+    result = coverage(snapshot, mask, min_cell=MIN_CELL)
     assert result.contains_demo and result.datasets == ("demo",)
     assert int(result.totals["incidents"].sum()) == snapshot.count(mask)
 
 
 def test_empty_selection(snapshot):
-    result = coverage(snapshot, np.zeros(snapshot.size, dtype=bool))
+    result = coverage(snapshot, np.zeros(snapshot.size, dtype=bool), min_cell=MIN_CELL)
     assert result.empty and result.periods == () and result.countries == ()
     assert result.cells.empty and result.organisations == 0
 
 
 def test_unknown_granularity_is_an_error(snapshot):
     with pytest.raises(ValueError, match="granularity"):
-        coverage(snapshot, snapshot.mask(IncidentFilter()), "week")
+        coverage(snapshot, snapshot.mask(IncidentFilter()), "week", min_cell=MIN_CELL)
 
 
 def test_sparse_path_equals_dense_path(snapshot, monkeypatch):
     mask = snapshot.mask(IncidentFilter())
-    dense = coverage(snapshot, mask, "month")
+    dense = coverage(snapshot, mask, "month", min_cell=MIN_CELL)
     monkeypatch.setattr("data.public.coverage._DENSE_LIMIT", 0)
-    sparse = coverage(snapshot, mask, "month")
+    sparse = coverage(snapshot, mask, "month", min_cell=MIN_CELL)
     pd.testing.assert_frame_equal(dense.cells, sparse.cells)
     pd.testing.assert_frame_equal(dense.totals, sparse.totals)
 
@@ -193,7 +197,7 @@ def _seed_organisations(engine) -> None:
 @pytest.fixture(scope="module")
 def store_snapshot(tmp_path_factory):
     with factories.store(tmp_path_factory.mktemp("cov"), fill=_seed_organisations) as built:
-        yield build(built.engine, TAX)
+        yield build(built.engine, TAX, MIN_CELL)
 
 
 def test_store_snapshot_counts_organisations_without_naming_them(store_snapshot):

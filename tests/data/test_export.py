@@ -21,6 +21,7 @@ from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import build
 from tests import factories
 from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.factories import MIN_CELL
 
 TAX = load_taxonomy()
 NAMES = [f.name for f in fields(TAX)]
@@ -31,7 +32,7 @@ FIXED = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 def store(tmp_path_factory):
     with factories.store(tmp_path_factory.mktemp("export"), demo_rows=300,
                          records=CANARY_RECORDS) as built:
-        yield built.engine, build(built.engine, TAX)
+        yield built.engine, build(built.engine, TAX, MIN_CELL)
 
 
 def _blank(value) -> bool:
@@ -121,7 +122,7 @@ def formula_store(tmp_path_factory):
                 for public_id, (summary, _) in FORMULA_CASES.items()]
     with factories.store(tmp_path_factory.mktemp("formulas"), demo_rows=20,
                          records=(*CANARY_RECORDS, *formulas)) as built:
-        yield built.engine, build(built.engine, TAX)
+        yield built.engine, build(built.engine, TAX, MIN_CELL)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "datapackage"])

@@ -16,7 +16,7 @@ from data.snapshot.model import build
 from data.store.db import bump_version
 from tests import factories
 from tests.data.export_store import CANARIES, CANARY_RECORDS
-from tests.factories import add_record
+from tests.factories import MIN_CELL, add_record
 
 TAX = load_taxonomy()
 
@@ -67,7 +67,7 @@ def _plain(value):
 
 
 def _records_sql(engine, ids) -> list[dict]:
-    frame = fetch_public_rows(engine, ids, TAX)
+    frame = fetch_public_rows(engine, ids, TAX, min_cell=MIN_CELL)
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
@@ -77,7 +77,7 @@ def _records_arrow(engine, snapshot, ids) -> list[dict]:
 
 
 def test_every_public_row_matches_the_sql_reader(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))
     assert len(ids) > 300
     fast, sql = _records_arrow(store, snapshot, ids), _records_sql(store, ids)
@@ -118,22 +118,22 @@ def test_member_regions_agree_between_the_readers_record_by_record(store, min_ce
 
 
 def test_asking_for_a_record_twice_does_not_count_it_twice(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     public_ids = snapshot.detail.column("public_id").to_pylist()
     lone = int(snapshot.ids[public_ids.index("mfr104-0")])  # four alike: country at 5
-    rows = fetch_public_rows(store, [lone] * 6, TAX)
+    rows = fetch_public_rows(store, [lone] * 6, TAX, min_cell=MIN_CELL)
     assert len(rows) == 6 and set(rows["geo_precision"]) == {"country"}
 
 
 def test_rows_come_in_the_order_asked_and_a_subset_is_a_subset(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))[::-7]
     fast = _records_arrow(store, snapshot, ids)
     assert [r["public_id"] for r in fast] == [r["public_id"] for r in _records_sql(store, ids)]
 
 
 def test_a_record_withdrawn_after_the_snapshot_is_left_out(store, tmp_path):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     ids = snapshot.select_ids(np.ones(snapshot.size, dtype=bool))
     target = int(ids[3])
     with store.begin() as conn:  # a withdrawal, which like every write bumps the version
@@ -152,14 +152,14 @@ def test_a_record_withdrawn_after_the_snapshot_is_left_out(store, tmp_path):
 
 
 def test_ids_outside_the_snapshot_are_an_error(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     with pytest.raises(KeyError, match="not public records of this snapshot"):
         positions_of(snapshot, np.array([10**9]))
 
 
 def test_empty_selection_has_the_columns(make_store):
     engine = make_store().engine
-    snapshot = build(engine, TAX)
+    snapshot = build(engine, TAX, MIN_CELL)
     table = public_rows_table(engine, snapshot, np.array([], dtype=np.int64))
     assert table.num_rows == 0
-    assert table.column_names == list(fetch_public_rows(engine, [], TAX).columns)
+    assert table.column_names == list(fetch_public_rows(engine, [], TAX, min_cell=MIN_CELL).columns)

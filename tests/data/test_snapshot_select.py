@@ -17,6 +17,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
 from tests import factories
 from tests.data.export_store import CANARY_RECORDS
+from tests.factories import MIN_CELL
 
 TAX = load_taxonomy()
 
@@ -25,7 +26,7 @@ TAX = load_taxonomy()
 def snapshot(tmp_path_factory):
     with factories.store(tmp_path_factory.mktemp("select"), demo_rows=2000,
                          records=CANARY_RECORDS) as built:
-        yield build(built.engine, TAX)
+        yield build(built.engine, TAX, MIN_CELL)
 
 
 def _filters():

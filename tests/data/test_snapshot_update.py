@@ -27,7 +27,7 @@ from data.store.schema import incident_bias_indicators, incident_bias_motivation
 from tests import factories
 from tests.conftest import BACKENDS
 from tests.data.export_store import CANARY_RECORDS
-from tests.factories import add_record
+from tests.factories import MIN_CELL, add_record
 from tests.oracles import load_public_frame, snapshot_of_frame
 
 TAX = load_taxonomy()
@@ -81,9 +81,9 @@ def _assert_same(a: Snapshot, b: Snapshot) -> None:
 
 
 def test_the_chunked_reader_gives_the_frame_readers_snapshot(store):
-    frame, links = load_public_frame(store)
+    frame, links = load_public_frame(store, MIN_CELL)
     reference = snapshot_of_frame(frame, links, TAX)
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     _assert_same(snapshot, reference)
     member = snapshot.sources.index("member")
     assert (snapshot.source == member).sum() == 2  # both member records, projected
@@ -102,18 +102,18 @@ def test_project_member_records_leaves_other_records_as_stored():
         "location_type": ["street_public_space", "online"],
         "classification": ["hate_crime", "hate_speech_noncriminal"], "public_id": ["a", "b"],
         "public_summary": ["x", "y"], "source": ["arvig", "demo"]})
-    out = project_member_records(frame, pd.DataFrame({"bias_bits": [1, 1]}))
+    out = project_member_records(frame, pd.DataFrame({"bias_bits": [1, 1]}), MIN_CELL)
     for column in out.columns:
         assert out[column].tolist() == frame[column].tolist() or column in ("lat", "lon")
 
 
 def _after(store, old: Snapshot, write, previous_only: bool = False) -> Snapshot:
     write()
-    data = update_public_data(store, TAX, old.data)
+    data = update_public_data(store, TAX, old.data, MIN_CELL)
     assert data is not None, "a small write is applied as an update"
     assert data.changes is not None and data.changes.derives_from(old.data)
     version = db.data_version(store)
-    rebuilt = build(store, TAX)
+    rebuilt = build(store, TAX, MIN_CELL)
     if not previous_only:  # the update's data, its codes derived in full
         _assert_same(Snapshot.from_data(data, TAX, version), rebuilt)
     updated = Snapshot.from_data(data, TAX, version, previous=old)  # codes spliced
@@ -135,7 +135,7 @@ def _edit(store, public_id: str, **values) -> None:
 
 
 def test_updates_after_small_writes_equal_a_full_build(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     demo_id = int(snapshot.ids[5])
     with store.connect() as conn:
         demo_public_id = conn.execute(incidents.select().where(incidents.c.id == demo_id)
@@ -157,7 +157,7 @@ def test_updates_after_small_writes_equal_a_full_build(store):
 
 
 def test_code_changes_without_a_status_change_are_seen(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     target = _ids(store, "openrec1")
 
     def relabel():
@@ -175,15 +175,15 @@ def test_code_changes_without_a_status_change_are_seen(store):
 
 
 def test_a_deletion_makes_the_update_give_way_to_a_rebuild(store):
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     target = int(snapshot.ids[0])
     with store.begin() as conn:
         for table in (incident_bias_motivations,):
             conn.execute(delete(table).where(table.c.incident_id == target))
         conn.execute(delete(incidents).where(incidents.c.id == target))
         db.bump_version(conn)
-    assert update_public_data(store, TAX, snapshot.data) is None
-    rebuilt = next_snapshot(store, TAX, snapshot)
+    assert update_public_data(store, TAX, snapshot.data, MIN_CELL) is None
+    rebuilt = next_snapshot(store, TAX, snapshot, MIN_CELL)
     assert target not in rebuilt.ids and rebuilt.size == snapshot.size - 1
 
 
@@ -201,7 +201,7 @@ def _slow_updates(monkeypatch, delay) -> None:
 
 
 def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store, monkeypatch):
-    cache = SnapshotCache(store, TAX, wait=0.2)
+    cache = SnapshotCache(store, TAX, MIN_CELL, wait=0.2)
     first = cache.get()
     release = threading.Event()
     _slow_updates(monkeypatch, lambda: release.wait(10))
@@ -219,7 +219,7 @@ def test_the_cache_answers_from_the_old_snapshot_while_a_slow_one_is_made(store,
 
 
 def test_the_cache_never_answers_from_a_snapshot_older_than_a_withdrawal(store, monkeypatch):
-    cache = SnapshotCache(store, TAX, wait=0.2)
+    cache = SnapshotCache(store, TAX, MIN_CELL, wait=0.2)
     first = cache.get()
     _slow_updates(monkeypatch, lambda: time.sleep(1.0))
     withdrawn = int(first.ids[0])
@@ -238,7 +238,7 @@ def test_a_publish_and_an_edit_reuse_the_previous_snapshots_codes(store, monkeyp
     """The common writes splice the previous codes in: no full derivation at all."""
     import data.snapshot.model as analytics
 
-    snapshot = build(store, TAX)
+    snapshot = build(store, TAX, MIN_CELL)
     full = analytics.derive
 
     def refuse(data, taxonomy):

@@ -27,6 +27,7 @@ from data.store.schema import (
 )
 from tests import factories
 from tests.conftest import BACKENDS
+from tests.factories import MIN_CELL
 from tests.oracles import count_matching_sql
 
 TAX = load_taxonomy()
@@ -140,7 +141,7 @@ def test_snapshot_excludes_unpublished_and_coarsens_member_records(engine):
         conn.execute(insert(incident_types).values(
             incident_id=published, code="it.violent_attack.physical_assault", is_primary=True))
         db.bump_version(conn)
-    snap = build(engine, TAX)
+    snap = build(engine, TAX, MIN_CELL)
     assert list(snap.ids) == [published]
     everything = snap.mask(IncidentFilter())
     assert snap.count(everything) == 1
@@ -153,7 +154,7 @@ def test_snapshot_excludes_unpublished_and_coarsens_member_records(engine):
     may = IncidentFilter(date_from=dt.date(2020, 5, 1), date_to=dt.date(2020, 5, 31))
     assert snap.count(snap.mask(may)) == 1
     assert snap.timeline(everything, "week").unplaced == 1
-    rows = fetch_public_rows(engine, [published], TAX)
+    rows = fetch_public_rows(engine, [published], TAX, min_cell=MIN_CELL)
     record = rows.iloc[0]
     assert str(record["date_start"])[:10] == "2020-05-01"
     assert str(record["date_end"])[:10] == "2020-05-31"
@@ -167,7 +168,7 @@ def test_snapshot_excludes_unpublished_and_coarsens_member_records(engine):
 
 
 def test_demo_counts_are_consistent(demo_engine):
-    snap = build(demo_engine, TAX)
+    snap = build(demo_engine, TAX, MIN_CELL)
     with demo_engine.connect() as conn:
         published = conn.execute(select(func.count()).select_from(incidents)
                                  .where(incidents.c.status == "published")).scalar()
@@ -207,7 +208,7 @@ _SNAPSHOTS: dict = {}
 def _snapshot(engine):
     key = id(engine)
     if key not in _SNAPSHOTS:
-        _SNAPSHOTS[key] = build(engine, TAX)
+        _SNAPSHOTS[key] = build(engine, TAX, MIN_CELL)
     return _SNAPSHOTS[key]
 
 
@@ -248,13 +249,13 @@ def test_data_release_changes_with_any_published_edit_and_only_then(engine):
         src = _source(conn, policy="open")
         published = _incident(conn, src, 1, policy="open")
         hidden = _incident(conn, src, 2, policy="open", status="submitted", public_id="p2")
-    first = build(engine, TAX).fingerprint
+    first = build(engine, TAX, MIN_CELL).fingerprint
     later = NOW + dt.timedelta(days=1)
     with engine.begin() as conn:
         conn.execute(incidents.update().where(incidents.c.id == hidden)
                      .values(public_summary="changed behind the scenes", updated_at=later))
-    assert build(engine, TAX).fingerprint == first
+    assert build(engine, TAX, MIN_CELL).fingerprint == first
     with engine.begin() as conn:
         conn.execute(incidents.update().where(incidents.c.id == published)
                      .values(public_summary="A corrected public summary.", updated_at=later))
-    assert build(engine, TAX).fingerprint != first
+    assert build(engine, TAX, MIN_CELL).fingerprint != first

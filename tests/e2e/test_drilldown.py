@@ -27,11 +27,11 @@ from map_page import (
 )
 
 from dashboard import ids
-from data.settings import DEFAULT_BIAS_SCOPE
+from data.settings import Settings
 
 GERMANY = (10.4, 51.1)  # lon, lat: well inside Germany (and inside Hessen/Thüringen's area)
 BAVARIA = (11.4, 48.9)
-DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(DEFAULT_BIAS_SCOPE))
+DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(Settings().default_bias_scope))
 NOTE_RE = r"^Germany: ([\d,]+) of ([\d,]+) incidents shown by NUTS (\d) region\."
 
 

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from dashboard import ids
 from data.reference.taxonomy import load_taxonomy
-from data.settings import DEFAULT_BIAS_SCOPE
+from data.settings import Settings
 
 TAX = load_taxonomy()
 NAMES = {c.iso2: c.names["en"] for c in TAX.countries()}
-DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(DEFAULT_BIAS_SCOPE))
+DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(Settings().default_bias_scope))
 GRID = f"#{ids.TABLE_GRID}"
 SUMMARY_RE = re.compile(r"^([\d,]+) incidents\.")
 JS_COLUMN = """(col) => {

@@ -23,9 +23,9 @@ from map_page import (
 
 from dashboard import ids
 from dashboard.pages.overview.views import MULTI_CODE
-from data.settings import DEFAULT_BIAS_SCOPE
+from data.settings import Settings
 
-DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(DEFAULT_BIAS_SCOPE))
+DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(Settings().default_bias_scope))
 TIMELINE_JS = "document.querySelector('#timeline .js-plotly-plot')"
 
 

@@ -16,14 +16,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import ids
 from data.reference.vocab import DEMO_NOTICE
-from data.settings import DEFAULT_BIAS_SCOPE
+from data.settings import Settings
 
 EU27 = {
     "BE", "BG", "CZ", "DK", "DE", "EE", "IE", "GR", "ES", "FR", "HR", "IT", "CY", "LV",
     "LT", "LU", "HU", "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI", "SE",
 }
 VIEW_PARAMS = ("metric", "granularity")  # page-only settings the API does not accept
-DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(DEFAULT_BIAS_SCOPE))
+DEFAULT_SCOPE_QUERY = "bias=" + ",".join(sorted(Settings().default_bias_scope))
 SUMMARY_RE = re.compile(r"^([\d,]+) incidents\.")
 GERMANY = (10.4, 51.1)  # lon, lat: well inside Germany, far from its borders
 

@@ -183,7 +183,7 @@ def update(search):
     snapshot = context.snapshot()
     state, _ = parse_search(search, context.taxonomy, snapshot.sources)
     flt = state.filter.with_default_bias(context.settings.default_bias_scope)
-    result = coverage(snapshot, snapshot.mask(flt), "year", context.settings.min_cell)
+    result = coverage(snapshot, snapshot.mask(flt), "year", min_cell=context.settings.min_cell)
     names = public_datasets(context.engine, result.datasets)
     dataset_names = dict(zip(names["slug"], names["name"], strict=True))
     return static_html.to_html(panel(result, context.country_names(state.lang), dataset_names,
