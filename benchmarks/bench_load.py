@@ -10,7 +10,7 @@ The store is a scratch copy of ``benchmarks/work/export-ROWS.sqlite`` (generated
 the ingest writes into the copy). gunicorn runs with the command of ``docs/operations.md``
 (only ``--bind`` changed, plus an access log naming each request's worker). After every worker
 has built its snapshot, ``--users`` threads browse for ``--duration`` seconds (see
-``lib.load_users``); at ``--ingest-at`` seconds ``incidentmap ingest csv FILE --policy open``
+``lib.load.users``); at ``--ingest-at`` seconds ``incidentmap ingest csv FILE --policy open``
 loads ``--ingest-rows`` new incidents into the same store, while a checker polls
 ``/api/v1/stats?group_by=country`` every 100 ms from one thread per worker and keeps each
 answer. Every answer must be the state before the ingest or the state after it, country by
@@ -32,15 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.common import REPO, WORK, log
-from lib.load_report import analyse, put_section, summary_section, write_report
-from lib.load_server import (
+from lib.load.report import analyse, put_section, summary_section, write_report
+from lib.load.server import (
     Gunicorn,
     Sampler,
     csv_filters,
     server_env,
     write_ingest_csv,
 )
-from lib.load_users import Checker, Mix, Recorder, User
+from lib.load.users import Checker, Mix, Recorder, User
 from lib.server import DashClient
 
 CLI = Path(sys.executable).parent / "incidentmap"
@@ -109,7 +109,7 @@ def run_load(cfg: LoadConfig) -> dict:
     Returns
     -------
     dict
-        Timings, checker observations and their analysis (see :func:`lib.load_report.analyse`).
+        Timings, checker observations and their analysis (see :func:`lib.load.report.analyse`).
     """
     from lib.scenarios import make_scenarios
 

@@ -2,7 +2,7 @@
 
 Points around GeoNames towns, labels in several languages: the ingest benchmark's file
 (``bench_ingest.py``), and the load test's mix of small member states
-(:func:`lib.load_server.write_ingest_csv`) with the same labels.
+(:func:`lib.load.server.write_ingest_csv`) with the same labels.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def _bench(module: str):
     """Import a module of ``benchmarks/`` (appended to ``sys.path``: the app's packages win).
 
     ``module`` is an entry script (``bench_load``) or a helper of ``benchmarks/lib``
-    (``lib.load_users``).
+    (``lib.load.users``).
     """
     if str(BENCHMARKS) not in sys.path:
         sys.path.append(str(BENCHMARKS))
@@ -34,7 +34,7 @@ def _bench(module: str):
 
 
 def _observation(t: float, total: int, countries: tuple, probe: str = "c0-1"):
-    users = _bench("lib.load_users")
+    users = _bench("lib.load.users")
     return users.Observation(t, probe, 200, 5.0, total, countries)
 
 
@@ -44,8 +44,8 @@ class _Log:
 
 
 def test_analysis_flags_a_half_loaded_batch_and_stale_answers():
-    report = _bench("lib.load_report")
-    users = _bench("lib.load_users")
+    report = _bench("lib.load.report")
+    users = _bench("lib.load.users")
     pre, post = (10, (("DE", 10),)), (14, (("DE", 10), ("MT", 4)))
     seen = [_observation(1.0, *pre), _observation(2.0, 12, (("DE", 10), ("MT", 2))),
             _observation(3.0, *post), _observation(6.0, *pre, probe="c1-9")]

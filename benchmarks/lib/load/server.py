@@ -23,7 +23,7 @@ import numpy as np
 from lib.common import REPO, proc_status
 from lib.gunicorn import documented_command, local_command, workers
 from lib.ingest_rows import BIASES, TYPES
-from lib.load_users import PROBE_HEADER, Checker
+from lib.load.users import PROBE_HEADER, Checker
 from lib.machine import loadavg
 from lib.server import fetch, free_port
 
