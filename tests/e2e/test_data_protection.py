@@ -88,6 +88,9 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
                                                 "buffer": FILE_CANARY}])
     page.click("#add-file-save")
     expect(page.locator("#vault-files")).to_contain_text("statement.txt")
+    # every response refreshes the session cookie (a permanent Flask session): let the page's
+    # stylesheets finish loading, or one of them sets the reporter's cookie again afterwards
+    page.wait_for_load_state("load")
     page.context.clear_cookies()
 
     page.goto(base + "/moderate/subject-access")
@@ -115,6 +118,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
         assert conn.execute(select(vault_people.c.id)).all() == []
         assert conn.execute(select(incidents.c.narrative).where(
             incidents.c.id == rid)).scalar() is None
+    page.wait_for_load_state("load")  # no late response may bring the moderator's cookie back
     page.context.clear_cookies()
 
     public = [base + p for p in ("/", "/incidents", "/about", "/data-protection",
