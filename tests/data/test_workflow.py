@@ -137,6 +137,19 @@ def test_edits_are_logged_field_by_field_without_the_narrative_text(store):
     assert "slur" not in dumped and "shouted" not in dumped
 
 
+def test_the_audit_log_keeps_no_copy_of_national_offence_label(store):
+    """Anonymising clears the label, so the log holds no copy of it that would outlive it."""
+    engine, users = store
+    rid = new_record(engine, users["rep"], national_offence_label="Beleidigung")
+    edit_fields(engine, rid, {"national_offence_label": "Volksverhetzung (Anna K.)"},
+                users["rep"])
+    entry = next(e for e in history(engine, rid) if e.field == "national_offence_label")
+    assert (entry.old_value, entry.new_value) == (None, "changed")
+    with engine.connect() as conn:
+        dumped = " ".join(str(v) for row in conn.execute(select(audit_log)) for v in row)
+    assert "Anna K." not in dumped and "Beleidigung" not in dumped
+
+
 def test_the_audit_log_is_append_only(store):
     engine, users = store
     rid = new_record(engine, users["rep"])
