@@ -139,3 +139,21 @@ def test_a_published_member_record_counts_in_the_public_stats(site):
     assert total() == before + 1
     row = client.get("/api/v1/stats?group_by=country").get_json()["data"]
     assert {"key": "DE", "count": 1} in row
+
+
+def test_a_record_not_shared_withholds_every_personal_column(site):
+    """The national offence label is personal data: withheld like the account and place."""
+    from data.privacy.columns import PERSONAL_COLUMNS
+    from data.records.moderation import get_record
+
+    engine, users, app = site
+    rid = new_record(engine, users["rep"], consent_share_network=False,
+                     national_offence_label="Volksverhetzung (Anna K.)",
+                     bias_indicator_notes="He shouted a slur.", victim_gender="female")
+    record = get_record(engine, users["mod"], rid)
+    assert record["withheld"] and record["harm_severity"] == "minor_injury"
+    assert {name: record[name] for name in PERSONAL_COLUMNS} == dict.fromkeys(PERSONAL_COLUMNS)
+    page = client_as(app, users["mod"]).get(f"/moderate/record/{rid}").get_data(as_text=True)
+    assert 'id="personal-withheld"' in page and "Anna K." not in page
+    own = client_as(app, users["rep"]).get(f"/my-records/{rid}").get_data(as_text=True)
+    assert "Anna K." in own  # the recording organisation reads it
