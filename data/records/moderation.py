@@ -25,9 +25,10 @@ SHOWN_FIELDS = ("public_id", "status", "policy", "source", "organisation", "date
                 "narrative", "victim_count", "harm_severity", "reported_to_police",
                 "justice_outcome", "national_offence_label")
 QUEUE_LIMIT = 500
-#: Shown fields that hold personal data: withheld where the consents do not allow the
-#: reader to see them (:func:`data.privacy.consent.personal_access`); reads are logged.
-PERSONAL_SHOWN = ("narrative", "place_name", "bias_indicator_notes")
+#: Shown fields that hold personal data (:data:`data.privacy.columns.PERSONAL_COLUMNS`):
+#: withheld where the consents do not allow the reader to see them
+#: (:func:`data.privacy.consent.personal_access`); reads are logged.
+PERSONAL_SHOWN = tuple(name for name in SHOWN_FIELDS if name in PERSONAL_COLUMNS)
 
 
 def guarded(user: User, record: dict) -> dict:
