@@ -39,3 +39,11 @@ def test_personal_data_is_never_public_for_member_records():
                  "victim_groups", "raw_labels"):
         assert name in RESTRICTED_COLUMNS and name in PERSONAL_COLUMNS, name
     assert columns_where("personal") == PERSONAL_COLUMNS
+
+
+def test_every_column_a_form_field_fills_has_a_class():
+    from data.records.form_fields import FORM_FIELDS
+
+    filled = [column for field in FORM_FIELDS for column in field.columns]
+    assert set(filled) <= set(incidents.c.keys())
+    assert not [column for column in filled if column not in COLUMN_CLASSES]
