@@ -150,3 +150,23 @@ def test_the_form_has_a_message_slot_and_a_question_for_every_checked_field():
     shown = {name for fields in rf.SECTION_FIELDS.values() for name in fields}
     assert set(rf.FIELDS) <= shown and shown <= set(QUESTIONS)
     assert not any("residence" in name for name in (*rf.INPUTS, *QUESTIONS))
+
+
+def test_every_form_field_has_its_words():
+    """The texts are keyed by the declared fields: a question each, a label per choice."""
+    from dashboard.pages.report.texts import (
+        CHOICE_LABELS,
+        PROBLEM_MESSAGES,
+        QUESTIONS,
+        SECTIONS,
+    )
+    from data.records.form_fields import FORM_FIELDS
+    from data.records.form_fields import SECTIONS as SECTION_IDS
+
+    assert set(QUESTIONS) == {f.name for f in FORM_FIELDS}
+    assert tuple(key for key, _title, _help in SECTIONS) == SECTION_IDS
+    labelled = {f.name: f.values for f in FORM_FIELDS
+                if f.kind in ("radio", "dropdown", "checklist")}
+    assert {name: set(labels) for name, labels in CHOICE_LABELS.items()} == {
+        name: set(values) for name, values in labelled.items()}
+    assert all(f.hint in PROBLEM_MESSAGES for f in FORM_FIELDS if f.hint)

@@ -211,11 +211,11 @@ def register(app) -> None:
     """Register the access gate, the same-site check and the form's callbacks."""
     app.server.before_request(_gate)
     callback_guard.register(app.server, WRITE_MARKERS)
-    for name in ("bias", "types"):
-        app.callback(Output(rf.field_id(name + "_primary"), "options"),
-                     Output(rf.field_id(name + "_primary"), "value"),
+    for name, primary in rf.PRIMARY_FIELDS.items():
+        app.callback(Output(rf.field_id(primary), "options"),
+                     Output(rf.field_id(primary), "value"),
                      Input(rf.field_id(name), "value"),
-                     State(rf.field_id(name + "_primary"), "value"),
+                     State(rf.field_id(primary), "value"),
                      State(LANG, "data"))(primary_options)
     app.callback(Output(report_map.POINT, "data", allow_duplicate=True),
                  Output(rf.field_id("geo_precision"), "value", allow_duplicate=True),
