@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboard.i18n import translate
 from dashboard.pages.report.texts import CHOICE_LABELS, NOT_COLLECTED, QUESTIONS, SECTIONS, UI
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.records import form_fields as v
 from ingest.form import FIELDS
 
@@ -33,6 +34,10 @@ SECTION_FIELDS = {section: tuple(f.name for f in v.FORM_FIELDS if f.section == s
                   for section in v.SECTIONS}
 #: Fields that name the main one of a code field's codes, by that code field.
 PRIMARY_FIELDS = {f.name: f.primary for f in v.FORM_FIELDS if f.primary}
+#: Inputs of the fields that fill columns of personal data
+#: (:data:`data.privacy.columns.PERSONAL_COLUMNS`): showing a draft's is a logged read.
+PERSONAL_INPUTS = tuple(f.sent_as for f in v.FORM_FIELDS
+                        if any(c in PERSONAL_COLUMNS for c in f.columns))
 
 
 def field_id(name: str) -> str:

@@ -186,8 +186,8 @@ def resume(clicks, token, lang):
         draft = load_draft(context.engine, user, int(ctx.triggered_id["draft"]))
     except ReportError as exc:
         return (no_update, no_update, str(exc), *([no_update] * len(rf.INPUTS)))
-    shown = [f for f in ("narrative", "bias_indicator_notes", "place") if draft.form.get(f)]
-    if shown:  # a draft's account is restricted data: its reading is logged
+    shown = [name for name in rf.PERSONAL_INPUTS if draft.form.get(name)]
+    if shown:  # a draft's personal data is restricted: its reading is logged
         log_restricted_read(user, "draft", [f"draft:{draft.id}"], shown)
     return (draft.key, draft.form.get("_point"), translate(UI["resumed"], lang),
             *rf.restore(draft.form))
