@@ -3,7 +3,8 @@
 :func:`validate_report` reads dates, country and taxonomy codes with
 :func:`ingest.normalise.record.normalise_fields` and places the record with
 :func:`ingest.normalise.locate.locate`, exactly as a file row is read; what is specific to the form
-(choices from closed lists, the precision the recorder claims, consent) is checked here.
+(choices from closed lists, the precision the recorder claims, consent) is checked here,
+field by field as :data:`data.records.form_fields.FORM_FIELDS` declares them.
 Problems are data: the form field they belong to, a stable code, a message and how to fix it.
 """
 
@@ -17,7 +18,6 @@ from pathlib import Path
 from data.records import form_fields as v
 from data.records.reports import Record
 from data.reference.taxonomy import Taxonomy
-from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
 from geo.assign import load_boundaries
 from geo.nuts import usable_nuts_dir
 from ingest.normalise.gazetteer import Place, lookup
@@ -62,33 +62,19 @@ MESSAGES = {
 FORM_FIELD = {"date": "date", "date_end": "date_end", "country": "country", "bias": "bias",
               "indicator": "indicators", "type": "types", "lat/lon": "location",
               "place": "location", "region": "location"}
-#: Form field -> allowed values, for single choices stored as they are.
-CHOICES = {
-    "date_precision": v.FORM_DATE_PRECISIONS, "time_of_day": v.TIMES_OF_DAY,
-    "location_type": LOCATION_TYPES, "geo_precision": v.FORM_GEO_PRECISIONS,
-    "classification": CLASSIFICATIONS, "harm_severity": v.HARM_SEVERITIES,
-    "property_damage": v.PROPERTY_DAMAGES, "weapon_used": v.YES_NO_UNKNOWN,
-    "target_type": v.TARGET_TYPES, "victim_gender": v.VICTIM_GENDERS,
-    "victim_age_band": v.AGE_BANDS, "perpetrator_type": v.PERPETRATOR_TYPES,
-    "perpetrator_count": v.PERPETRATOR_COUNTS, "reported_to_police": v.REPORTED_TO_POLICE,
-    "police_flagged_hate": v.YES_NO_UNKNOWN, "justice_outcome": v.JUSTICE_OUTCOMES,
-    "source_type": v.SOURCE_TYPES, "narrative_lang": v.NARRATIVE_LANGUAGES,
-}
-REQUIRED = ("date_precision", "location_type", "geo_precision", "classification",
-            "harm_severity", "target_type", "perpetrator_type", "reported_to_police",
-            "source_type", "narrative_lang")
-MULTI = {"victim_groups": v.VICTIM_GROUPS, "reasons_not_reported": v.REASONS_NOT_REPORTED}
-TEXT_LIMITS = {"narrative": 20_000, "bias_indicator_notes": 5_000,
-               "national_offence_label": 300, "place": 300}
-#: Form fields, in the order of the form (DOMAIN §2.1); the page shows a message under each.
-FIELDS = ("date", "date_precision", "date_end", "time_of_day", "country", "is_online",
-          "location_type", "location", "geo_precision", "types", "attempted",
-          "national_offence_label", "harm_severity", "property_damage", "weapon_used",
-          "classification", "bias", "indicators", "bias_indicator_notes", "target_type",
-          "victim_count", "victim_groups", "victim_gender", "victim_age_band",
-          "perpetrator_type", "perpetrator_count", "reported_to_police",
-          "police_flagged_hate", "reasons_not_reported", "justice_outcome", "source_type",
-          "narrative", "narrative_lang", *v.CONSENTS)
+#: Kinds of field (:data:`data.records.form_fields.FIELD_KINDS`) answered with one choice.
+SINGLE_CHOICES = ("radio", "dropdown", "language")
+#: Kinds of field whose checked answer is stored as it is, in the field's column (except a
+#: field that states how precisely another is known: that one stores it).
+STORED_AS_ANSWERED = (*SINGLE_CHOICES, "checklist", "count", "check", "text", "textarea")
+#: Kinds of field holding a text that the field's limit applies to.
+TEXTS = ("text", "textarea", "account", "location")
+#: Form fields, in the order of the form (DOMAIN §2.1); the page shows a message under each
+#: (the problems of a field naming a main code belong to its code field).
+FIELDS = tuple(f.name for f in v.FORM_FIELDS if f.kind != "primary")
+#: The fields placed in time and space by ingest's rules, at the precision they claim.
+DATE, LOCATION = v.FIELDS_BY_NAME["date"], v.FIELDS_BY_NAME["location"]
+_CLAIMS = {f.precision for f in v.FORM_FIELDS if f.precision}
 
 
 @dataclass(frozen=True)
@@ -157,57 +143,72 @@ def _ordered(form: dict, name: str, primary: str, problems: list[Problem]) -> li
     return [main, *[c for c in chosen if c != main]] if main else chosen
 
 
-def _choices(form: dict, problems: list[Problem]) -> dict:
+def _answers(form: dict, problems: list[Problem]) -> dict:
+    """Field -> checked answer, for the fields of :data:`STORED_AS_ANSWERED` kinds."""
     values = {}
-    for name, allowed in CHOICES.items():
-        value = _text(form, name)
+    for found in v.fields_of(*SINGLE_CHOICES):
+        value = _text(form, found.name)
         if not value:
-            if name in REQUIRED:
-                problems.append(problem(name, "required"))
-            values[name] = None
-        elif value not in allowed:
-            problems.append(problem(name, "invalid_choice"))
+            if found.required:
+                problems.append(problem(found.name, "required"))
+            values[found.name] = None
+        elif value not in found.values:
+            problems.append(problem(found.name, "invalid_choice"))
         else:
-            values[name] = value
-    for name, allowed in MULTI.items():
-        picked = [str(x) for x in form.get(name) or []]
-        if any(x not in allowed for x in picked):
-            problems.append(problem(name, "invalid_choice"))
-        values[name] = picked or None
-    for name, limit in TEXT_LIMITS.items():
-        if len(_text(form, name)) > limit:
-            problems.append(problem(name, "too_long", f"At most {limit:,} characters."))
-    if not _text(form, "narrative"):
-        problems.append(problem("narrative", "required", "Describe what happened, in the "
-                                "words of the person who told you if possible."))
-    count = _text(form, "victim_count")
-    values["victim_count"] = None
-    if count:
-        if not count.isdigit() or not 1 <= int(count) <= 10_000:
-            problems.append(problem("victim_count", "count_invalid"))
-        else:
-            values["victim_count"] = int(count)
-    for name in v.CONSENTS:
-        values[name] = bool(form.get(name))
-    if not values["consent_record"]:
-        problems.append(problem("consent_record", "consent_required"))
+            values[found.name] = value
+    for found in v.fields_of("checklist"):
+        picked = [str(x) for x in form.get(found.name) or []]
+        if any(x not in found.values for x in picked):
+            problems.append(problem(found.name, "invalid_choice"))
+        values[found.name] = picked or None
+    for found in v.fields_of(*TEXTS):
+        if found.limit and len(_text(form, found.sent_as)) > found.limit:
+            problems.append(problem(found.sent_as, "too_long",
+                                    f"At most {found.limit:,} characters."))
+        if found.kind in ("text", "textarea"):
+            values[found.name] = _text(form, found.name) or None
+        if found.required and not _text(form, found.sent_as):
+            problems.append(problem(found.name, "required", found.hint))
+    for found in v.fields_of("count"):
+        count = _text(form, found.name)
+        values[found.name] = None
+        if count:
+            if not count.isdigit() or not 1 <= int(count) <= found.limit:
+                problems.append(problem(found.name, "count_invalid"))
+            else:
+                values[found.name] = int(count)
+    for found in v.fields_of("check"):
+        values[found.name] = bool(form.get(found.name))
+        if found.required and not values[found.name]:
+            problems.append(problem(found.name, "consent_required"))
     return values
 
 
 def _precision(form: dict, ctx: Context, problems: list[Problem]) -> None:
     """The typed start date must be as precise as the recorder says (never invent a day)."""
-    claimed = _text(form, "date_precision")
-    parsed = ctx.date(_text(form, "date") or None)
-    if claimed in v.FORM_DATE_PRECISIONS and hasattr(parsed, "precision") \
+    claim = v.FIELDS_BY_NAME[DATE.precision]
+    claimed = _text(form, claim.name)
+    parsed = ctx.date(_text(form, DATE.name) or None)
+    if claimed in claim.values and hasattr(parsed, "precision") \
             and parsed.precision != claimed:
-        problems.append(problem("date", "date_precision_mismatch"))
+        problems.append(problem(DATE.name, "date_precision_mismatch"))
 
 
 def _location_fields(form: dict, claim: str | None, online: bool) -> dict:
     if online or claim in (None, "country"):
         return {}
-    found = {k: _text(form, k) for k in ("lat", "lon", "place")}
+    found = {k: _text(form, k) for k in ("lat", "lon", LOCATION.sent_as)}
     return {k: value for k, value in found.items() if value}
+
+
+def _stored_answers(answers: dict) -> dict:
+    """Column -> value of the answers stored as they are (claims of precision are not)."""
+    stored = {}
+    for found in v.fields_of(*STORED_AS_ANSWERED):
+        if found.name not in _CLAIMS:
+            (column,) = found.columns
+            stored[column] = answers[found.name]
+    return stored
 
 
 def validate_report(form: dict, ctx: Context) -> Checked:
@@ -229,51 +230,45 @@ def validate_report(form: dict, ctx: Context) -> Checked:
         record (``quality_notes``) without blocking it.
     """
     problems: list[Problem] = []
-    bias = _ordered(form, "bias", "bias_primary", problems)
-    types = _ordered(form, "types", "types_primary", problems)
+    codes = {f.name: _ordered(form, f.name, f.primary, problems)
+             for f in v.FORM_FIELDS if f.primary}
     fields = {"date": _text(form, "date") or None, "date_end": _text(form, "date_end"),
-              "country": _text(form, "country"), "bias": "; ".join(bias),
+              "country": _text(form, "country"), "bias": "; ".join(codes["bias"]),
               "indicator": "; ".join(str(c) for c in form.get("indicators") or []),
-              "type": "; ".join(types), "narrative": _text(form, "narrative") or None}
+              "type": "; ".join(codes["types"]),
+              "narrative": _text(form, "narrative") or None}
     core = normalise_fields(fields, 0, ctx)
     problems.extend(_from_issue(i) for i in core.issues)  # every label issue blocks here
     _precision(form, ctx, problems)
-    values = _choices(form, problems)
-    online = bool(form.get("is_online"))
-    located = _locate(form, ctx, core, values, online, problems)
+    answers = _answers(form, problems)
+    located = _locate(form, ctx, core, answers, problems)
     if problems or located is None:
         return Checked(None, problems)
     _summary, narrative = split_texts(fields, ctx)
     notes = [_from_issue(i) for i in located.issues]
     record_values = {
-        **located.values, "narrative": narrative, "is_online": online,
-        "narrative_lang": values.pop("narrative_lang"), "classification":
-        values.pop("classification"), "location_type": values.pop("location_type"),
-        "attempted": bool(form.get("attempted")), "raw_labels": core.raw_labels,
-        "national_offence_label": _text(form, "national_offence_label") or None,
-        "bias_indicator_notes": _text(form, "bias_indicator_notes") or None,
+        **located.values, "narrative": narrative, "raw_labels": core.raw_labels,
         "quality_notes": [{"code": n.code, "field": n.field, "hint": n.hint}
                           for n in notes] or None,
+        **_stored_answers(answers),
     }
-    for name in ("date_precision", "geo_precision"):
-        values.pop(name)
-    record_values.update(values)
     return Checked(Record(record_values, dict(core.codes)), [], notes)
 
 
-def _locate(form: dict, ctx: Context, core, values: dict, online: bool,
+def _locate(form: dict, ctx: Context, core, answers: dict,
             problems: list[Problem]) -> Normalised | None:
     """Place the record with :func:`ingest.normalise.locate.locate` at the claimed precision."""
     from ingest.normalise.locate import locate
 
     if core.interval is None or core.iso2 is None:
         return None
-    claim = values.get("geo_precision")
+    claim = answers.get(LOCATION.precision)
+    online = answers["is_online"]
     loc = _location_fields(form, claim, online)
     if claim in ("exact", "municipality") and not online and not loc:
-        problems.append(problem("location", "location_missing"))
+        problems.append(problem(LOCATION.name, "location_missing"))
         return None
-    place = _text(form, "place") or None
+    place = _text(form, LOCATION.sent_as) or None
     result = Normalised(RawRow(0, loc, {}), {
         "date_start": core.interval.start, "date_end": core.interval.end,
         "date_precision": core.interval.precision, "country": core.iso2,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import dash
 import flask
-from sqlalchemy import Engine, insert
+from sqlalchemy import JSON, Engine, String, insert
 
 from app import build_app
 from dashboard.context import EXTENSION_KEY, AppContext
@@ -38,6 +38,8 @@ from data.people.accounts import (
     issue_password_link,
     redeem_password_link,
 )
+from data.privacy.columns import PERSONAL_COLUMNS
+from data.privacy.publication import RESTRICTED_COLUMNS
 from data.records.demo import load_demo
 from data.settings import Settings
 from data.store import db
@@ -123,6 +125,22 @@ class Site:
         return self.app.server.test_client()
 
 
+def canaries() -> dict:
+    """A canary in every restricted column of personal data (data.privacy.columns).
+
+    Text columns get ``CANARY-<COLUMN>`` (cut to the column's length), JSON columns a list
+    of it; every public output, download and log line is checked for ``CANARY``.
+    """
+    out = {}
+    for name in (c for c in RESTRICTED_COLUMNS if c in PERSONAL_COLUMNS):
+        kind, text = incidents.c[name].type, f"CANARY-{name.upper()}"
+        if isinstance(kind, String):
+            out[name] = text[:kind.length] if kind.length else text
+        elif isinstance(kind, JSON):
+            out[name] = [text]
+    return out
+
+
 def add_record(engine: Engine, *, slug: str, policy: str, status: str, public_id: str,
                summary: str = "A public summary", lat=None, lon=None, place=None,
                nuts=(None, None, None), day=dt.date(2016, 2, 3), precision="day",
@@ -130,9 +148,9 @@ def add_record(engine: Engine, *, slug: str, policy: str, status: str, public_id
                licence="", attribution="") -> None:
     """Insert one record (creating its source when needed) and bump the data version.
 
-    The record's restricted fields hold canaries (``CANARY-UUID-...``, ``CANARY-SRID-...``,
-    ``CANARY-NARRATIVE``, ``CANARY-RAW``) that no public output may contain; its incident
-    type is arson.
+    The record's identifiers and every restricted column of personal data hold canaries
+    (``CANARY-UUID-...``, ``CANARY-SRID-...``, ``CANARY-NARRATIVE``, ...: :func:`canaries`)
+    that no public output may contain; its incident type is arson.
 
     Parameters
     ----------
@@ -168,8 +186,7 @@ def add_record(engine: Engine, *, slug: str, policy: str, status: str, public_id
             date_start=day, date_end=day, date_precision=precision, country=country,
             nuts1=nuts[0], nuts2=nuts[1], nuts3=nuts[2], geo_precision=geo, lat=lat, lon=lon,
             place_name=place, is_online=False, location_type="street_public_space",
-            classification="hate_crime", public_summary=summary,
-            narrative="CANARY-NARRATIVE restricted text", raw_labels={"x": "CANARY-RAW"},
+            classification="hate_crime", public_summary=summary, **canaries(),
             taxonomy_version="0.2.0", created_at=NOW, updated_at=NOW)).inserted_primary_key[0]
         conn.execute(insert(incident_bias_motivations).values(
             incident_id=row, code=bias, is_primary=True))

@@ -4,11 +4,13 @@ A moderator (or admin) erases what a person asks to have erased (GDPR Art. 17), 
 consent and retention rules use the same steps. What is erased is deleted, not hidden:
 
 - a person: their vault entry and its files;
-- a record (*anonymise*): every vault entry and file of it; the account (narrative), bias
-  indicator notes, place name and point, the victim's attributes, time of day, ingest notes
-  and raw labels; the day (kept to the month) and the point (kept to the NUTS region); the
-  copy of the typed form. What stays is what the publication rules allow (DESIGN §5):
-  month, region, codes, the reviewed public summary, the workflow and the consents.
+- a record (*anonymise*): every vault entry and file of it; every column of personal data
+  (:data:`data.privacy.columns.PERSONAL_COLUMNS`: the account (narrative), its language,
+  bias indicator notes, place name and point, the victim's attributes, time of day, the
+  national offence label, ingest notes and raw labels); the day (kept to the month) and the
+  point (kept to the NUTS region); the copy of the typed form. What stays is what the
+  publication rules allow (DESIGN §5): month, region, codes, the reviewed public summary,
+  the workflow and the consents.
 
 Each erasure is logged in the audit log (action ``erasure``) with a reason code from
 :data:`REASONS`, never with what was erased. Afterwards :func:`scrub_storage` makes the
@@ -27,6 +29,7 @@ from sqlalchemy import Engine, select, text, update
 
 from data.people.accounts import User
 from data.people.vault import VaultError, delete_people
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.roles import can
 from data.records import audit
 from data.store.db import bump_version
@@ -34,10 +37,6 @@ from data.store.schema import incidents, reports
 
 #: Why something was erased (logged; free text is not, as it could name the person).
 REASONS = ("request", "consent_withdrawn", "retention")
-#: Columns an anonymised record loses (set to NULL).
-ANONYMISED_COLUMNS = ("narrative", "narrative_lang", "bias_indicator_notes", "place_name",
-                      "lat", "lon", "quality_notes", "raw_labels", "victim_groups",
-                      "victim_gender", "victim_age_band", "time_of_day")
 #: Tables whose deleted rows may have held personal data (vacuumed after an erasure).
 TOUCHED_TABLES = ("vault_people", "vault_files", "incidents", "reports")
 
@@ -95,7 +94,7 @@ def anonymise(conn, user: User | None, incident_id: int, reason: str) -> bool:
         precision = "month"
     now = dt.datetime.now(dt.UTC)
     conn.execute(update(incidents).where(incidents.c.id == row.id).values(
-        **dict.fromkeys(ANONYMISED_COLUMNS), date_start=start, date_end=end,
+        **dict.fromkeys(PERSONAL_COLUMNS), date_start=start, date_end=end,
         date_precision=precision, geo_precision=coarsened_place(row),
         personal_data_erased_at=now, updated_at=now))
     conn.execute(update(reports).where(reports.c.incident_id == row.id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, or_, select, update
 
 from data.people.erasure import coarsened_place, scrub_storage
+from data.privacy.columns import NARRATIVE, PLACE, columns_of
 from data.records import audit
 from data.store.db import bump_version
 from data.store.schema import incidents, login_attempts, reports, vault_files, vault_people
@@ -87,19 +88,22 @@ def _older_rows(table, at_column) -> Callable:
     return rule
 
 
+def _held(columns: tuple[str, ...]):
+    """SQL condition: a record holds a value in any of ``columns``."""
+    return or_(*(incidents.c[name].is_not(None) for name in columns))
+
+
 #: Kind -> rule(conn, cutoff, dry_run, kind) returning how many items were due. Files go
-#: before people, so each rule counts its own (a person's files go with the person).
+#: before people, so each rule counts its own (a person's files go with the person). The
+#: narrative and the exact location are the columns of their class (:mod:`data.privacy.columns`).
 RULES: dict[str, Callable] = {
     "attachments": _vault(vault_files),
     "people": _vault(vault_people),
     "narrative": _member_fields(
-        or_(incidents.c.narrative.is_not(None), incidents.c.bias_indicator_notes.is_not(None),
-            incidents.c.narrative_lang.is_not(None)),
-        lambda row: {"narrative": None, "bias_indicator_notes": None, "narrative_lang": None}),
+        _held(columns_of(NARRATIVE)), lambda row: dict.fromkeys(columns_of(NARRATIVE))),
     "exact_location": _member_fields(
-        or_(incidents.c.lat.is_not(None), incidents.c.place_name.is_not(None)),
-        lambda row: {"lat": None, "lon": None, "place_name": None,
-                     "geo_precision": coarsened_place(row)}),
+        _held(columns_of(PLACE)),
+        lambda row: {**dict.fromkeys(columns_of(PLACE)), "geo_precision": coarsened_place(row)}),
     "drafts": _older_rows(reports, reports.c.updated_at),
     "login_attempts": _older_rows(login_attempts, login_attempts.c.at),
 }

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement
 
+from data.privacy.columns import PERSONAL_COLUMNS, columns_where
 from data.privacy.generalise import KEY_COLUMNS, REGION_COLUMNS, shown_regions
 from data.privacy.roles import can
 from data.store.schema import incidents
@@ -47,26 +48,7 @@ from data.store.schema import incidents
 PUBLIC_STATUS = "published"
 
 #: Columns of the public projection, in output order (code lists are added by queries).
-PUBLIC_COLUMNS = (
-    "public_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "country",
-    "nuts1",
-    "nuts2",
-    "nuts3",
-    "geo_precision",
-    "lat",
-    "lon",
-    "place_name",
-    "is_online",
-    "location_type",
-    "classification",
-    "public_summary",
-    "source",
-    "policy",
-)
+PUBLIC_COLUMNS = columns_where("public")
 
 #: Code-list columns (codes only, never free text) that public rows carry.
 PUBLIC_CODE_COLUMNS = (
@@ -82,13 +64,15 @@ PUBLIC_CODE_COLUMNS = (
 MEMBER_SOURCE = "member"
 
 #: Fields no public output may ever contain (tests seed canaries into them).
-RESTRICTED_COLUMNS = ("narrative", "uuid", "source_record_id", "organisation_id", "raw_labels")
+RESTRICTED_COLUMNS = columns_where("public", False)
+#: Public columns that member records never show: their point and place are personal data.
+MEMBER_WITHHELD_COLUMNS = tuple(c for c in PUBLIC_COLUMNS if c in PERSONAL_COLUMNS)
 
 _MONTH_OR_COARSER = ("month", "year")
 
 PUBLIC, RESEARCHER = "public", "researcher"
 #: What the researcher projection adds to a published member record (DESIGN §5).
-RESEARCHER_MEMBER_COLUMNS = ("nuts1", "nuts2", "nuts3")
+RESEARCHER_MEMBER_COLUMNS = columns_where("researcher")
 
 
 def projection_for(user) -> str:
@@ -166,7 +150,7 @@ def project_public(frame: pd.DataFrame, *, min_cell: int,
         out["date_end"] = end.where(~member, end.dt.to_period("M").dt.end_time.dt.normalize())
         finer = ~out["date_precision"].isin(_MONTH_OR_COARSER).to_numpy()
         out.loc[member & finer, "date_precision"] = "month"
-        for column in ("lat", "lon", "place_name"):
+        for column in MEMBER_WITHHELD_COLUMNS:
             if column in out:
                 out.loc[member, column] = None
         _show_member_regions(out, frame, member, min_cell, links, codes)

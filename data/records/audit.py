@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select
 
 from data.people.accounts import User
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.roles import roles_that_can
 from data.store.schema import audit_log, users
 
-#: Fields whose values must not leave the record: restricted text, and personal data that an
-#: erasure removes (a copy here would outlive it). Edits are logged as ``changed``.
-RESTRICTED = frozenset({"narrative", "bias_indicator_notes", "place_name"})
+#: Fields whose values must not leave the record: the personal data an erasure removes (a
+#: copy here would outlive it, :data:`data.privacy.columns.PERSONAL_COLUMNS`). Edits are
+#: logged as ``changed``.
+RESTRICTED = frozenset(PERSONAL_COLUMNS)
 SYSTEM_ROLE = "system"
 CHANGED = "changed"
 

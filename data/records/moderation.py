@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 
 from data.people.accounts import User
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.consent import WITHHELD, Consents, personal_access
 from data.privacy.roles import can
 from data.store.schema import duplicate_links, incidents, organisations, sources
@@ -25,23 +26,25 @@ SHOWN_FIELDS = ("public_id", "status", "policy", "source", "organisation", "date
                 "narrative", "victim_count", "harm_severity", "reported_to_police",
                 "justice_outcome", "national_offence_label")
 QUEUE_LIMIT = 500
-#: Shown fields that hold personal data: withheld where the consents do not allow the
-#: reader to see them (:func:`data.privacy.consent.personal_access`); reads are logged.
-PERSONAL_SHOWN = ("narrative", "place_name", "bias_indicator_notes")
+#: Shown fields that hold personal data (:data:`data.privacy.columns.PERSONAL_COLUMNS`):
+#: withheld where the consents do not allow the reader to see them
+#: (:func:`data.privacy.consent.personal_access`); reads are logged.
+PERSONAL_SHOWN = tuple(name for name in SHOWN_FIELDS if name in PERSONAL_COLUMNS)
 
 
 def guarded(user: User, record: dict) -> dict:
-    """A record as ``user`` may read it: personal fields withheld where consents say so.
+    """A record as ``user`` may read it: personal data withheld where consents say so.
 
-    Adds ``withheld`` (None, or why the personal fields are not shown) and ``personal``
-    (the personal fields shown with a value: what the caller logs as read).
+    Where the consents do not allow the reader, every column of personal data
+    (:data:`data.privacy.columns.PERSONAL_COLUMNS`) is None. Adds ``withheld`` (None, or
+    why the personal fields are not shown) and ``personal`` (the personal fields shown with
+    a value: what the caller logs as read).
     """
     reason = personal_access(user.role, user.organisation_id, record.get("organisation_id"),
                              Consents.of(record))
     out = dict(record)
     if reason is not None:
-        for name in PERSONAL_SHOWN:
-            out[name] = None
+        out.update(dict.fromkeys(PERSONAL_COLUMNS))
     out["withheld"] = WITHHELD[reason] if reason else None
     out["personal"] = [n for n in PERSONAL_SHOWN if out.get(n) not in (None, "")]
     return out

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, update
 
 from data.people.accounts import User
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.consent import Consents, may_publish, personal_access
 from data.privacy.roles import can
 from data.records import audit
@@ -58,8 +59,6 @@ NO_PUBLISH_CONSENT = ("Record {record}: the person did not agree to be counted i
                       "statistics, so it cannot be published.")
 PERSONAL_WITHHELD = ("Record {record}: {field} is personal data you may not change here "
                      "(count-only record, or not shared beyond its organisation).")
-#: Editable fields that hold personal data: the consents decide who may change them.
-PERSONAL_FIELDS = ("narrative", "place_name")
 
 
 @dataclass(frozen=True)
@@ -127,6 +126,10 @@ EDITABLE: dict[str, Callable] = {
     "justice_outcome": _choice(JUSTICE_OUTCOMES),
     "national_offence_label": _text(300),
 }
+
+#: Editable fields that hold personal data (:data:`data.privacy.columns.PERSONAL_COLUMNS`):
+#: the consents decide who may change them.
+PERSONAL_FIELDS = tuple(name for name in EDITABLE if name in PERSONAL_COLUMNS)
 
 _COLUMNS = (incidents.c.id, incidents.c.public_id, incidents.c.status, incidents.c.policy,
             incidents.c.organisation_id, incidents.c.public_summary,

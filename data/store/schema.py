@@ -136,9 +136,11 @@ ingest_runs = Table(
 def _report_columns() -> list[Column]:
     """Columns of ``incidents`` filled by the recording form (migration 0009; DOMAIN §6).
 
-    All nullable: ingested records do not carry them. Values are checked against
-    :mod:`data.records.form_fields` by the form's validator (``ingest.form``), not by CHECK
-    constraints: adding those to an existing SQLite ``incidents`` table needs a table rebuild.
+    All nullable: ingested records do not carry them. The form field filling each column is
+    declared in :mod:`data.records.form_fields`, and values are checked against it by the
+    form's validator (``ingest.form``), not by CHECK constraints: adding those to an existing
+    SQLite ``incidents`` table needs a table rebuild. Each column's class (who sees it, what
+    anonymisation clears) is in :mod:`data.privacy.columns`.
     """
     return [
         Column("source_type", String(32), comment="who told the organisation"),

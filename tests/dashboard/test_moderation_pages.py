@@ -139,3 +139,48 @@ def test_a_published_member_record_counts_in_the_public_stats(site):
     assert total() == before + 1
     row = client.get("/api/v1/stats?group_by=country").get_json()["data"]
     assert {"key": "DE", "count": 1} in row
+
+
+def test_a_record_not_shared_withholds_every_personal_column(site):
+    """The national offence label is personal data: withheld like the account and place."""
+    from data.privacy.columns import PERSONAL_COLUMNS
+    from data.records.moderation import get_record
+
+    engine, users, app = site
+    rid = new_record(engine, users["rep"], consent_share_network=False,
+                     national_offence_label="Volksverhetzung (Anna K.)",
+                     bias_indicator_notes="He shouted a slur.", victim_gender="female")
+    record = get_record(engine, users["mod"], rid)
+    assert record["withheld"] and record["harm_severity"] == "minor_injury"
+    assert {name: record[name] for name in PERSONAL_COLUMNS} == dict.fromkeys(PERSONAL_COLUMNS)
+    page = client_as(app, users["mod"]).get(f"/moderate/record/{rid}").get_data(as_text=True)
+    assert 'id="personal-withheld"' in page and "Anna K." not in page
+    own = client_as(app, users["rep"]).get(f"/my-records/{rid}").get_data(as_text=True)
+    assert "Anna K." in own  # the recording organisation reads it
+
+
+def test_the_record_view_logs_the_personal_fields_it_shows(site):
+    """The national offence label is shown and logged; the notes, never shown, are not."""
+    from data.people.access_log import recent_access
+
+    engine, users, app = site
+    rid = new_record(engine, users["rep"], national_offence_label="Volksverhetzung",
+                     bias_indicator_notes="He shouted a slur.")
+    page = client_as(app, users["mod"]).get(f"/moderate/record/{rid}").get_data(as_text=True)
+    assert "Volksverhetzung" in page and "He shouted a slur." not in page
+    read = recent_access(engine).iloc[0]
+    assert (read["kind"], read["record_ids"]) == ("record-view", _public_id(engine, rid))
+    assert read["fields"].split(",") == ["narrative", "national_offence_label", "place_name"]
+
+
+def test_a_count_only_record_offers_no_personal_field_to_edit(site):
+    from data.privacy.consent import Consents
+    from data.records.consent_changes import change_consents
+
+    engine, users, app = site
+    rid = new_record(engine, users["rep"], national_offence_label="Volksverhetzung")
+    change_consents(engine, users["rep"], rid, Consents(record=False))
+    page = client_as(app, users["rep"]).get(f"/my-records/{rid}").get_data(as_text=True)
+    assert 'for="victim_count"' in page
+    for name in ("narrative", "place_name", "national_offence_label"):
+        assert f'for="{name}"' not in page, name

@@ -150,3 +150,54 @@ def test_the_form_has_a_message_slot_and_a_question_for_every_checked_field():
     shown = {name for fields in rf.SECTION_FIELDS.values() for name in fields}
     assert set(rf.FIELDS) <= shown and shown <= set(QUESTIONS)
     assert not any("residence" in name for name in (*rf.INPUTS, *QUESTIONS))
+
+
+def test_every_form_field_has_its_words():
+    """The texts are keyed by the declared fields: a question each, a label per choice."""
+    from dashboard.pages.report.texts import (
+        CHOICE_LABELS,
+        PROBLEM_MESSAGES,
+        QUESTIONS,
+        SECTIONS,
+    )
+    from data.records.form_fields import FORM_FIELDS
+    from data.records.form_fields import SECTIONS as SECTION_IDS
+
+    assert set(QUESTIONS) == {f.name for f in FORM_FIELDS}
+    assert tuple(key for key, _title, _help in SECTIONS) == SECTION_IDS
+    labelled = {f.name: f.values for f in FORM_FIELDS
+                if f.kind in ("radio", "dropdown", "checklist")}
+    assert {name: set(labels) for name, labels in CHOICE_LABELS.items()} == {
+        name: set(values) for name, values in labelled.items()}
+    assert all(f.hint in PROBLEM_MESSAGES for f in FORM_FIELDS if f.hint)
+
+
+def test_resuming_a_draft_logs_every_personal_field_it_shows(site):
+    """Victim attributes and the offence label are personal data too, not only the account."""
+    from data.people.access_log import recent_access
+    from data.people.accounts import get_user
+    from data.records.reports import new_key, save_draft
+
+    engine, app = site
+    client = app.server.test_client()
+    token = _login(client, "rep@example.org")
+    typed = {**_as_typed(valid_form(victim_gender="female", victim_groups=["muslim"],
+                                    national_offence_label="Beleidigung")),
+             "bias_indicator_notes": ""}
+    draft_id = save_draft(engine, get_user(engine, email="rep@example.org"), new_key(), typed)
+    key = next(k for k in app.callback_map if report.RESUME_STATUS in k)
+    trigger = {"draft": draft_id, "type": report.RESUME}
+    answer = _post(client, {
+        "output": key,
+        "outputs": [{"id": i, "property": p}
+                    for i, p in (o.rsplit(".", 1) for o in key.strip(".").split("..."))],
+        "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(trigger, separators=(",", ":")) + ".n_clicks"],
+        "state": [{"id": report.CSRF, "property": "data", "value": token},
+                  {"id": report.LANG, "property": "data", "value": "en"}]})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    read = recent_access(engine).iloc[0]
+    assert (read["kind"], read["record_ids"]) == ("draft", f"draft:{draft_id}")
+    assert read["fields"].split(",") == [
+        "time_of_day", "place", "national_offence_label", "victim_groups", "victim_gender",
+        "narrative", "narrative_lang"]

@@ -137,6 +137,31 @@ def test_edits_are_logged_field_by_field_without_the_narrative_text(store):
     assert "slur" not in dumped and "shouted" not in dumped
 
 
+def test_the_audit_log_keeps_no_copy_of_national_offence_label(store):
+    """Anonymising clears the label, so the log holds no copy of it that would outlive it."""
+    engine, users = store
+    rid = new_record(engine, users["rep"], national_offence_label="Beleidigung")
+    edit_fields(engine, rid, {"national_offence_label": "Volksverhetzung (Anna K.)"},
+                users["rep"])
+    entry = next(e for e in history(engine, rid) if e.field == "national_offence_label")
+    assert (entry.old_value, entry.new_value) == (None, "changed")
+    with engine.connect() as conn:
+        dumped = " ".join(str(v) for row in conn.execute(select(audit_log)) for v in row)
+    assert "Anna K." not in dumped and "Beleidigung" not in dumped
+
+
+def test_national_offence_label_edits_follow_the_consents(store):
+    """Personal data: a moderator elsewhere may not change it unless the person agreed."""
+    engine, users = store
+    rid = new_record(engine, users["rep"], consent_share_network=False,
+                     national_offence_label="Beleidigung")
+    with pytest.raises(WorkflowError, match="national_offence_label is personal data"):
+        edit_fields(engine, rid, {"national_offence_label": "Volksverhetzung"}, users["mod"])
+    assert edit_fields(engine, rid, {"victim_count": "2"}, users["mod"]) == ["victim_count"]
+    assert edit_fields(engine, rid, {"national_offence_label": "Volksverhetzung"},
+                       users["rep"]) == ["national_offence_label"]
+
+
 def test_the_audit_log_is_append_only(store):
     engine, users = store
     rid = new_record(engine, users["rep"])

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from data.people.erasure import ANONYMISED_COLUMNS, anonymise_record, erase_person
+from data.people.erasure import anonymise_record, erase_person
 from data.people.retention import RULES, run
 from data.people.vault import VaultError, add_file, add_person, people
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.consent import Consents
 from data.records.audit import history
 from data.records.consent_changes import change_consents
@@ -67,7 +68,7 @@ def test_anonymising_keeps_only_what_publication_allows(store):
         anonymise_record(engine, users["rep"], rid)
     anonymise_record(engine, users["mod"], rid, "request")
     after = _row(engine, rid)
-    for column in ANONYMISED_COLUMNS:
+    for column in PERSONAL_COLUMNS:
         assert getattr(after, column) is None, column
     assert (after.date_start, after.date_end, after.date_precision) == (
         dt.date(2026, 3, 1), dt.date(2026, 3, 31), "month")
@@ -89,6 +90,17 @@ def test_anonymising_keeps_only_what_publication_allows(store):
     entry = history(engine, rid)[-1]
     assert (entry.action, entry.field, entry.reason, entry.old_value, entry.new_value) == (
         "erasure", "record", "request", None, None)
+
+
+def test_anonymise_clears_national_offence_label(store):
+    """Free text as typed: it may name a person, so it goes with the personal data."""
+    engine, users = store
+    rid = _published(engine, users, national_offence_label="Volksverhetzung (Anna K.)")
+    assert _row(engine, rid).national_offence_label == "Volksverhetzung (Anna K.)"
+    anonymise_record(engine, users["mod"], rid, "request")
+    after = _row(engine, rid)
+    assert after.national_offence_label is None
+    assert after.harm_severity == "minor_injury"  # coded answers stay
 
 
 def test_erasing_one_person_leaves_the_others(store):

@@ -1,7 +1,8 @@
 """The recording form's components, grouped as DOMAIN §2.1, and its values in and out.
 
-Every input has the id ``report-<field>`` and keeps its value in ``value``; under each field
-a message slot ``{"type": "report-msg", "field": <field>}`` shows what to correct. Pure
+Everything here derives from the fields declared in :mod:`data.records.form_fields`: every
+input has the id ``report-<field>`` and keeps its value in ``value``; under each field a
+message slot ``{"type": "report-msg", "field": <field>}`` shows what to correct. Pure
 functions: nothing here reads the database or the request.
 """
 
@@ -11,58 +12,32 @@ from dash import dcc, html
 
 from dashboard.i18n import translate
 from dashboard.pages.report.texts import CHOICE_LABELS, NOT_COLLECTED, QUESTIONS, SECTIONS, UI
+from data.privacy.columns import PERSONAL_COLUMNS
 from data.records import form_fields as v
-from data.reference.vocab import CLASSIFICATIONS, LOCATION_TYPES
 from ingest.form import FIELDS
 
 PREFIX = "report-"
 MESSAGE = "report-msg"
 YES = "yes"
 
-#: Field -> kind of input. ``check`` is a single tick box (stored as a boolean).
-KINDS = {
-    "date": "text", "date_precision": "radio", "date_end": "text", "time_of_day": "radio",
-    "country": "dropdown", "is_online": "check", "location_type": "dropdown",
-    "place": "text", "geo_precision": "radio", "types": "taxonomy", "types_primary": "primary",
-    "attempted": "check", "national_offence_label": "text", "harm_severity": "dropdown",
-    "property_damage": "dropdown", "weapon_used": "radio", "classification": "radio",
-    "bias": "taxonomy", "bias_primary": "primary", "indicators": "taxonomy",
-    "bias_indicator_notes": "textarea", "target_type": "dropdown", "victim_count": "text",
-    "victim_groups": "checklist", "victim_gender": "radio", "victim_age_band": "radio",
-    "perpetrator_type": "dropdown", "perpetrator_count": "radio",
-    "reported_to_police": "radio", "police_flagged_hate": "radio",
-    "reasons_not_reported": "checklist", "justice_outcome": "dropdown",
-    "source_type": "dropdown", "narrative": "textarea", "narrative_lang": "dropdown",
-    **{name: "check" for name in v.CONSENTS},
-}
+#: Kind of field (:data:`data.records.form_fields.FIELD_KINDS`) -> the kind of input that
+#: asks it, where the two differ.
+WIDGETS = {"date": "text", "count": "text", "location": "text", "account": "textarea",
+           "language": "dropdown", "country": "dropdown"}
+#: Input -> kind of input (the location's input is the typed town, ``place``). ``check`` is
+#: a single tick box (stored as a boolean).
+KINDS = {f.sent_as: WIDGETS.get(f.kind, f.kind) for f in v.FORM_FIELDS}
 #: Every input whose value the form sends, in a fixed order (callbacks use it as State).
 INPUTS = tuple(KINDS)
-SECTION_FIELDS = {
-    "when": ("date", "date_precision", "date_end", "time_of_day"),
-    "where": ("country", "is_online", "location_type", "location", "geo_precision"),
-    "what": ("types", "types_primary", "attempted", "national_offence_label",
-             "harm_severity", "property_damage", "weapon_used", "classification"),
-    "why": ("bias", "bias_primary", "indicators", "bias_indicator_notes"),
-    "who_targeted": ("target_type", "victim_count", "victim_groups", "victim_gender",
-                     "victim_age_band"),
-    "who_did": ("perpetrator_type", "perpetrator_count"),
-    "justice": ("reported_to_police", "police_flagged_hate", "reasons_not_reported",
-                "justice_outcome"),
-    "source": ("source_type", "narrative", "narrative_lang"),
-    "consent": v.CONSENTS,
-}
-TAXONOMY_KIND = {"types": "type", "bias": "bias", "indicators": "indicator"}
-VALUES = {"time_of_day": v.TIMES_OF_DAY, "location_type": LOCATION_TYPES,
-          "classification": CLASSIFICATIONS, "date_precision": v.FORM_DATE_PRECISIONS,
-          "geo_precision": v.FORM_GEO_PRECISIONS, "harm_severity": v.HARM_SEVERITIES,
-          "property_damage": v.PROPERTY_DAMAGES, "weapon_used": v.YES_NO_UNKNOWN,
-          "target_type": v.TARGET_TYPES, "victim_groups": v.VICTIM_GROUPS,
-          "victim_gender": v.VICTIM_GENDERS, "victim_age_band": v.AGE_BANDS,
-          "perpetrator_type": v.PERPETRATOR_TYPES, "perpetrator_count": v.PERPETRATOR_COUNTS,
-          "reported_to_police": v.REPORTED_TO_POLICE, "police_flagged_hate": v.YES_NO_UNKNOWN,
-          "reasons_not_reported": v.REASONS_NOT_REPORTED,
-          "justice_outcome": v.JUSTICE_OUTCOMES, "source_type": v.SOURCE_TYPES}
-DEFAULTS = {"date_precision": "day", "geo_precision": "municipality"}
+#: Section -> the fields it asks, in order.
+SECTION_FIELDS = {section: tuple(f.name for f in v.FORM_FIELDS if f.section == section)
+                  for section in v.SECTIONS}
+#: Fields that name the main one of a code field's codes, by that code field.
+PRIMARY_FIELDS = {f.name: f.primary for f in v.FORM_FIELDS if f.primary}
+#: Inputs of the fields that fill columns of personal data
+#: (:data:`data.privacy.columns.PERSONAL_COLUMNS`): showing a draft's is a logged read.
+PERSONAL_INPUTS = tuple(f.sent_as for f in v.FORM_FIELDS
+                        if any(c in PERSONAL_COLUMNS for c in f.columns))
 
 
 def field_id(name: str) -> str:
@@ -75,10 +50,10 @@ def message_id(name: str) -> dict:
     return {"type": MESSAGE, "field": name}
 
 
-def _choices(name: str, lang: str) -> list[dict]:
-    labels = CHOICE_LABELS.get(name, {})
+def _choices(field: v.FormField, lang: str) -> list[dict]:
+    labels = CHOICE_LABELS.get(field.name, {})
     return [{"label": translate(labels.get(value, value), lang), "value": value}
-            for value in VALUES[name]]
+            for value in field.values]
 
 
 def taxonomy_options(taxonomy, kind: str, lang: str) -> list[dict]:
@@ -93,10 +68,9 @@ def taxonomy_options(taxonomy, kind: str, lang: str) -> list[dict]:
     return options
 
 
-def _input(name: str, context, lang: str):
-    kind = KINDS[name]
+def _input(field: v.FormField, context, lang: str):
+    name, kind = field.name, KINDS[field.sent_as]
     ident = field_id(name)
-    default = DEFAULTS.get(name)
     if kind == "text":
         return dcc.Input(id=ident, type="text", value="", debounce=False,
                          className="report-text")
@@ -106,27 +80,26 @@ def _input(name: str, context, lang: str):
         return dcc.Checklist(id=ident, value=[], options=[
             {"label": translate(QUESTIONS[name][0], lang), "value": YES}])
     if kind == "radio":
-        return dcc.RadioItems(id=ident, value=default, options=_choices(name, lang),
+        return dcc.RadioItems(id=ident, value=field.default, options=_choices(field, lang),
                               className="report-radio")
     if kind == "checklist":
-        return dcc.Checklist(id=ident, value=[], options=_choices(name, lang),
+        return dcc.Checklist(id=ident, value=[], options=_choices(field, lang),
                              className="report-checklist")
     if kind == "taxonomy":
         return dcc.Checklist(id=ident, value=[], className="report-taxonomy",
-                             options=taxonomy_options(context.taxonomy, TAXONOMY_KIND[name],
-                                                      lang))
+                             options=taxonomy_options(context.taxonomy, field.taxonomy, lang))
     if kind == "primary":
         return dcc.Dropdown(id=ident, value=None, options=[], clearable=True,
                             placeholder=translate(UI["primary_hint"], lang))
-    if name == "country":
+    if field.kind == "country":
         names = context.country_names(lang)
         options = sorted(({"label": names[c], "value": c} for c in names),
                          key=lambda o: o["label"])
         return dcc.Dropdown(id=ident, value=None, options=options)
-    if name == "narrative_lang":
+    if field.kind == "language":
         return dcc.Dropdown(id=ident, value=lang, clearable=False, options=[
-            {"label": code, "value": code} for code in v.NARRATIVE_LANGUAGES])
-    return dcc.Dropdown(id=ident, value=None, options=_choices(name, lang))
+            {"label": code, "value": code} for code in field.values])
+    return dcc.Dropdown(id=ident, value=None, options=_choices(field, lang))
 
 
 def _location(lang: str, figure) -> html.Div:
@@ -145,10 +118,12 @@ def _location(lang: str, figure) -> html.Div:
     ])
 
 
-def _field(name: str, context, lang: str, figure) -> html.Div:
+def _field(field: v.FormField, context, lang: str, figure) -> html.Div:
+    name = field.name
     question, help_text = QUESTIONS[name]
-    control = _location(lang, figure) if name == "location" else _input(name, context, lang)
-    label = [] if KINDS.get(name) == "check" else [
+    control = _location(lang, figure) if field.kind == "location" else \
+        _input(field, context, lang)
+    label = [] if field.kind == "check" else [
         html.Label(translate(question, lang), htmlFor=field_id(name), className="report-q")]
     helper = [html.P(translate(help_text, lang), className="report-help")] if help_text else []
     slot = [html.Div(id=message_id(name), className="report-msg", role="alert")] \
@@ -167,7 +142,7 @@ def sections(context, lang: str, figure) -> list[html.Fieldset]:
             extra.append(html.P(translate(NOT_COLLECTED, lang), className="report-notice",
                                 id="report-not-collected"))
         out.append(html.Fieldset([html.Legend(translate(title, lang)), *extra,
-                                  *(_field(n, context, lang, figure)
+                                  *(_field(v.FIELDS_BY_NAME[n], context, lang, figure)
                                     for n in SECTION_FIELDS[key])],
                                  className="report-section", id=f"report-section-{key}"))
     return out
@@ -192,4 +167,4 @@ def to_form(raw: dict, point: dict | None) -> dict:
 def restore(raw: dict) -> list:
     """Input values to put back from a draft (in :data:`INPUTS` order; blanks for new ones)."""
     blank = {"text": "", "textarea": "", "check": [], "checklist": [], "taxonomy": []}
-    return [raw.get(name, blank.get(KINDS[name], DEFAULTS.get(name))) for name in INPUTS]
+    return [raw.get(f.sent_as, blank.get(KINDS[f.sent_as], f.default)) for f in v.FORM_FIELDS]

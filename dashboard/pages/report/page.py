@@ -186,8 +186,8 @@ def resume(clicks, token, lang):
         draft = load_draft(context.engine, user, int(ctx.triggered_id["draft"]))
     except ReportError as exc:
         return (no_update, no_update, str(exc), *([no_update] * len(rf.INPUTS)))
-    shown = [f for f in ("narrative", "bias_indicator_notes", "place") if draft.form.get(f)]
-    if shown:  # a draft's account is restricted data: its reading is logged
+    shown = [name for name in rf.PERSONAL_INPUTS if draft.form.get(name)]
+    if shown:  # a draft's personal data is restricted: its reading is logged
         log_restricted_read(user, "draft", [f"draft:{draft.id}"], shown)
     return (draft.key, draft.form.get("_point"), translate(UI["resumed"], lang),
             *rf.restore(draft.form))
@@ -211,11 +211,11 @@ def register(app) -> None:
     """Register the access gate, the same-site check and the form's callbacks."""
     app.server.before_request(_gate)
     callback_guard.register(app.server, WRITE_MARKERS)
-    for name in ("bias", "types"):
-        app.callback(Output(rf.field_id(name + "_primary"), "options"),
-                     Output(rf.field_id(name + "_primary"), "value"),
+    for name, primary in rf.PRIMARY_FIELDS.items():
+        app.callback(Output(rf.field_id(primary), "options"),
+                     Output(rf.field_id(primary), "value"),
                      Input(rf.field_id(name), "value"),
-                     State(rf.field_id(name + "_primary"), "value"),
+                     State(rf.field_id(primary), "value"),
                      State(LANG, "data"))(primary_options)
     app.callback(Output(report_map.POINT, "data", allow_duplicate=True),
                  Output(rf.field_id("geo_precision"), "value", allow_duplicate=True),

@@ -1,7 +1,10 @@
 """Words of the recording form (``/report``): sections, questions, help and choice labels.
 
 Plain language first, the DOMAIN §6 field name nowhere: the recorder is a case worker, not a
-data steward. Every text is marked for translation (``N_``) and translated where shown.
+data steward. Every text is marked for translation (``N_``) and translated where shown. The
+texts are keyed by the ids of :mod:`data.records.form_fields`: a question for every field
+and section, a label for every choice of a field's vocabulary (checked by
+``tests/dashboard/test_report_page.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ SECTIONS = (
      N_("Record only what the person agreed to. Without consent to record, do not submit.")),
 )
 
-#: Form field -> (question, help under it).
+#: Form field (:data:`data.records.form_fields.FORM_FIELDS`) -> (question, help under it).
 QUESTIONS = {
     "date": (N_("Date"), N_("For example 2024-03-05, 5 March 2024, 2024-03 or 2024.")),
     "date_precision": (N_("How precisely do you know the date?"), ""),
