@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from lib.common import REPO, WORK, fmt_bytes, log
+from lib.common import REPO, WORK, fmt_bytes, log, put_section
 from lib.machine import loadavg, machine_info
 
 MARK_START = "<!-- comparison of two checkouts (benchmarks/bench_compare.py): start -->"
@@ -122,15 +122,6 @@ def section(comparison: dict) -> str:
     return "\n".join(lines)
 
 
-def put_section(path: Path, text: str) -> None:
-    """Put ``text`` at the end of ``path``, replacing an earlier comparison."""
-    current = path.read_text() if path.exists() else ""
-    if MARK_START in current and MARK_END in current:
-        head, rest = current.split(MARK_START, 1)
-        current = head.rstrip("\n") + "\n" + rest.split(MARK_END, 1)[1].lstrip("\n")
-    path.write_text(current.rstrip("\n") + "\n\n" + text)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -149,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     comparison = compare(args.baseline, args.runs, args.db.resolve(), args.rows, args.repeat)
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "last-compare.json").write_text(json.dumps(comparison, indent=1, default=str))
-    put_section(args.out, section(comparison))
+    put_section(args.out, section(comparison), MARK_START, MARK_END)
     log(f"wrote {args.out}")
     return 0
 

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from lib.common import REPO, WORK, fmt_bytes, log, percentile, summary
+from lib.common import REPO, WORK, fmt_bytes, log, percentile, put_section, summary
 from lib.machine import git_revision, loadavg, machine_info
 from lib.scenarios import make_scenarios
 from lib.server import DashClient, Server, decoded
@@ -221,14 +221,7 @@ def write(section: str) -> None:
     """Write ``RESULTS-drilldown.md`` and put the section into ``RESULTS.md`` (replacing it)."""
     (REPO / "benchmarks" / "RESULTS-drilldown.md").write_text(
         "# incidentmap: regional drill-down benchmark\n\n" + section)
-    path = REPO / "benchmarks" / "RESULTS.md"
-    text = path.read_text() if path.exists() else ""
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section.rstrip("\n") + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+    put_section(REPO / "benchmarks" / "RESULTS.md", section, MARK_START, MARK_END)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,8 +30,8 @@ import sys
 import time
 from pathlib import Path
 
-from lib.common import REPO, WORK, fmt_bytes, log, proc_status
-from lib.export_http_report import report, write_section
+from lib.common import REPO, WORK, fmt_bytes, log, proc_status, put_section
+from lib.export_http_report import BEGIN, END, report
 from lib.gunicorn import documented_command, local_command, workers
 from lib.machine import loadavg, machine_info
 from lib.server import free_port
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_write:
         print(section)
     else:
-        write_section(args.out, section)
+        put_section(args.out, section, BEGIN, END)
         log(f"wrote the HTTP section of {args.out}")
     bad = [d for d in result["downloads"] if d["status"] != 200 or not d["complete"]
            or d["rows_in_file"] != d["total_header"]]

@@ -16,7 +16,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from lib.common import REPO
+from lib.common import REPO, put_section
 from lib.machine import machine_info
 
 TARGET_S = 2.0
@@ -95,11 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     runs = [json.loads(p.read_text()) for p in args.runs]
     args.out.write_text(report(runs))
-    text = args.results.read_text() if args.results.exists() else ""
-    if MARK_START in text and MARK_END in text:  # replace the earlier section
-        head, rest = text.split(MARK_START, 1)
-        text = head.rstrip("\n") + "\n" + rest.split(MARK_END, 1)[1].lstrip("\n")
-    args.results.write_text(text.rstrip("\n") + "\n\n" + summary_section(runs))
+    put_section(args.results, summary_section(runs), MARK_START, MARK_END)
     print(f"wrote {args.out} and its section of {args.results}")
     return 0
 

@@ -31,8 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.common import REPO, WORK, log
-from lib.load.report import analyse, put_section, summary_section, write_report
+from lib.common import REPO, WORK, log, put_section
+from lib.load.report import MARK_END, MARK_START, analyse, summary_section, write_report
 from lib.load.server import (
     Gunicorn,
     Sampler,
@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         result["argv"] = argv if argv is not None else sys.argv[1:]
         text = write_report(result, None if args.no_write else args.out)
         if not args.no_write:
-            put_section(REPO / "benchmarks" / "RESULTS.md", summary_section(result))
+            put_section(REPO / "benchmarks" / "RESULTS.md", summary_section(result), MARK_START,
+                        MARK_END)
         (WORK / "last-load.json").write_text(json.dumps(result["analysis"], indent=1,
                                                         default=str))
     print(text)

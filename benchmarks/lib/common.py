@@ -168,3 +168,19 @@ def fmt_ms(x: float) -> str:
     if x != x:  # nan
         return "n/a"
     return f"{x:,.1f} ms" if x < 10_000 else f"{x / 1000:,.1f} s"
+
+
+def put_section(path: Path, section: str, start: str, end: str) -> None:
+    """Put ``section`` (from marker ``start`` to marker ``end``) into the Markdown file ``path``.
+
+    An earlier section between the same markers is replaced where it stands; otherwise the
+    section is appended. Reports that several scripts write (``RESULTS.md``) keep each
+    script's part this way.
+    """
+    text = path.read_text() if path.exists() else ""
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + section.strip("\n") + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lib.common import MB, fmt_bytes
 
 BEGIN = "<!-- bench_export_http: begin -->"
@@ -71,12 +69,3 @@ def report(result: dict, meta: dict) -> str:
               + f"); {result.get('workers_alive', 0)} workers alive after the downloads.",
               "", END, ""]
     return "\n".join(lines)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Append ``section`` to ``path``, replacing a previous marked section."""
-    text = path.read_text() if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head.rstrip("\n") + "\n" + rest.split(END, 1)[1].lstrip("\n")
-    path.write_text(text.rstrip("\n") + "\n\n" + section)

@@ -139,15 +139,6 @@ def summary_section(result: dict) -> str:
         "", MARK_END, ""])
 
 
-def put_section(path: Path, section: str) -> None:
-    """Put ``section`` at the end of ``path``, replacing an earlier one."""
-    text = path.read_text() if path.exists() else ""
-    if MARK_START in text and MARK_END in text:
-        head, rest = text.split(MARK_START, 1)
-        text = head.rstrip("\n") + "\n" + rest.split(MARK_END, 1)[1].lstrip("\n")
-    path.write_text(text.rstrip("\n") + "\n\n" + section)
-
-
 def rss_phases(result: dict) -> str:
     """Each worker's VmRSS before the ingest, at its peak, and at the end of the run."""
     samples = result.get("rss_samples") or []
