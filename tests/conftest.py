@@ -107,7 +107,7 @@ def engine(database_url):
 def workflow_store(database_url):
     """On each backend: a store with two organisations and their staff (engine, users)."""
     from tests import factories
-    from tests.data.workflow_store import STAFF
+    from tests.data.records.workflow_store import STAFF
 
     with factories.store_at(database_url, **STAFF) as store:
         yield store.engine, store.users

@@ -8,7 +8,8 @@
   no module ``__getattr__`` to hide one (``app.server``, built on first use for gunicorn, is the
   one documented exception).
 - No ``_private`` name imported from another module.
-- No folder of the product holds more than :data:`MAX_MODULES` modules directly.
+- No folder of the product, its tests or its benchmarks holds more than :data:`MAX_MODULES`
+  modules directly (``__init__`` and ``conftest`` aside).
 
 Every import counts, wherever it stands (top of the module, inside a function, under
 ``TYPE_CHECKING``), and so does ``importlib.import_module("a.literal")``.
@@ -201,12 +202,13 @@ def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def _crowded_folders() -> set[str]:
     crowded = set()
-    for package in PACKAGES:
+    for package in (*PACKAGES, "tests", "benchmarks"):
         for folder in [ROOT / package, *(ROOT / package).rglob("*")]:
             if not folder.is_dir() or folder.name == "__pycache__":
                 continue
             relative = folder.relative_to(ROOT).as_posix()
-            count = sum(1 for p in folder.glob("*.py") if p.name != "__init__.py")
+            count = sum(1 for p in folder.glob("*.py")
+                        if p.name not in ("__init__.py", "conftest.py"))
             if count > MAX_MODULES and relative not in FOLDER_LIMIT_EXEMPT:
                 crowded.add(relative)
     return crowded

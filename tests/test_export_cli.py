@@ -23,7 +23,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.settings import Settings
 from data.snapshot.model import build
 from ingest.progress import Progress
-from tests.data.export_store import CANARY_RECORDS, read_download
+from tests.data.export.export_store import CANARY_RECORDS, read_download
 from tests.factories import MIN_CELL, add_record
 
 TAX = load_taxonomy()

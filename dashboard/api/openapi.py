@@ -5,7 +5,7 @@ Every enumeration and limit comes from the constant the API itself checks agains
 :mod:`dashboard.api.routes`, the groupings of :mod:`data.snapshot.model`, the download columns of
 :mod:`data.export.fields`, the codes and countries of the taxonomy in use and the sources of the
 public snapshot. A change to any of them changes the document, so it cannot drift from the behaviour
-(``tests/api`` checks a running server against it).
+(``tests/dashboard/api`` checks a running server against it).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ session's role can use, then the visitor's account), in the page's language. Bel
 come the page's title, its errors and its message, then the template's ``{% block content %}``.
 
 Templates are ``.html`` files, so Jinja escapes every value put into them, as
-``render_template_string`` did; no value is marked safe (tests/dashboard/test_templates.py).
+``render_template_string`` did; no value is marked safe (tests/dashboard/views/test_templates.py).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ DESIGN §5 and DOMAIN §6 and §8; the rules that used to keep their own lists d
   (:mod:`data.people.retention`). A member record's point and place name are personal data
   and never public; an open source's are public as its publisher released them.
 
-Every column of ``incidents`` has a class (``tests/data/test_column_classes.py`` reads the
+Every column of ``incidents`` has a class (``tests/data/privacy/test_column_classes.py`` reads the
 schema), so a new column cannot be added without deciding what it is.
 """
 

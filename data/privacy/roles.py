@@ -4,7 +4,7 @@ Every check in the product asks :func:`can` ("may this user do this, to this rec
 few places that hold a role name rather than a user (the header's role links, the roles stored
 in the audit log, the consent rules, the role given on the command line, the users table's
 check constraints) ask :func:`roles_that_can`. No other module names a role:
-``tests/data/test_roles.py`` fails when one does, and checks that the table in
+``tests/data/privacy/test_roles.py`` fails when one does, and checks that the table in
 ``docs/roles.md`` is this one.
 
 Organisation scope

@@ -9,7 +9,7 @@ snapshot was built, which records are not public now (:func:`withdrawn_ids`): a 
 stopped being public since the snapshot was built is left out, as the SQL reader leaves it
 out. The result has the
 columns of :func:`data.public.record.fetch_public_rows`, which it replaces for downloads
-(``tests/data/test_public_rows.py`` checks that both agree value for value).
+(``tests/data/public/test_public_rows.py`` checks that both agree value for value).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs_version
 
 from dashboard import plotly_js
 from tests import factories
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 
 DASHBOARD = Path(plotly_js.__file__).parent
 ENTRY = DASHBOARD / "plotly_bundle" / "entry.js"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 from tests.factories import add_record
 from tests.security.web import log_in_as
 

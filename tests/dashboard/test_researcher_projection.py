@@ -20,7 +20,7 @@ from data.people.access_log import recent_access
 from data.people.accounts import get_user
 from data.store.schema import record_access
 from tests import factories
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 
 MEMBER = "memberrec1"
 #: What a member record must never show, even to researchers.

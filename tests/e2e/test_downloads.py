@@ -8,7 +8,7 @@ from dashboard import ids
 from dashboard.pages.overview import downloads
 from data.export.fields import fields
 from data.reference.taxonomy import load_taxonomy
-from tests.data.export_store import read_download
+from tests.data.export.export_store import read_download
 from tests.e2e.test_overview import open_page, summary_count
 
 NAMES = [f.name for f in fields(load_taxonomy())]

@@ -27,7 +27,7 @@ from data.store.schema import (
     vault_people,
 )
 from tests import factories
-from tests.data.workflow_store import STAFF, new_record
+from tests.data.records.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY, new_vault
 
 PLACE_CANARY = "Canarygasse 12, Leipzig"

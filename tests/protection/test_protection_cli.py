@@ -16,7 +16,7 @@ from data.store import db
 from data.store.schema import audit_log, incidents, record_access, vault_people
 from tests import factories
 from tests.conftest import BACKENDS
-from tests.data.workflow_store import STAFF, new_record
+from tests.data.records.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES
 
 

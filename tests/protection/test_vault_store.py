@@ -22,7 +22,7 @@ from data.people.vault import (
 )
 from data.privacy.consent import Consents, personal_access
 from data.store.schema import incidents, vault_files, vault_people
-from tests.data.workflow_store import new_record
+from tests.data.records.workflow_store import new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, new_vault
 
 

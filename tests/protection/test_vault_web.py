@@ -12,7 +12,7 @@ from sqlalchemy import select
 from data.people.access_log import recent_access
 from data.records.workflow import transition
 from data.store.schema import incidents, vault_people
-from tests.data.workflow_store import STAFF, new_record
+from tests.data.records.workflow_store import STAFF, new_record
 from tests.protection.protection_store import CANARIES, FILE_CANARY, NARRATIVE_CANARY
 from tests.security.web import client_as
 
@@ -191,7 +191,7 @@ def test_the_data_protection_page_states_the_live_settings(make_site):
 
 
 def test_after_anonymising_no_cache_or_later_export_holds_the_erased_values(site, tmp_path):
-    from tests.data.export_store import read_download, text_of
+    from tests.data.export.export_store import read_download, text_of
 
     engine, users, app, _settings = site
     rid = new_record(engine, users["rep"], narrative=NARRATIVE_CANARY,

@@ -19,7 +19,7 @@ from data.records.reports import new_key, save_draft
 from data.snapshot.model import GROUPS
 from data.store.schema import incidents, sources
 from tests import factories
-from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.data.export.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
 from tests.factories import add_record
 from tests.protection.protection_store import CANARIES as VAULT_CANARIES
 from tests.protection.protection_store import FILE_CANARY

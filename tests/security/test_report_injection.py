@@ -20,9 +20,9 @@ from dashboard.pages.report import page as report
 from data.store.schema import CODE_TABLES, incidents, metadata, reports
 from tests import factories
 from tests.conftest import BACKENDS
-from tests.dashboard.test_report_page import _as_typed, _payload, _post
-from tests.data.export_store import CANARY_RECORDS
-from tests.data.test_reports import valid_form
+from tests.dashboard.pages.test_report_page import _as_typed, _payload, _post
+from tests.data.export.export_store import CANARY_RECORDS
+from tests.data.records.test_reports import valid_form
 from tests.security.web import log_in_as
 
 SQL = ("' OR 1=1 --", "x'); DROP TABLE incidents; --", "1; DELETE FROM users WHERE 1=1; --",

@@ -14,7 +14,7 @@ def log_in_as(client, engine, email: str, role: str | None = None,
     """Start a session for ``email`` in ``client`` (creating the account when ``role``).
 
     Returns the session's CSRF token. The password and second factor are tested elsewhere
-    (tests/dashboard/test_accounts_web.py); here only what a valid session may do matters.
+    (tests/dashboard/views/test_accounts_web.py); here only what a valid session may do matters.
     """
     if role is not None and get_user(engine, email=email) is None:
         add_user(engine, email, role, organisation)

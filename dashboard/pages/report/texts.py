@@ -4,7 +4,7 @@ Plain language first, the DOMAIN §6 field name nowhere: the recorder is a case 
 data steward. Every text is marked for translation (``N_``) and translated where shown. The
 texts are keyed by the ids of :mod:`data.records.form_fields`: a question for every field
 and section, a label for every choice of a field's vocabulary (checked by
-``tests/dashboard/test_report_page.py``).
+``tests/dashboard/pages/test_report_page.py``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from data.export.releases import freeze
 from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from tests import factories
-from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.data.export.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
 from tests.factories import add_record
 
 TAX = load_taxonomy()

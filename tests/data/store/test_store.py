@@ -238,7 +238,7 @@ def test_migrations_match_the_table_definitions(engine):
     from data.store.schema import include_object, metadata
 
     # include_object hides the PostgreSQL-only PostGIS column and indexes of migration 0007
-    # (tests/data/test_postgis.py checks that it hides nothing else)
+    # (tests/data/store/test_postgis.py checks that it hides nothing else)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include_object})
         assert compare_metadata(context, metadata) == []

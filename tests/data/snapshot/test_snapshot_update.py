@@ -26,7 +26,7 @@ from data.store import db
 from data.store.schema import incident_bias_indicators, incident_bias_motivations, incidents
 from tests import factories
 from tests.conftest import BACKENDS
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 from tests.factories import MIN_CELL, add_record
 from tests.oracles import load_public_frame, snapshot_of_frame
 

@@ -12,7 +12,7 @@ from dashboard.pages.overview import download_sizes
 from dashboard.pages.overview import page as overview
 from data.reference.taxonomy import load_taxonomy
 from tests import factories
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 
 TAX = load_taxonomy()
 QUERIES = ("", "country=DE,FR&bias=bm.racism_xenophobia&date_from=2015-01&date_to=2020-12",

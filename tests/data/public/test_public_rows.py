@@ -15,7 +15,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
 from data.store.db import bump_version
 from tests import factories
-from tests.data.export_store import CANARIES, CANARY_RECORDS
+from tests.data.export.export_store import CANARIES, CANARY_RECORDS
 from tests.factories import MIN_CELL, add_record
 
 TAX = load_taxonomy()

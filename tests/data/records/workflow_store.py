@@ -13,7 +13,7 @@ from data.store.schema import duplicate_links
 from geo.assign import load_boundaries
 from ingest.form import form_context, validate_report
 from ingest.normalise.locate import Locator
-from tests.data.test_reports import valid_form
+from tests.data.records.test_reports import valid_form
 
 TAX = load_taxonomy()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from data.records.workflow import transition
 from data.store.schema import incidents
-from tests.data.workflow_store import STAFF, link_duplicates, new_record
+from tests.data.records.workflow_store import STAFF, link_duplicates, new_record
 from tests.security.web import client_as
 
 ORIGIN = {"Origin": "http://localhost"}

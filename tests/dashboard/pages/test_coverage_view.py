@@ -11,7 +11,7 @@ from dashboard.pages.overview.coverage import CAVEAT, WITHHELD, panel, section
 from data.filters import IncidentFilter
 from data.public.coverage import coverage
 from data.reference.taxonomy import load_taxonomy
-from tests.data.test_coverage import _frame
+from tests.data.public.test_coverage import _frame
 from tests.factories import MIN_CELL
 from tests.oracles import snapshot_of_frame
 

@@ -16,7 +16,7 @@ from data.records.workflow import (
 )
 from data.store import db
 from data.store.schema import audit_log, duplicate_links, incidents
-from tests.data.workflow_store import link_duplicates, new_record
+from tests.data.records.workflow_store import link_duplicates, new_record
 
 SECRET = "He called him a [slur] at the bus stop."
 

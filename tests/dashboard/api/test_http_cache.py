@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.test_api import _add_open_record
+from tests.dashboard.api.test_api import _add_open_record
 
 PATHS = ("/api/v1/stats?group_by=country", "/api/v1/incidents?country=DE&per_page=5",
          "/api/v1/incidents?format=csv&country=FR", "/api/v1/taxonomy")

@@ -20,8 +20,9 @@ from data.reference.taxonomy import (
     load_taxonomy,
     normalise_label,
 )
+from tests.conftest import ROOT
 
-SHARED_TAXONOMY = Path(__file__).resolve().parents[2].parent / "shared" / "taxonomy.yaml"
+SHARED_TAXONOMY = ROOT.parent / "shared" / "taxonomy.yaml"
 LANGUAGES = ("en", "fr", "de", "it", "es", "el", "pl")
 ADDED_TYPES = {
     "it.anti_migrant_demonstration": None,

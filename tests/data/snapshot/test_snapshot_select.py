@@ -16,7 +16,7 @@ from data.filters import IncidentFilter
 from data.reference.taxonomy import load_taxonomy
 from data.snapshot.model import build
 from tests import factories
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 from tests.factories import MIN_CELL
 
 TAX = load_taxonomy()

@@ -20,7 +20,7 @@ from data.reference.taxonomy import load_taxonomy
 from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import build
 from tests import factories
-from tests.data.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
+from tests.data.export.export_store import CANARIES, CANARY_RECORDS, read_download, text_of
 from tests.factories import MIN_CELL
 
 TAX = load_taxonomy()

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from dashboard.api.openapi import paths
 from dashboard.api.routes import FILE_FORMATS
-from tests.api.conftest import RELEASE
+from tests.dashboard.api.conftest import RELEASE
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

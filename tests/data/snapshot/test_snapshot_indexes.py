@@ -16,7 +16,7 @@ from data.snapshot.read import _where
 from data.snapshot.update import public_count
 from data.store import db
 from tests import factories
-from tests.data.export_store import CANARY_RECORDS
+from tests.data.export.export_store import CANARY_RECORDS
 
 
 def _plan(engine, sql: str, params: list) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +22,8 @@ from data.privacy.roles import (
     can,
     roles_that_can,
 )
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("data", "dashboard", "ingest", "geo")
 TABLE = "data/privacy/roles.py"
 #: Migrations keep the names they were written with (history, never rewritten).
@@ -41,7 +40,8 @@ NOT_ROLES = {
 COMPARED = re.compile(r"""\brole\b[\s)]*(?:==|!=|<>|=|\bnot\s+in\b|\bin\b)\s*[(\[]?\s*"""
                       r"""['"](?:""" + "|".join(ACCOUNT_ROLES) + r""")['"]""")
 DOCS = ROOT / "docs" / "roles.md"
-BEGIN = "<!-- the table below is data/privacy/roles.py; tests/data/test_roles.py checks it -->"
+BEGIN = ("<!-- the table below is data/privacy/roles.py; tests/data/privacy/test_roles.py "
+         "checks it -->")
 END = "<!-- end of the roles table -->"
 
 

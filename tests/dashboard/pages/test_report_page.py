@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from dashboard.pages.report import form as rf
 from dashboard.pages.report import page as report
 from data.store.schema import incidents, reports
-from tests.data.test_reports import valid_form
+from tests.data.records.test_reports import valid_form
 
 GOOD = "correct horse battery staple"
 HOST = "localhost"

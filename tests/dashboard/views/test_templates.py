@@ -9,7 +9,7 @@ import pytest
 from dashboard.components.nav import LINKS
 from dashboard.views.layout import TEMPLATES
 from tests import factories
-from tests.data.workflow_store import STAFF
+from tests.data.records.workflow_store import STAFF
 from tests.security.web import log_in_as
 
 VIEWS = TEMPLATES.parent
