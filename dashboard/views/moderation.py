@@ -25,8 +25,9 @@ from dashboard.views.layout import TEMPLATES, render
 from data.privacy.roles import can
 from data.records import moderation
 from data.records.audit import history
-from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
+from data.records.form_fields import FIELDS_BY_COLUMN
 from data.records.workflow import (
+    EDITED_COLUMNS,
     TRANSITIONS,
     WorkflowError,
     edit_fields,
@@ -35,13 +36,18 @@ from data.records.workflow import (
 )
 
 blueprint = flask.Blueprint("moderation", __name__, template_folder=TEMPLATES)
+
+
+def _input(column: str) -> tuple[str, str, tuple[str, ...]]:
+    """How /my-records asks for ``column``: as the form field that fills it asks."""
+    field = FIELDS_BY_COLUMN[column]
+    if field.values:
+        return column, "choice", field.values
+    return column, "long" if field.kind in ("account", "textarea") else "text", ()
+
+
 #: What reporters edit on /my-records: the fields of data.records.workflow.EDITABLE, as inputs.
-INPUTS = (("public_summary", "text", ()), ("narrative", "long", ()),
-          ("place_name", "text", ()), ("victim_count", "text", ()),
-          ("harm_severity", "choice", HARM_SEVERITIES),
-          ("reported_to_police", "choice", REPORTED_TO_POLICE),
-          ("justice_outcome", "choice", JUSTICE_OUTCOMES),
-          ("national_offence_label", "text", ()))
+INPUTS = (("public_summary", "text", ()), *(_input(column) for column in EDITED_COLUMNS))
 #: The style of the moderation and confidential pages, and the id of their status line.
 PAGE_STYLE = {"page_class": "moderation-page", "message_id": "moderation-message"}
 

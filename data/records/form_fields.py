@@ -195,6 +195,8 @@ FORM_FIELDS = (
 )
 #: Field id -> field.
 FIELDS_BY_NAME = {field.name: field for field in FORM_FIELDS}
+#: Incident column -> the field that fills it.
+FIELDS_BY_COLUMN = {column: field for field in FORM_FIELDS for column in field.columns}
 #: Sections of the form, in order.
 SECTIONS = tuple(dict.fromkeys(field.section for field in FORM_FIELDS))
 #: The consents a record stores (the fields of the consent section), in order.

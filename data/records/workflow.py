@@ -27,7 +27,7 @@ from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.consent import Consents, may_publish, personal_access
 from data.privacy.roles import can
 from data.records import audit
-from data.records.form_fields import HARM_SEVERITIES, JUSTICE_OUTCOMES, REPORTED_TO_POLICE
+from data.records.form_fields import FIELDS_BY_COLUMN, FormField
 from data.reference.vocab import STATUSES
 from data.store.db import bump_version
 from data.store.schema import duplicate_links, incidents
@@ -103,28 +103,37 @@ def _choice(values: tuple[str, ...]) -> Callable:
     return check
 
 
-def _count(field: str, value):
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = -1
-    if not 0 <= number <= 10_000:
-        raise WorkflowError([Problem(BAD_VALUE, {"field": field, "value": repr(value)})])
-    return number
+def _count(limit: int, lowest: int = 0) -> Callable:
+    def check(field: str, value):
+        if value in (None, ""):
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = lowest - 1
+        if not lowest <= number <= limit:
+            raise WorkflowError([Problem(BAD_VALUE, {"field": field, "value": repr(value)})])
+        return number
+    return check
 
 
+def _check_of(field: FormField) -> Callable:
+    """The edit check of a column the form field ``field`` fills: its vocabulary or limit."""
+    if field.values:
+        return _choice(field.values)
+    if field.kind == "count":
+        return _count(field.limit)
+    return _text(field.limit, required=field.required)
+
+
+#: Columns of a submitted record its organisation and moderators may still edit (each checked
+#: as the form field that fills it declares), besides the moderator's public summary.
+EDITED_COLUMNS = ("narrative", "place_name", "victim_count", "harm_severity",
+                  "reported_to_police", "justice_outcome", "national_offence_label")
 #: Fields editable after submission -> their check (returns the value to store).
 EDITABLE: dict[str, Callable] = {
     "public_summary": _text(300),
-    "narrative": _text(20_000, required=True),
-    "place_name": _text(300),
-    "victim_count": _count,
-    "harm_severity": _choice(HARM_SEVERITIES),
-    "reported_to_police": _choice(REPORTED_TO_POLICE),
-    "justice_outcome": _choice(JUSTICE_OUTCOMES),
-    "national_offence_label": _text(300),
+    **{column: _check_of(FIELDS_BY_COLUMN[column]) for column in EDITED_COLUMNS},
 }
 
 #: Editable fields that hold personal data (:data:`data.privacy.columns.PERSONAL_COLUMNS`):
