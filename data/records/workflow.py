@@ -122,7 +122,7 @@ def _check_of(field: FormField) -> Callable:
     if field.values:
         return _choice(field.values)
     if field.kind == "count":
-        return _count(field.limit)
+        return _count(field.limit, lowest=1)  # the form takes 1 to the limit
     return _text(field.limit, required=field.required)
 
 

@@ -186,6 +186,16 @@ def test_reporters_edit_only_their_organisations_submitted_records(store):
     assert edit_fields(engine, rid, {"victim_count": "2"}, users["mod"]) == ["victim_count"]
 
 
+def test_an_edit_refuses_zero_victims_as_the_form_does(store):
+    """The form takes 1 to 10,000 victims; an edit used to store 0 (its own range was 0..)."""
+    engine, users = store
+    rid = new_record(engine, users["rep"])
+    for refused in ("0", "-1", "10001", "two"):
+        with pytest.raises(WorkflowError, match="not a valid value"):
+            edit_fields(engine, rid, {"victim_count": refused}, users["rep"])
+    assert edit_fields(engine, rid, {"victim_count": "10000"}, users["rep"]) == ["victim_count"]
+
+
 def test_marking_a_likely_duplicate_confirms_the_link(store):
     engine, users = store
     first, second = new_record(engine, users["rep"]), new_record(engine, users["other"])
