@@ -93,8 +93,10 @@ def _text(limit: int, required: bool = False) -> Callable:
     return check
 
 
-def _choice(values: tuple[str, ...]) -> Callable:
+def _choice(values: tuple[str, ...], required: bool = False) -> Callable:
     def check(field: str, value):
+        if value in (None, "") and required:
+            raise WorkflowError([Problem(REQUIRED, {"field": field})])
         if value in (None, ""):
             return None
         if value not in values:
@@ -120,7 +122,7 @@ def _count(limit: int, lowest: int = 0) -> Callable:
 def _check_of(field: FormField) -> Callable:
     """The edit check of a column the form field ``field`` fills: its vocabulary or limit."""
     if field.values:
-        return _choice(field.values)
+        return _choice(field.values, required=field.required)
     if field.kind == "count":
         return _count(field.limit, lowest=1)  # the form takes 1 to the limit
     return _text(field.limit, required=field.required)

@@ -196,6 +196,17 @@ def test_an_edit_refuses_zero_victims_as_the_form_does(store):
     assert edit_fields(engine, rid, {"victim_count": "10000"}, users["rep"]) == ["victim_count"]
 
 
+def test_an_edit_cannot_clear_what_the_form_requires(store):
+    """Harm severity and reporting to the police are required on the form; an edit could empty
+    them (only the account was required there)."""
+    engine, users = store
+    rid = new_record(engine, users["rep"])
+    for field in ("harm_severity", "reported_to_police", "narrative"):
+        with pytest.raises(WorkflowError, match="cannot be empty"):
+            edit_fields(engine, rid, {field: ""}, users["rep"])
+    assert edit_fields(engine, rid, {"justice_outcome": ""}, users["rep"]) == []  # optional
+
+
 def test_marking_a_likely_duplicate_confirms_the_link(store):
     engine, users = store
     first, second = new_record(engine, users["rep"]), new_record(engine, users["other"])
