@@ -27,9 +27,12 @@ from pathlib import Path
 
 from lib.common import REPO, WORK, fmt_bytes, log, put_section
 from lib.machine import loadavg, machine_info
+from lib.store import store_path
 
 MARK_START = "<!-- comparison of two checkouts (benchmarks/bench_compare.py): start -->"
 MARK_END = "<!-- comparison of two checkouts: end -->"
+#: The seed of ``run.py``'s synthetic data (its default).
+SEED = 42
 #: ``run.py`` options that keep a run to what is compared (no browser, peer or breakdown).
 RUN_OPTIONS = ("--no-browser", "--no-peer", "--no-breakdown", "--csv-repeat", "1")
 
@@ -130,14 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each checkout (default 5)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="incidents (default 1000000)")
     parser.add_argument("--repeat", type=int, default=30, help="filters timed (default 30)")
-    parser.add_argument("--db", type=Path, default=WORK / "incidents-1000000-seed42.sqlite",
-                        help="the SQLite file both measure (default: run.py's own for 1M rows)")
+    parser.add_argument("--db", type=Path, help="the SQLite file both measure (default: "
+                        "run.py's own for --rows)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md",
                         help="report the section goes into (default benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
     if not (args.baseline / "benchmarks" / "run.py").is_file():
         parser.error(f"{args.baseline} holds no benchmarks/run.py")
-    comparison = compare(args.baseline, args.runs, args.db.resolve(), args.rows, args.repeat)
+    db = (args.db or store_path(args.rows, SEED)).resolve()
+    comparison = compare(args.baseline, args.runs, db, args.rows, args.repeat)
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "last-compare.json").write_text(json.dumps(comparison, indent=1, default=str))
     put_section(args.out, section(comparison), MARK_START, MARK_END)

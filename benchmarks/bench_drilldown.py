@@ -30,7 +30,7 @@ from lib.common import REPO, WORK, fmt_bytes, log, percentile, put_section, summ
 from lib.machine import git_revision, loadavg, machine_info
 from lib.scenarios import make_scenarios
 from lib.server import DashClient, Server, decoded
-from lib.store import ensure_store
+from lib.store import ensure_store, store_path
 
 COUNTRIES = ("DE", "FR", "IT", "ES", "PL", "GR", "AT", "NL", "SE", "BE")
 LEVELS = ("nuts1", "nuts2", "nuts3")
@@ -120,7 +120,7 @@ def run(args) -> dict:
     from data.snapshot.model import build
     from data.store.db import make_engine
 
-    db = (WORK / f"incidents-{args.rows}-seed{args.seed}-nuts2024.sqlite").resolve()
+    db = store_path(args.rows, args.seed, nuts=True).resolve()
     results = {"revision": git_revision(), "machine": machine_info(), "load_start": loadavg(),
                "rows": args.rows, "repeat": args.repeat, "nuts_dir": str(args.nuts_dir)}
     results["store"] = ensure_store(db, args.rows, args.seed, nuts_dir=args.nuts_dir)

@@ -30,7 +30,7 @@ from lib.common import WORK, fmt_bytes, log, summary
 from lib.machine import git_revision, loadavg, machine_info
 from lib.page import bench_page_bytes, browser_check
 from lib.server import DashClient, Server, decoded, fetch
-from lib.store import ensure_store
+from lib.store import ensure_store, store_path
 
 PAGE = 100
 DEEP = 900_000
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from importlib import metadata
 
-    db = args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite"
+    db = args.db or store_path(args.rows, args.seed)
     ensure_store(db, args.rows, args.seed)
     run = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"), "rows": args.rows,
            "argv": sys.argv[1:] if argv is None else argv, "repeat": args.repeat,

@@ -50,7 +50,7 @@ from lib.pgstore import ensure_pg_store, server_versions
 from lib.run_report import write_report
 from lib.scenarios import make_scenarios, search_of
 from lib.server import DashClient, Server
-from lib.store import ensure_store
+from lib.store import ensure_store, store_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     # a SQLite file's path, or the PostgreSQL URL: lib.common.database_url() turns either
     # into the URL the app and the probes open
     db = args.database_url if postgres else \
-        (args.db or WORK / f"incidents-{args.rows}-seed{args.seed}.sqlite").resolve()
+        (args.db or store_path(args.rows, args.seed)).resolve()
     if args.out is None:
         args.out = REPO / "benchmarks" / ("RESULTS-postgres.md" if postgres else "RESULTS.md")
     if postgres:

@@ -13,8 +13,16 @@ import os
 import time
 from pathlib import Path
 
-from lib.common import log, proc_status, reset_peak_rss
+from lib.common import WORK, log, proc_status, reset_peak_rss
 from lib.machine import git_revision
+
+
+def store_path(rows: int, seed: int, nuts: bool = False) -> Path:
+    """The SQLite file of ``rows`` synthetic incidents of ``seed`` under ``benchmarks/work``.
+
+    ``nuts``: the store generated with NUTS files (its records have regions), kept apart.
+    """
+    return WORK / f"incidents-{rows}-seed{seed}{'-nuts2024' if nuts else ''}.sqlite"
 
 
 def ensure_store(path: Path, rows: int, seed: int, nuts_dir: Path | None = None) -> dict:
