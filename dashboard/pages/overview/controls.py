@@ -10,6 +10,7 @@ reads; the page's callback only reads them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dash import no_update
 
@@ -67,10 +68,9 @@ def state_from_controls(controls: dict, kept: ViewState) -> ViewState:
         indicator=tuple(sorted(controls["indicator"] or ())),
         type=tuple(sorted(controls["type"] or ())),
     )
-    level = controls["level"]
-    level = level if level and level != "country" and len(flt.country) == 1 else "country"
-    return ViewState(flt, controls["metric"] or "count", controls["granularity"] or "month",
-                     level, kept.lang)
+    state = ViewState(flt, controls["metric"] or "count", controls["granularity"] or "month",
+                      controls["level"] or "country", kept.lang)
+    return replace(state, level=state.map_level)
 
 
 def controls_of(state: ViewState, default_bias: tuple[str, ...]) -> dict:
