@@ -246,7 +246,7 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True),
     Setting("secure_cookies", Flag(), False,
             "`true` behind HTTPS: the session cookie is only sent over TLS."),
-    Setting("proxies", Whole(), 0,
+    Setting("proxies", Whole(minimum=0), 0,
             "Number of reverse proxies in front of the app whose `X-Forwarded-For` and "
             "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
             "socket's). Set it behind nginx, or every client looks like the proxy to the login "
@@ -270,11 +270,11 @@ SETTINGS: tuple[Setting, ...] = (
             ("bm.racism_xenophobia", "bm.anti_muslim", "bm.anti_roma"),
             "Comma list of bias motivation codes the dashboard opens on (a code includes its "
             "children)."),
-    Setting("demo_rows", Whole(), 20_000,
+    Setting("demo_rows", Whole(minimum=0), 20_000,
             "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
             "loaded by `incidentmap demo` without `--rows`."),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
-    Setting("port", Whole(), 8050, "Port `incidentmap serve` listens on."),
+    Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
 )
 
 

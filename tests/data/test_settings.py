@@ -123,3 +123,11 @@ def test_unreachable_database_names_url_without_password():
 def test_malformed_database_url_is_reported():
     with pytest.raises(StoreError, match="not a valid database URL"):
         make_engine("not a url at all")
+
+
+@pytest.mark.parametrize(("name", "raw"), [("PROXIES", "-1"), ("DEMO_ROWS", "-5"),
+                                           ("PORT", "0"), ("PORT", "-8050")])
+def test_counts_below_their_minimum_are_refused(name, raw):
+    """A negative number of proxies or demo rows, or port 0, used to be taken as given."""
+    with pytest.raises(SettingsError, match=f"INCIDENTMAP_{name} must be at least"):
+        Settings.from_env({f"INCIDENTMAP_{name}": raw})
