@@ -1,5 +1,6 @@
 """Colours, text styles and the site's stylesheets. Palettes are safe for colour-blind readers."""
 
+import functools
 from pathlib import Path
 
 #: The site's stylesheets and browser scripts: Dash serves this folder at ``/assets/`` and links
@@ -33,12 +34,15 @@ SELECTED = "#003f66"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
-def stylesheets() -> list[str]:
+@functools.cache
+def stylesheets() -> tuple[str, ...]:
     """The URLs of the site's stylesheets, in the order Dash links them (by file name).
+
+    The folder is read once per process: the files ship with the package.
 
     Returns
     -------
-    list of str
+    tuple of str
         ``/assets/<name>.css`` for every stylesheet in :data:`ASSETS`.
     """
-    return [ASSETS_URL + path.name for path in sorted(ASSETS.glob("*.css"))]
+    return tuple(ASSETS_URL + path.name for path in sorted(ASSETS.glob("*.css")))
