@@ -145,6 +145,7 @@ def project_members(records: RecordColumns, source: pa.DictionaryArray,
         if name not in names:
             names.append(name)
     index = source.indices.to_numpy(zero_copy_only=False).astype(np.int32).copy()
-    index[rows] = [names.index(n) for n in out["source"]]
+    position = {name: at for at, name in enumerate(names)}
+    index[rows] = [position[n] for n in out["source"]]
     return replace(records, **changes), pa.DictionaryArray.from_arrays(
         pa.array(index), pa.array(names, pa.string()))
