@@ -22,7 +22,7 @@ from geo.assign import load_boundaries
 from geo.nuts import usable_nuts_dir
 from ingest.normalise.gazetteer import Place, lookup
 from ingest.normalise.labels import LabelMatcher
-from ingest.normalise.locate import Locator
+from ingest.normalise.locate import Locator, locate
 from ingest.normalise.record import Context, Normalised, normalise_fields, split_texts
 from ingest.report import ISSUE_CODES, Issue
 from ingest.sources.base import RawRow
@@ -258,8 +258,6 @@ def validate_report(form: dict, ctx: Context) -> Checked:
 def _locate(form: dict, ctx: Context, core, answers: dict,
             problems: list[Problem]) -> Normalised | None:
     """Place the record with :func:`ingest.normalise.locate.locate` at the claimed precision."""
-    from ingest.normalise.locate import locate
-
     if core.interval is None or core.iso2 is None:
         return None
     claim = answers.get(LOCATION.precision)

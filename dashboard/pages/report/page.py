@@ -38,6 +38,7 @@ from data.records.reports import (
     save_draft,
     submit,
 )
+from ingest.form import form_context, form_locator, place_point, validate_report
 
 PATH = "/report"
 CSRF, KEY, LANG = "report-csrf", "report-key", "report-lang"
@@ -105,8 +106,6 @@ def find_place(_clicks, place, country, lang):
     """Look the typed town up in the offline gazetteer (within the chosen country)."""
     if not country:
         return no_update, no_update, translate(UI["choose_country"], lang)
-    from ingest.form import place_point
-
     hit = place_point(place or "", country)
     if hit is None:
         return no_update, no_update, translate(UI["not_found"], lang)
@@ -140,8 +139,6 @@ def submit_form(_clicks, token, key, point, lang, *values):
     """Check the form with ingest's rules; store it once, or say what to correct."""
     context = current()
     user = callback_guard.authorise(context.engine, token, "record")
-    from ingest.form import form_context, form_locator, validate_report
-
     raw = rf.typed(list(values))
     slots = [None] * len(ctx.outputs_list[0])
     try:
