@@ -17,14 +17,15 @@ from dashboard.i18n import N_
 from dashboard.pages import about, incident_detail, incidents
 from dashboard.pages.overview import page as overview
 from dashboard.pages.report import page as report
-from dashboard.views import account, admin, moderation, odihr, protection, vault
+from dashboard.views import account, admin, health, moderation, odihr, protection, vault
+from dashboard.views.layout import render
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
 TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 #: The Flask pages of accounts and staff, each a blueprint.
-VIEWS = (account, odihr, moderation, admin, vault, protection)
+VIEWS = (account, odihr, moderation, admin, vault, protection, health)
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
@@ -61,6 +62,33 @@ def route(pathname: str, search: str | None):
     if page is None:
         return _not_found(pathname, lang)
     return page.layout(current(), search)
+
+
+#: The rule under which Dash serves its page to every path it does not otherwise route.
+DASH_CATCH_ALL = "/<path:path>"
+
+
+def _not_found_page(error):
+    """404 in the site's look (JSON for the API and Dash's own routes, which the client reads)."""
+    if flask.request.path.startswith(("/api/", "/_dash")):
+        return flask.jsonify(error={"code": "not_found", "message": "no such resource"}), 404
+    lang = i18n.lang_of(flask.request.query_string.decode("latin-1"))
+    _ = i18n.translate
+    return render("notice.html", title=_("Page not found", lang), page_class="notice",
+                  lang=lang, status=404, forms=False,
+                  message=f"{_('There is no page at', lang)} {flask.request.path}.",
+                  link=i18n.href("/", lang), link_text=_("Go to the map", lang))
+
+
+def _register_not_found(server: flask.Flask) -> None:
+    """Paths that are no page answer 404, not the map page with a 200 (a soft 404)."""
+    server.register_error_handler(404, _not_found_page)
+
+    @server.before_request
+    def unknown_path():
+        rule = flask.request.url_rule
+        if rule is not None and rule.rule == DASH_CATCH_ALL and flask.request.path not in PAGES:
+            flask.abort(404)
 
 
 def _register_geometry(server: flask.Flask) -> None:
@@ -130,5 +158,6 @@ def create_app(context: AppContext) -> dash.Dash:
     for view in VIEWS:
         server.register_blueprint(view.blueprint)
     _register_geometry(server)
+    _register_not_found(server)
     plotly_js.register(server)
     return app

@@ -116,6 +116,9 @@ def paths() -> dict[str, dict]:
         ref("schemas", "GeoJsonPage"), ref("schemas", "GeoJsonFile")]}}}
     frozen = {_media(EXPORTERS[f].media_type): {"schema": BINARY} for f in FROZEN_FORMATS}
     return {
+        "/": _get(
+            "The API's entry point: its endpoints and where this document is.", [],
+            {"200": _ok("The endpoints.", _json("Index"))}, name="index"),
         "/incidents": _get(
             "Incidents matching the filter, in the public projection.",
             [*filters, *(ref("parameters", p) for p in ("format", "page", "per_page"))],

@@ -262,6 +262,15 @@ def schemas(taxonomy: Taxonomy) -> dict[str, dict]:
                 "properties": {"key": {"type": "string"},
                                "count": {"type": "integer", "minimum": 0}}}},
         }, ["group_by", "unplaced", "note", "data"]),
+        "Index": {"type": "object", "required": ["api", "version", "documentation", "endpoints"],
+                  "properties": {
+                      "api": {"const": "incidentmap"}, "version": {"const": "v1"},
+                      "documentation": {"type": "string"},
+                      "endpoints": {"type": "array", "items": {
+                          "type": "object", "required": ["path", "description"],
+                          "additionalProperties": False,
+                          "properties": {"path": {"type": "string"},
+                                         "description": {"type": "string"}}}}}},
         "Taxonomy": {"type": "object", "required": ["version", "kinds", "countries"],
                      "properties": {
                          "version": {"type": "string", "const": taxonomy.version},

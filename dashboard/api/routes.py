@@ -15,6 +15,7 @@ import flask
 
 from dashboard.api import http_cache
 from dashboard.api.openapi import document
+from dashboard.api.openapi import paths as api_paths
 from dashboard.api.parameters import (
     FILE_FORMATS,
     MAX_PER_PAGE,
@@ -187,12 +188,26 @@ def stats():
     return flask.jsonify(body)
 
 
+def _endpoints() -> list[dict[str, str]]:
+    """Every endpoint but the index, with its summary from the OpenAPI document."""
+    return [{"path": blueprint.url_prefix + path, "description": item["get"]["summary"]}
+            for path, item in api_paths().items() if path != "/"]
+
+
+@blueprint.get("/")
+def index():
+    """The API's entry point: what each endpoint answers, and where its full description is."""
+    query_params(())
+    return flask.jsonify({"api": "incidentmap", "version": "v1",
+                          "documentation": "/api/v1/openapi.json",
+                          "endpoints": _endpoints()})
+
+
 @blueprint.route("/<path:unknown>")
 def not_found(unknown: str):
     """Unknown API paths answer in JSON, not with the dashboard's HTML."""
-    routes = ["/api/v1/incidents", "/api/v1/stats", "/api/v1/taxonomy", "/api/v1/releases",
-              "/api/v1/openapi.json"]
-    body = {"error": {"message": f"no API endpoint /api/v1/{unknown}", "endpoints": routes}}
+    body = {"error": {"message": f"no API endpoint /api/v1/{unknown}",
+                      "endpoints": [e["path"] for e in _endpoints()]}}
     return flask.jsonify(body), 404
 
 

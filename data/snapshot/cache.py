@@ -112,6 +112,17 @@ class SnapshotCache:
             if made.version >= version or time.monotonic() >= deadline:
                 return made
 
+    def ready(self) -> bool:
+        """Whether a snapshot is held (a request would not wait for a first build).
+
+        Starts the first build when none is held or under way, so a readiness probe also
+        warms a new worker up.
+        """
+        if self._snapshot is not None:
+            return True
+        self._start()
+        return False
+
     def _start(self) -> Future:
         """The job making the next snapshot, started now unless one is running."""
         with self._lock:

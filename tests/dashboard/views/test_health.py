@@ -1,0 +1,86 @@
+"""Probes and not-found answers: /healthz, /readyz, the API's index, 404 for unknown paths."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dashboard.api.openapi import paths as api_paths
+from data.store.db import downgrade
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site(demo_rows=200)
+
+
+def _ready(client, within_s: float = 60.0):
+    deadline = time.monotonic() + within_s
+    while True:
+        response = client.get("/readyz")
+        if response.status_code == 200 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.2)
+
+
+def test_liveness_and_readiness_once_the_snapshot_is_built(site):
+    client = site.server.test_client()
+    alive = client.get("/healthz")
+    assert (alive.status_code, alive.get_json()) == (200, {"status": "ok"})
+    assert alive.headers["Cache-Control"] == "no-store"
+    first = client.get("/readyz")  # a new process holds no snapshot yet: the probe starts it
+    if first.status_code == 503:
+        assert first.get_json()["reason"].startswith("the public snapshot is being built")
+        assert first.headers["Retry-After"]
+    ready = _ready(client)
+    assert (ready.status_code, ready.get_json()) == (200, {"status": "ready"})
+
+
+def test_an_unmigrated_store_is_not_ready_and_names_the_command(site):
+    client = site.server.test_client()
+    assert _ready(client).status_code == 200
+    downgrade(site.engine, "-1")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "`incidentmap db upgrade`" in response.get_json()["reason"]
+    assert response.headers["Retry-After"]
+
+
+def test_the_api_index_lists_every_documented_endpoint(site):
+    response = site.server.test_client().get("/api/v1/")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["documentation"] == "/api/v1/openapi.json"
+    listed = {e["path"] for e in body["endpoints"]}
+    assert listed == {"/api/v1" + p for p in api_paths() if p != "/"}
+    assert all(e["description"] for e in body["endpoints"])
+
+
+@pytest.mark.parametrize("path", ["/nope", "/api", "/incidents/", "/report/x", "/about/more",
+                                  "/.env", "/wp-login.php", "/moderate/record/abc"])
+def test_unknown_paths_answer_404_in_the_sites_look(site, path):
+    response = site.server.test_client().get(path)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Page not found" in html and 'class="site-header"' in html
+
+
+def test_the_404_page_speaks_the_requested_language(site):
+    response = site.server.test_client().get("/nulle-part?lang=fr")
+    assert response.status_code == 404
+    assert '<html lang="fr"' in response.get_data(as_text=True)
+    assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_unknown_api_and_dash_paths_answer_404_in_json(site):
+    client = site.server.test_client()
+    for path in ("/api/v1/nope", "/_dash-nope"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.is_json
+
+
+@pytest.mark.parametrize("path", ["/", "/incidents", "/about"])
+def test_pages_still_answer(site, path):
+    assert site.server.test_client().get(path).status_code == 200
