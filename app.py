@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from data import software
 from data.cli import accounts as accounts_cli
 from data.cli import export as export_cli
 from data.cli import protection as protection_cli
@@ -141,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
         + settings_lines,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    top.add_argument("--version", action="version",
+                     version=f"{software.NAME} {software.version()} ({software.LICENCE})")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="run the dashboard (creates and seeds the default "
                            "SQLite store on first start)")

@@ -10,6 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import failures, i18n, ids, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
+from dashboard.components import footer as site_footer
+from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
 from dashboard.components.nav import register as register_nav
 from dashboard.context import AppContext, attach, current
@@ -17,7 +19,7 @@ from dashboard.i18n import N_
 from dashboard.pages import about, incident_detail, incidents
 from dashboard.pages.overview import page as overview
 from dashboard.pages.report import page as report
-from dashboard.views import account, admin, health, moderation, odihr, protection, vault
+from dashboard.views import account, admin, moderation, odihr, protection, service, vault
 from dashboard.views.layout import render
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
@@ -25,7 +27,7 @@ TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 #: The Flask pages of accounts and staff, each a blueprint.
-VIEWS = (account, odihr, moderation, admin, vault, protection, health)
+VIEWS = (account, odihr, moderation, admin, vault, protection, service)
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
@@ -48,6 +50,7 @@ def _shell() -> html.Div:
             language_switch(),
         ], className="site-header"),
         html.Div(id=ids.PAGE),
+        footer(current().settings),
     ], className="shell")
 
 
@@ -154,6 +157,7 @@ def create_app(context: AppContext) -> dash.Dash:
         page.register(app)
     incident_detail.register(app)
     register_nav(app)
+    site_footer.register(app)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)

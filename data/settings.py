@@ -273,6 +273,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("demo_rows", Whole(minimum=0), 20_000,
             "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
             "loaded by `incidentmap demo` without `--rows`."),
+    Setting("source_url", Text(), "",
+            "Where the footer's \"Source code\" link leads: the published repository or "
+            "archive of the code this server runs (AGPL-3.0 section 13 asks that its users be "
+            "offered it). Empty: `/source`, an archive of the code the server runs, modified "
+            "or not.", default_text="`/source`"),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
 )

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,12 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for word in ("serve", "demo", "db", "INCIDENTMAP_DATABASE_URL"):
         assert word in result.stdout
+
+
+def test_version_names_the_installed_release_and_the_licence():
+    result = run(["--version"], {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"incidentmap {metadata.version('incidentmap')} (AGPL-3.0-or-later)\n"
 
 
 def test_settings_markdown_prints_the_readme_table():

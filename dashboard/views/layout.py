@@ -20,9 +20,12 @@ import flask
 
 from dashboard import i18n, theme
 from dashboard.auth.sessions import CSRF_FIELD, csrf_token, current_user
+from dashboard.components.footer import source_href
+from dashboard.components.footer import texts as footer_texts
 from dashboard.components.nav import LINKS, TAGLINE, role_links
 from dashboard.context import current
 from dashboard.i18n import N_
+from data import software
 
 #: The folder of the pages' templates (each blueprint of dashboard/views loads from it).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -121,7 +124,9 @@ def render(template: str, *, title: str, page_class: str, lang: str = i18n.DEFAU
         template, title=title, page_class=page_class, lang=lang, errors=list(errors),
         message=message, message_id=message_id, stylesheets=theme.stylesheets(),
         home=i18n.href("/", lang), tagline=i18n.translate(TAGLINE, lang),
-        site_links=site_links, user_links=user_links, **values)
+        site_links=site_links, user_links=user_links, software=software.NAME,
+        version=software.version(), footer_texts=footer_texts(lang),
+        source_href=source_href(current().settings), **values)
     response = flask.make_response(html, status)
     if no_store:
         response.headers["Cache-Control"] = "no-store"

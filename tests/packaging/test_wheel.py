@@ -15,6 +15,7 @@ reason, except with ``CI=true``, where that fails. ``-m "not wheel"`` leaves the
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import importlib.util
 import io
@@ -131,6 +132,15 @@ def _pip(python: Path, *args: str, what: str) -> None:
     pytest.fail(f"{what} failed:\n{tail}")
 
 
+@functools.cache
+def tree_version() -> str:
+    """The checkout's version as setuptools-scm makes it from pyproject.toml and git."""
+    done = subprocess.run([sys.executable, "-m", "setuptools_scm"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 def _local_only(folder: str, names: list[str]) -> set[str]:
     here = Path(folder)
     return {n for n in names if n in LOCAL_ONLY or n.endswith((".egg-info", ".pyc"))
@@ -162,8 +172,13 @@ def wheel(workspace) -> Path:
     """The wheel built from a copy of the tree without local files (stale build/, egg-info)."""
     source = workspace / "source"
     shutil.copytree(ROOT, source, ignore=_local_only)
-    _pip(Path(sys.executable), "wheel", "--no-deps", "-q", "-w", str(workspace / "dist"),
-         str(source), what="building the wheel")
+    # the copy has no git metadata: the build is told the checkout's version (setuptools-scm)
+    os.environ["SETUPTOOLS_SCM_PRETEND_VERSION"] = tree_version()
+    try:
+        _pip(Path(sys.executable), "wheel", "--no-deps", "-q", "-w", str(workspace / "dist"),
+             str(source), what="building the wheel")
+    finally:
+        del os.environ["SETUPTOOLS_SCM_PRETEND_VERSION"]
     (built,) = (workspace / "dist").glob("incidentmap-*.whl")
     return built
 
@@ -402,6 +417,8 @@ def test_gunicorn_serves_the_installed_app(installed, served):
 def test_the_command_line_works_from_another_folder(installed, workspace):
     done = installed.run("incidentmap", "--help")
     assert done.returncode == 0 and "Map anti-migrant hate incidents" in done.stdout
+    done = installed.run("incidentmap", "--version")
+    assert done.stdout == f"incidentmap {tree_version()} (AGPL-3.0-or-later)\n", done.stderr
     done = installed.run("incidentmap", "settings")
     assert done.returncode == 0 and "INCIDENTMAP_DATABASE_URL" in done.stdout
     url = f"sqlite:///{workspace / 'cli.sqlite'}"

@@ -50,8 +50,9 @@ WRITES = {"/account/logout", "/account/change-password", "/admin/organisations",
           "/records/<int:incident_id>/people", "/records/<int:incident_id>/files",
           "/records/<int:incident_id>/people/<int:person_id>/erase",
           "/records/<int:incident_id>/anonymise"}
-#: Files that hold no records (code, styles, reference geometry).
-STATIC = {"/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",
+#: Files that hold no records (code, styles, reference geometry; /source: the program's code,
+#: tests/dashboard/views/test_service.py).
+STATIC = {"/source", "/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",
           "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
           "/_reload-hash", "/geo/<name>",
           "/_dash-component-suites/plotly/package_data/plotly.min.js"}

@@ -1,22 +1,29 @@
-"""Probes for process managers and load balancers: ``/healthz`` and ``/readyz``.
+"""What the service says about itself: probes (``/healthz``, ``/readyz``) and its source.
 
 ``/healthz`` answers 200 as long as the process serves requests (a liveness probe: restart the
 worker when it fails). ``/readyz`` answers 200 only when a request would be served now: the
 store answers, its schema is the one this code needs, and the public snapshot is built; else
 503 with ``Retry-After`` and the reason, written for the operator (a readiness probe: send no
 traffic yet). Neither reveals anything about the records; both are never cached.
+
+``/source`` offers the code this server runs, as the AGPL asks of a program used over a
+network (:mod:`data.software`): a redirect to ``INCIDENTMAP_SOURCE_URL`` when the operator
+publishes it, else an archive of the running code.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import flask
 
 from dashboard.context import AppContext, current
 from dashboard.failures import RETRY_AFTER_S
+from data import software
 from data.store.failures import classify, database_errors
 from data.store.opening import schema_is_current
 
-blueprint = flask.Blueprint("health", __name__)
+blueprint = flask.Blueprint("service", __name__)
 
 
 def not_ready_reason(context: AppContext) -> str | None:
@@ -67,3 +74,19 @@ def readyz():
     if reason is None:
         return _answer({"status": "ready"}, 200)
     return _answer({"status": "not ready", "reason": reason}, 503)
+
+
+@blueprint.get("/source")
+def source():
+    """The source of the running code: the configured repository, else an archive of it."""
+    configured = current().settings.source_url
+    if configured:
+        return flask.redirect(configured, 302)
+    archive = software.source_archive()
+    response = flask.make_response(archive)
+    response.mimetype = "application/gzip"
+    name = f"{software.NAME}-{software.version()}.tar.gz"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.set_etag(hashlib.sha256(archive).hexdigest())
+    return response.make_conditional(flask.request)

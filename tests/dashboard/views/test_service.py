@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import tarfile
 import time
+from pathlib import Path
 
 import pytest
 
 from dashboard.api.openapi import paths as api_paths
+from dashboard.components.footer import texts as footer_texts
+from data import software
 from data.store.db import downgrade
 
 
@@ -84,3 +90,50 @@ def test_unknown_api_and_dash_paths_answer_404_in_json(site):
 @pytest.mark.parametrize("path", ["/", "/incidents", "/about"])
 def test_pages_still_answer(site, path):
     assert site.server.test_client().get(path).status_code == 200
+
+
+def test_the_source_link_offers_the_running_code(site):
+    client = site.server.test_client()
+    page = client.get("/about?lang=de")
+    assert page.status_code == 200
+    response = client.get("/source")
+    assert response.status_code == 200
+    assert response.mimetype == "application/gzip"
+    name = f"incidentmap-{software.version()}"
+    assert f'filename="{name}.tar.gz"' in response.headers["Content-Disposition"]
+    with tarfile.open(fileobj=io.BytesIO(response.data)) as archive:
+        members = {m.name: m for m in archive.getmembers()}
+        for part in ("app.py", "LICENSE", "dashboard/views/service.py",
+                     "dashboard/views/templates/base.html", "data/reference/taxonomy.yaml"):
+            assert f"{name}/{part}" in members, part
+        assert not [m for m in members if "__pycache__" in m or m.endswith((".pyc", "key"))]
+        served = archive.extractfile(f"{name}/data/software.py").read()
+        licence = archive.extractfile(f"{name}/LICENSE").read()
+    assert licence.startswith(b"GNU AFFERO GENERAL PUBLIC LICENSE")
+    assert served == Path(software.__file__).read_bytes()  # the very code that runs
+    again = client.get("/source", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_published_repository_replaces_the_archive(make_site):
+    built = make_site(source_url="https://git.example.org/network/incidentmap")
+    response = built.server.test_client().get("/source")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://git.example.org/network/incidentmap"
+
+
+@pytest.mark.parametrize(("path", "lang", "words"), [
+    ("/account/login", "en", "Source code"), ("/nowhere?lang=fr", "fr", "Code source"),
+    ("/nowhere?lang=de", "de", "Quellcode")])
+def test_flask_pages_carry_the_footer_in_their_language(site, path, lang, words):
+    html = site.server.test_client().get(path).get_data(as_text=True)
+    assert f"incidentmap {software.version()}" in html
+    assert f'<a href="/source" rel="license source">{words}</a>' in html
+
+
+def test_dash_pages_carry_the_footer(site):
+    layout = json.dumps(site.server.test_client().get("/_dash-layout").get_json())
+    assert f"incidentmap {software.version()}" in layout
+    assert '"href": "/source"' in layout
+    assert footer_texts("de") == ("Freie Software unter der GNU Affero General Public License",
+                                  "Quellcode")
