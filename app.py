@@ -13,10 +13,12 @@ from pathlib import Path
 
 from data import software
 from data.cli import accounts as accounts_cli
+from data.cli import backup as backup_cli
 from data.cli import export as export_cli
 from data.cli import protection as protection_cli
 from data.people.vault import VaultError
 from data.settings import SETTINGS, Settings, SettingsError, settings_list, settings_markdown
+from data.store.backup import BackupError
 from data.store.db import StoreError
 from data.store.failures import classify, database_errors
 from ingest import cli as ingest_cli
@@ -177,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
     ingest_cli.register(sub)
     accounts_cli.register(sub)
     protection_cli.register(sub)
+    backup_cli.register(sub)
     export_cli.register(sub, progress=Progress)
     return top
 
@@ -189,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return args.func(args, settings)
-    except (StoreError, SettingsError, VaultError, *USER_ERRORS) as exc:
+    except (StoreError, SettingsError, VaultError, BackupError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2
     except database_errors() as exc:

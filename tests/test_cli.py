@@ -138,3 +138,21 @@ def test_first_start_creates_migrates_and_seeds_the_embedded_store(tmp_path):
     second = _serve_and_read_stats(tmp_path)  # not seeded again
     assert second["data_release"] == first["data_release"]
     assert second["total"] == first["total"]
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path):
+    source = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}",
+              "INCIDENTMAP_INSTANCE_DIR": str(tmp_path / "instance-a")}
+    assert run(["db", "upgrade"], source).returncode == 0
+    assert run(["demo", "--rows", "30"], source).returncode == 0
+    made = run(["backup", "-o", str(tmp_path / "b.tar")], source, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "30 incidents" in made.stdout and "INCIDENTMAP_VAULT_KEY" in made.stderr
+    target = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite'}",
+              "INCIDENTMAP_INSTANCE_DIR": str(tmp_path / "instance-c")}
+    back = run(["restore", str(tmp_path / "b.tar")], target)
+    assert back.returncode == 0, back.stderr
+    assert "30 incidents" in back.stdout and "incidentmap db upgrade" in back.stdout
+    again = run(["restore", str(tmp_path / "b.tar")], target)
+    assert again.returncode == 2
+    assert "already holds data" in again.stderr and "Traceback" not in again.stderr
