@@ -19,7 +19,7 @@ from data.cli import protection as protection_cli
 from data.people.vault import VaultError
 from data.settings import SETTINGS, Settings, SettingsError, settings_list, settings_markdown
 from data.store.backup import BackupError
-from data.store.db import StoreError
+from data.store.db import StoreError, StoreUnreachable
 from data.store.failures import classify, database_errors
 from ingest import cli as ingest_cli
 from ingest.errors import USER_ERRORS
@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return args.func(args, settings)
+    except StoreUnreachable as exc:  # the database failed: exit status 3, as documented
+        print(f"incidentmap: error: {exc}", file=sys.stderr)
+        return 3
     except (StoreError, SettingsError, VaultError, BackupError, *USER_ERRORS) as exc:
         print(f"incidentmap: error: {exc}", file=sys.stderr)
         return 2

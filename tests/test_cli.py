@@ -156,3 +156,37 @@ def test_backup_and_restore_from_the_command_line(tmp_path):
     again = run(["restore", str(tmp_path / "b.tar")], target)
     assert again.returncode == 2
     assert "already holds data" in again.stderr and "Traceback" not in again.stderr
+
+
+@pytest.mark.postgres
+def test_database_failures_exit_3_and_a_missing_postgis_is_one_line(tmp_path):
+    import uuid
+
+    from sqlalchemy import text
+
+    from tests.conftest import POSTGRES_URL
+
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    missing = run(["db", "upgrade"], {"INCIDENTMAP_DATABASE_URL": f"{base}/im_missing_db"})
+    assert missing.returncode == 3
+    assert "createdb im_missing_db" in missing.stderr and "Traceback" not in missing.stderr
+    name = f"im_nosuper_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = db.make_engine(POSTGRES_URL)
+    except db.StoreError as exc:
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE ROLE "{name}" LOGIN'))
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER "{name}"'))
+    try:
+        url = base.replace("//postgres@", f"//{name}@") + f"/{name}"
+        refused = run(["db", "upgrade"], {"INCIDENTMAP_DATABASE_URL": url})
+        assert refused.returncode == 2, refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert refused.stderr.count("\n") == 1  # one line, naming what to do
+        assert "CREATE EXTENSION postgis" in refused.stderr
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+        admin.dispose()

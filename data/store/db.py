@@ -36,6 +36,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used; the message is safe to show (no password)."""
 
 
+class StoreUnreachable(StoreError):
+    """The database server, or the database on it, cannot be reached (exit status 3)."""
+
+
 def redact(url: str) -> str:
     """Return ``url`` with any password replaced by ``***``.
 
@@ -120,7 +124,11 @@ def make_engine(url: str) -> Engine:
         with engine.connect():
             pass
     except (OperationalError, SQLAlchemyError) as exc:
-        raise StoreError(f"cannot open database {redact(url)}: {first_line(exc)}") from exc
+        reason = first_line(exc)
+        hint = (f": create it first (`createdb {parsed.database}`, then `incidentmap db "
+                "upgrade`) or correct INCIDENTMAP_DATABASE_URL"
+                if "does not exist" in reason else "")
+        raise StoreUnreachable(f"cannot open database {redact(url)}: {reason}{hint}") from exc
     return engine
 
 

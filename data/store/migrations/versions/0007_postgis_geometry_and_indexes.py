@@ -25,6 +25,9 @@ Create Date: 2026-11-25 12:00:00
 from alembic import op
 from sqlalchemy import text
 
+from data.store.db import StoreError
+from data.store.failures import first_line
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -60,7 +63,7 @@ def ensure_postgis(conn) -> str:
 
     Raises
     ------
-    RuntimeError
+    StoreError
         The server has no PostGIS files (names the Debian package), or the user may not
         create the extension.
     """
@@ -70,7 +73,7 @@ def ensure_postgis(conn) -> str:
     available = conn.execute(text(
         "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")).scalar()
     if not available:
-        raise RuntimeError(
+        raise StoreError(
             "the PostgreSQL server has no PostGIS extension: install the Debian package "
             f"{POSTGIS_PACKAGE} on the database server (apt-get install {POSTGIS_PACKAGE}), "
             "then run `incidentmap db upgrade` again")
@@ -79,10 +82,11 @@ def ensure_postgis(conn) -> str:
         with conn.begin_nested():
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public"))
     except Exception as exc:  # noqa: BLE001 - re-raised with the remedy
-        raise RuntimeError(
+        raise StoreError(
             "cannot create the PostGIS extension (PostGIS is not a trusted extension: "
             "CREATE EXTENSION postgis needs a superuser): ask an administrator to run "
-            f"`CREATE EXTENSION postgis SCHEMA public;` in this database. ({exc})") from exc
+            f"`CREATE EXTENSION postgis SCHEMA public;` in this database. ({first_line(exc)})"
+        ) from exc
     return _postgis_schema(conn)
 
 
