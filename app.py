@@ -41,7 +41,7 @@ def build_app(settings: Settings | None = None):
     from data.store.opening import open_store
 
     settings = settings or Settings.from_env()
-    engine = open_store(settings)
+    engine = open_store(settings, allow_behind=True)  # behind: 503 until `db upgrade`
     return create_app(AppContext(settings, engine, load_taxonomy()))
 
 

@@ -143,7 +143,7 @@ def create_app(context: AppContext) -> dash.Dash:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
                                    x_proto=settings.proxies)
     attach(server, context)
-    failures.register(server)
+    failures.register(server, context.engine)
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),

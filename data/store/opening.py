@@ -22,8 +22,11 @@ def schema_is_current(engine: Engine) -> bool:
         return MigrationContext.configure(conn).get_current_revision() == head
 
 
-def open_migrated(settings: Settings) -> Engine:
+def open_migrated(settings: Settings, *, allow_behind: bool = False) -> Engine:
     """Connect for a command that writes: migrate the embedded store, require a migrated one.
+
+    With ``allow_behind`` a configured database whose schema is behind is opened anyway (the
+    web app then answers 503 naming `incidentmap db upgrade`: dashboard.failures).
 
     Raises
     ------
@@ -35,6 +38,10 @@ def open_migrated(settings: Settings) -> Engine:
     if settings.uses_embedded_store:
         upgrade(engine)
     elif not schema_is_current(engine):
+        if allow_behind:
+            log.error("database %s is not migrated to the current schema: run `incidentmap "
+                      "db upgrade`; until then every request answers 503", redact(url))
+            return engine
         raise StoreError(
             f"database {redact(url)} is not migrated to the current schema: "
             "run `incidentmap db upgrade` first"
@@ -42,7 +49,8 @@ def open_migrated(settings: Settings) -> Engine:
     return engine
 
 
-def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
+def open_store(settings: Settings, *, seed_demo: bool = True,
+               allow_behind: bool = False) -> Engine:
     """Connect to the configured store and make it ready to serve.
 
     The embedded SQLite default is created and migrated on first start and, when it holds no
@@ -54,6 +62,8 @@ def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     settings : Settings
     seed_demo : bool
         Seed an empty embedded store with demo data.
+    allow_behind : bool
+        Open a configured database whose schema is behind instead of refusing (serving).
 
     Returns
     -------
@@ -64,7 +74,7 @@ def open_store(settings: Settings, *, seed_demo: bool = True) -> Engine:
     StoreError
         The database cannot be opened, or a configured database is not migrated.
     """
-    engine = open_migrated(settings)
+    engine = open_migrated(settings, allow_behind=allow_behind)
     if settings.uses_embedded_store and seed_demo and settings.demo_rows > 0 \
             and incident_count(engine) == 0:
         log.info("seeding the embedded store with %d demo incidents", settings.demo_rows)

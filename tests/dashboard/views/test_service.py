@@ -137,3 +137,25 @@ def test_dash_pages_carry_the_footer(site):
     assert '"href": "/source"' in layout
     assert footer_texts("de") == ("Freie Software unter der GNU Affero General Public License",
                                   "Quellcode")
+
+
+def test_a_store_behind_the_code_answers_503_until_it_is_upgraded(make_site, tmp_path):
+    from app import build_app
+    from data.settings import Settings
+    from data.store.db import upgrade
+
+    built = make_site()
+    downgrade(built.engine, "-1")
+    settings = Settings.from_env({"INCIDENTMAP_DATABASE_URL": built.store.url,
+                                  "INCIDENTMAP_INSTANCE_DIR": str(tmp_path / "instance")})
+    assert not settings.uses_embedded_store
+    client = build_app(settings).server.test_client()  # starts: no traceback, no refusal
+    for path in ("/", "/api/v1/stats?group_by=country", "/account/login"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "incidentmap db upgrade" in response.get_data(as_text=True)
+        assert response.headers["Retry-After"]
+    assert client.get("/healthz").status_code == 200
+    assert "incidentmap db upgrade" in client.get("/readyz").get_json()["reason"]
+    upgrade(built.engine)
+    assert client.get("/api/v1/stats?group_by=country").status_code == 200  # no restart
