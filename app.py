@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from data import software
+from data import logs, software
 from data.cli import accounts as accounts_cli
 from data.cli import backup as backup_cli
 from data.cli import export as export_cli
@@ -41,6 +41,7 @@ def build_app(settings: Settings | None = None):
     from data.store.opening import open_store
 
     settings = settings or Settings.from_env()
+    logs.configure(settings.log_level, settings.log_format)
     engine = open_store(settings, allow_behind=True)  # behind: 503 until `db upgrade`
     return create_app(AppContext(settings, engine, load_taxonomy()))
 
@@ -186,11 +187,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``incidentmap`` command line; returns the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report via the CLI
+    logs.configure()  # until the settings are read
     args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+        logs.configure(settings.log_level, settings.log_format)
         return args.func(args, settings)
     except StoreUnreachable as exc:  # the database failed: exit status 3, as documented
         print(f"incidentmap: error: {exc}", file=sys.stderr)

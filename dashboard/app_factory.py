@@ -7,7 +7,7 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, plotly_js, regions, theme
+from dashboard import failures, i18n, ids, monitoring, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import sessions
 from dashboard.components import footer as site_footer
@@ -164,4 +164,5 @@ def create_app(context: AppContext) -> dash.Dash:
     _register_geometry(server)
     _register_not_found(server)
     plotly_js.register(server)
+    monitoring.register(server, context, PAGES)
     return app
