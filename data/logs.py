@@ -20,6 +20,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 #: Level of the libraries whose INFO lines would repeat ours or print what ours leave out:
@@ -27,11 +28,39 @@ from typing import TextIO
 QUIET = {"werkzeug": logging.WARNING, "alembic": logging.WARNING}
 #: Marks the handler this module installs, so configuring again replaces it.
 HANDLER_NAME = "incidentmap"
+#: Functions giving fields every line gets while they apply (the server's request id).
+CONTEXT: list[Callable[[], dict]] = []
+
+
+def add_context(provider: Callable[[], dict]) -> None:
+    """Add ``provider()``'s fields to every line from now on (once, however often called).
+
+    Parameters
+    ----------
+    provider : callable
+        Returns the fields that apply where the line is written (empty where none do); it
+        must be cheap and never fail.
+    """
+    if provider not in CONTEXT:
+        CONTEXT.append(provider)
+
+
+def with_context(record: logging.LogRecord) -> bool:
+    """Give ``record`` the fields of :data:`CONTEXT` as it is written (a handler's filter)."""
+    if not hasattr(record, "incidentmap_context"):
+        context = {}
+        for provider in CONTEXT:
+            context.update(provider())
+        record.incidentmap_context = context
+    return True
 
 
 def _fields(record: logging.LogRecord) -> dict:
-    fields = getattr(record, "fields", None)
-    return dict(fields) if isinstance(fields, dict) else {}
+    fields = dict(getattr(record, "incidentmap_context", None) or {})
+    given = getattr(record, "fields", None)
+    if isinstance(given, dict):
+        fields.update(given)
+    return fields
 
 
 def _timestamp(record: logging.LogRecord) -> str:
@@ -90,6 +119,7 @@ def configure(level: str = "INFO", format: str = "text", stream: TextIO | None =
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(HANDLER_NAME)
+    handler.addFilter(with_context)
     handler.setFormatter(FORMATTERS[format]())
     root.addHandler(handler)
     root.setLevel(level)

@@ -16,7 +16,7 @@ import flask
 
 from dashboard.context import AppContext
 from dashboard.monitoring import endpoint, events, metrics
-from data import software
+from data import logs, software
 
 log = logging.getLogger("incidentmap")
 
@@ -39,6 +39,8 @@ def register(server: flask.Flask, context: AppContext, pages: Collection[str]) -
                                   weak=False)
     server.after_request(lambda response: _finished(response, recorder, pages))
     server.register_blueprint(endpoint.blueprint)
+    logs.add_context(events.current_fields)  # a line written during a request names it
+    server.log_exception = lambda exc_info: events.log_failure(exc_info, pages)
     engine = context.engine
     log.info("incidentmap %s starting", software.version(), extra={"fields": {
         "version": software.version(), "pid": os.getpid(), "backend": engine.dialect.name,

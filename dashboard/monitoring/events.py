@@ -55,11 +55,28 @@ def started() -> None:
     environ[ID_KEY] = request_id(flask.request.headers.get(HEADER))
 
 
-def current_id() -> str | None:
-    """The id of the request being served, or None outside one."""
+def current_fields() -> dict:
+    """``{"request_id": ...}`` while a request is served, else ``{}`` (for every log line)."""
     if not flask.has_request_context():
-        return None
-    return flask.request.environ.get(ID_KEY)
+        return {}
+    ident = flask.request.environ.get(ID_KEY)
+    return {"request_id": ident} if ident else {}
+
+
+def log_failure(exc_info, pages: Collection[str]) -> None:
+    """Log an unhandled exception by its route, not its path.
+
+    Replaces Flask's line, ``Exception on /the/path [GET]``, a one-time link's token included.
+
+    Parameters
+    ----------
+    exc_info : tuple
+        As :func:`sys.exc_info` gives it.
+    pages : collection of str
+        The Dash pages' paths.
+    """
+    flask.current_app.logger.error("request to %s failed",
+                                   route_template(flask.request, pages), exc_info=exc_info)
 
 
 def finished(response: flask.Response, metrics: Metrics, pages: Collection[str]) -> None:

@@ -17,6 +17,7 @@ nothing about a person.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -44,6 +45,7 @@ _SHARED: dict[str, Metrics] = {}
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def process_key(pid: int) -> str:
@@ -97,6 +99,7 @@ def server_folder(base: Path, master: int) -> Path:
 def _multiprocess_folder(settings: Settings) -> Path | None:
     given = multiprocess_folder()
     if given is not None:
+        given.mkdir(parents=True, exist_ok=True)
         return given
     if not under_gunicorn():
         return None  # one process: nothing to sum
@@ -250,7 +253,12 @@ def for_app(settings: Settings) -> Metrics:
     with _LOCK:
         if "process" in _SHARED:
             return _SHARED["process"]
-        folder = _multiprocess_folder(settings)
+        try:
+            folder = _multiprocess_folder(settings)
+        except OSError as exc:
+            log.warning("metrics kept per worker: cannot use the metrics folder (%s: %s)",
+                        type(exc).__name__, exc)
+            folder = None
         if folder is None:
             return Metrics(None)
         _SHARED["process"] = Metrics(folder)

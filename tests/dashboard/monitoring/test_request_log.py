@@ -112,3 +112,32 @@ def test_metric_folders_of_stopped_servers_are_removed_and_running_ones_kept(tmp
     own = server_folder(tmp_path, os.getpid())
     assert own.name == process_key(os.getpid()) and own.is_dir()
     assert running.is_dir() and other.is_dir() and not stopped.exists()
+
+
+def test_lines_written_during_a_request_name_it_and_a_failure_is_logged_as_500(make_site,
+                                                                                caplog):
+    server = make_site().server
+
+    def noting():
+        logging.getLogger("dashboard.test").warning("something to note")
+        return "noted"
+
+    def failing(secret):
+        raise RuntimeError("a bug")
+
+    server.add_url_rule("/test-only/note", "test_note", noting)
+    server.add_url_rule("/test-only/fail/<secret>", "test_fail", failing)
+    client = server.test_client()
+    with caplog.at_level(logging.INFO):
+        noted = client.get("/test-only/note")
+        failed = client.get("/test-only/fail/SECRET-IN-PATH")
+    assert failed.status_code == 500
+    note = next(r for r in caplog.records if r.getMessage() == "something to note")
+    assert json.loads(logs.JsonFormatter().format(note))["request_id"] == \
+        noted.headers["X-Request-Id"]
+    lines = [r.fields for r in caplog.records if r.name == "incidentmap.request"]
+    assert lines[-1]["route"] == "/test-only/fail/<secret>" and lines[-1]["status"] == 500
+    assert lines[-1]["request_id"] == failed.headers["X-Request-Id"]
+    failure = next(r for r in caplog.records if r.exc_info)
+    assert failure.getMessage() == "request to /test-only/fail/<secret> failed"
+    assert not any("SECRET" in r.getMessage() for r in caplog.records)
