@@ -48,8 +48,8 @@ def request_token():
     return flask.request.environ.get(TOKEN_KEY) if flask.has_request_context() else None
 
 
-def _refuse(status: int, code: str, message: str) -> flask.Response:
-    response = flask.jsonify({"error": {"code": code, "message": message}})
+def _refuse(status: int, message: str) -> flask.Response:
+    response = flask.jsonify({"error": {"message": message}})  # the API's error shape
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     if status == 401:
@@ -61,20 +61,27 @@ def _refuse(status: int, code: str, message: str) -> flask.Response:
 def _check_token():
     request = flask.request
     is_api = request.path.startswith(API_PREFIX)
-    if is_api and any(name in request.args for name in URL_PARAMETERS):
-        return _refuse(400, "token_in_url", "send API tokens in the header 'Authorization: "
-                       "Bearer TOKEN', never in the URL (URLs are kept in logs and "
-                       "histories); revoke a token sent that way on your account page")
+    named = [name for name in URL_PARAMETERS if name in request.args]
+    if is_api and named:
+        message = ("send API tokens in the header 'Authorization: Bearer TOKEN', never in "
+                   "the URL (URLs are kept in logs and histories); revoke a token sent that "
+                   "way on your account page")
+        response = flask.jsonify({"error": {  # the API's error shape (its OpenAPI document)
+            "message": message, "problems": [{"parameter": named[0], "value": "(not shown)",
+                                              "message": message, "allowed": []}]}})
+        response.status_code = 400
+        response.headers["Cache-Control"] = "no-store"
+        return response
     secret = presented(request)
     if secret is None:
         return None
     if not is_api or request.method not in READ_METHODS:
-        return _refuse(403, "token_not_accepted", "API tokens only read: they are accepted "
+        return _refuse(403, "API tokens only read: they are accepted "
                        f"by GET requests to {API_PREFIX} and nowhere else")
     try:
         user, token = authenticate_token(current().engine, secret)
     except TokenRefused as exc:
-        return _refuse(401, "token_refused", str(exc).capitalize() + ".")
+        return _refuse(401, str(exc).capitalize() + ".")
     request.environ[USER_KEY] = user
     request.environ[TOKEN_KEY] = token
     return None

@@ -1,4 +1,6 @@
-"""Account pages: log in, second factor, log out, set a password from a link, change it.
+"""Account pages: log in, second factor, log out, set a password, change it, API tokens.
+
+Personal API tokens are made and revoked on the account page (:mod:`data.people.api_tokens`).
 
 Moderators and admins log in with a second factor (TOTP), enrolled at their first login.
 

@@ -51,6 +51,7 @@ MESSAGES = (
     N_("give the token a name, e.g. the script that will use it"),
     N_("a token's name has at most {limit} characters"),
     N_("the expiry date is in the past; give a later one or none"),
+    N_("the expiry date is more than {years} years away; give an earlier one or none"),
     N_("you have {limit} working tokens; revoke one first"),
     N_("there is no such token on your account"),
 )

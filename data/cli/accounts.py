@@ -37,6 +37,10 @@ def register(sub) -> None:
     _base_url(link)
     link.set_defaults(func=_users_link)
     users_sub.add_parser("list", help="list accounts").set_defaults(func=_users_list)
+    revoke = users_sub.add_parser("revoke-tokens",
+                                  help="revoke every personal API token of an account")
+    revoke.add_argument("email")
+    revoke.set_defaults(func=_users_revoke_tokens)
     for name, active in (("disable", False), ("enable", True)):
         command = users_sub.add_parser(name, help=f"{name} an account"
                                        + (" (ends its sessions)" if not active else ""))
@@ -144,4 +148,20 @@ def _users_active(args, settings) -> int:
     except AccountError as exc:
         return _fail(exc)
     print(f"account {args.email.strip().lower()} {'enabled' if args.active else 'disabled'}")
+    return 0
+
+
+def _users_revoke_tokens(args, settings) -> int:
+    from data.people.accounts import get_user, normalise_email
+    from data.people.api_tokens import revoke_all
+
+    engine = _engine(settings)
+    try:
+        user = get_user(engine, email=normalise_email(args.email))
+    except ValueError as exc:
+        return _fail(exc)
+    if user is None:
+        return _fail(f"no account for {args.email}")
+    count = revoke_all(engine, user.id)
+    print(f"{count} API token(s) of {user.email} revoked")
     return 0

@@ -28,6 +28,8 @@ from data.store.schema import api_tokens
 #: The start of every token: lets secret scanners (and people) recognise one.
 PREFIX = "imt_"
 MAX_NAME = 100
+#: The latest expiry date a token may be given, from today (without one it lasts until revoked).
+MAX_LIFETIME = dt.timedelta(days=5 * 365)
 #: Tokens one account may hold at once (not revoked, not expired).
 MAX_TOKENS = 20
 
@@ -123,6 +125,9 @@ def create_token(engine: Engine, user: User, name: str, expires: dt.date | None 
     if len(name) > MAX_NAME:
         raise TokenError("a token's name has at most {limit} characters", limit=MAX_NAME)
     until = None
+    if expires is not None and expires > (now + MAX_LIFETIME).date():
+        raise TokenError("the expiry date is more than {years} years away; give an earlier "
+                         "one or none", years=MAX_LIFETIME.days // 365)
     if expires is not None:
         until = dt.datetime.combine(expires + dt.timedelta(days=1), dt.time(), dt.UTC)
         if until <= now:
