@@ -81,7 +81,8 @@ def _check_token():
     try:
         user, token = authenticate_token(current().engine, secret)
     except TokenRefused as exc:
-        return _refuse(401, str(exc).capitalize() + ".")
+        message = str(exc)
+        return _refuse(401, message[:1].upper() + message[1:] + ".")  # keeps "API" upper case
     request.environ[USER_KEY] = user
     request.environ[TOKEN_KEY] = token
     return None

@@ -145,6 +145,7 @@ def test_revoked_tokens_and_disabled_accounts_answer_401_with_a_message(site):
     refused = api.get("/api/v1/incidents", headers=_bearer(secret))
     assert refused.status_code == 401 and "revoked" in refused.get_json()["error"]["message"]
     assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert refused.get_json()["error"]["message"].startswith("This API token was revoked on")
     second = _new_token(site, email="res2@example.org")
     set_active(site.engine, "res2@example.org", False)
     try:
