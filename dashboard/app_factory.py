@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import sessions
+from dashboard.auth import bearer, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -19,7 +19,16 @@ from dashboard.i18n import N_
 from dashboard.pages import about, incident_detail, incidents
 from dashboard.pages.overview import page as overview
 from dashboard.pages.report import page as report
-from dashboard.views import account, admin, moderation, odihr, protection, service, vault
+from dashboard.views import (
+    account,
+    admin,
+    moderation,
+    odihr,
+    password_reset,
+    protection,
+    service,
+    vault,
+)
 from dashboard.views.layout import render
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
@@ -27,7 +36,7 @@ TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 #: The Flask pages of accounts and staff, each a blueprint.
-VIEWS = (account, odihr, moderation, admin, vault, protection, service)
+VIEWS = (account, password_reset, odihr, moderation, admin, vault, protection, service)
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
@@ -144,6 +153,7 @@ def create_app(context: AppContext) -> dash.Dash:
                                    x_proto=settings.proxies)
     attach(server, context)
     failures.register(server, context.engine)
+    bearer.register(server)  # API tokens: read-only, /api/v1 only
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 PREFIX = "INCIDENTMAP_"
 #: The lowest small-cell threshold allowed (DOMAIN §8.3 rule 4).
@@ -129,6 +130,34 @@ class CommaList(Text):
     def show(self, value: object) -> str:
         """See :meth:`Text.show`."""
         return f"`{','.join(value)}`"
+
+
+@dataclass(frozen=True)
+class Url(Text):
+    """A URL with one of ``schemes`` and a host; empty means not set."""
+
+    schemes: tuple[str, ...] = ("http", "https")
+
+    @property
+    def rule(self) -> str:
+        """The schemes allowed, as the help says them."""
+        return "A URL starting " + " or ".join(f"`{s}://`" for s in self.schemes) + "."
+
+    def parse(self, variable: str, raw: str) -> str:
+        """See :meth:`Text.parse`; the error never repeats a password given in the URL."""
+        text = raw.strip()
+        parts = urlsplit(text)
+        shown = f"{parts.scheme}://{parts.hostname or ''}" if parts.scheme else repr(text)
+        try:
+            parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}: the port of {shown} is not a number from 1 "
+                                "to 65535") from exc
+        if parts.scheme not in self.schemes or not parts.hostname:
+            raise SettingsError(f"{variable}: {shown if parts.hostname else 'the value'} is "
+                                "not a URL starting " + " or ".join(
+                                    f"{s}://HOST" for s in self.schemes))
+        return text
 
 
 @dataclass(frozen=True)
@@ -261,6 +290,22 @@ SETTINGS: tuple[Setting, ...] = (
             "How long personal data is kept, as `kind=days` pairs (or `kind=never`), e.g. "
             "`people=180,narrative=365`; kinds not named keep their default. `incidentmap "
             "retention run` erases what is due."),
+    Setting("base_url", Url(), "http://127.0.0.1:8050",
+            "Address people reach the dashboard at: the start of the links in e-mails and of "
+            "those `incidentmap users add|link` print (never taken from a request's `Host`)."),
+    Setting("smtp_url", Url(schemes=("smtp", "smtps")), "",
+            "Mail server for outgoing e-mail (password-reset links): "
+            "`smtp://user:password@host:587` (STARTTLS, required when a user is given), "
+            "`smtps://user:password@host:465` (TLS from the start) or `smtp://host:25` (plain, "
+            "for a relay on this machine). Empty: no e-mail is sent, and the login page tells "
+            "people to ask an admin.",
+            default_text="empty (no e-mail)", secret=True),
+    Setting("mail_from", Text(), "",
+            "From address of outgoing e-mail, e.g. `incidentmap <noreply@example.org>`; "
+            "required when `INCIDENTMAP_SMTP_URL` is set.", default_text="empty"),
+    Setting("password_reset_minutes", Whole(minimum=5), 60,
+            "How long a password-reset link sent by e-mail stays valid, in minutes (it works "
+            "once)."),
     # the small-cell threshold for member records in public outputs (DOMAIN §8.3 rule 4)
     Setting("min_cell", Whole(minimum=LOWEST_MIN_CELL), 5,
             "Small-cell threshold for member records in public outputs."),

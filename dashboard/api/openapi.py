@@ -178,7 +178,10 @@ def document(taxonomy: Taxonomy, sources: Iterable[str], *, prefix: str = "/api/
                  "description": "Public, read-only access to the incidents the dashboard "
                                 "maps, in the public projection of its downloads (taxonomy "
                                 f"{taxonomy.version}). Unknown or malformed parameters are a "
-                                "400 naming the parameter and the allowed values."},
+                                "400 naming the parameter and the allowed values. Researchers' "
+                                "scripts send a personal API token (scheme `personalToken`, "
+                                "made on the account page) and get the researcher projection; "
+                                "a refused token is a 401 saying why."},
         "servers": [{"url": prefix}],
         "paths": paths(),
         "components": {
@@ -186,5 +189,10 @@ def document(taxonomy: Taxonomy, sources: Iterable[str], *, prefix: str = "/api/
             "schemas": schemas(taxonomy),
             "responses": _responses(),
             "headers": _headers(),
+            "securitySchemes": {"personalToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "Optional. A personal API token, `Authorization: Bearer TOKEN` "
+                               "(never in the URL). Read-only: accepted by these GET routes "
+                               "and nowhere else; every use is in the access log."}},
         },
     }

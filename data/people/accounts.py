@@ -21,6 +21,10 @@ from data.privacy.roles import ACCOUNT_ROLES, can, roles_that_can
 from data.store.schema import account_tokens, organisations, users
 
 LINK_LIFETIME = dt.timedelta(days=3)
+#: Why a one-time password link was made: handed over by an admin, or asked for by e-mail.
+PURPOSES = ("set_password", "reset_password")
+#: The one answer for a link that is unknown, used, replaced or expired.
+LINK_SPENT = "this link is not valid any more; ask for a new one on the login page or from an admin"
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
@@ -172,8 +176,20 @@ def list_users(engine: Engine) -> list[tuple[User, str | None, bool]]:
         return [(user_from_row(row), row[-2], bool(row[-1])) for row in conn.execute(query)]
 
 
-def issue_password_link(engine: Engine, email: str) -> str:
+def issue_password_link(engine: Engine, email: str, *, purpose: str = "set_password",
+                        lifetime: dt.timedelta = LINK_LIFETIME) -> str:
     """A new one-time token for choosing a password; older unused tokens stop working.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    email : str
+        The account's address.
+    purpose : {"set_password", "reset_password"}, optional
+        A link an admin hands over, or one the account's owner asked for by e-mail
+        (:mod:`data.people.password_reset`). Both are redeemed the same way.
+    lifetime : datetime.timedelta, optional
+        How long the link works (default :data:`LINK_LIFETIME`).
 
     Returns
     -------
@@ -181,6 +197,8 @@ def issue_password_link(engine: Engine, email: str) -> str:
         The token, to be put in a link (``/account/password?token=...``). Only its hash is
         stored, so it cannot be shown again.
     """
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose {purpose!r}: choose one of {', '.join(PURPOSES)}")
     user = get_user(engine, email=normalise_email(email))
     if user is None:
         raise AccountError(f"no account for {email}; create it with: incidentmap users add")
@@ -191,13 +209,16 @@ def issue_password_link(engine: Engine, email: str) -> str:
             account_tokens.c.user_id == user.id, account_tokens.c.used_at.is_(None))
             .values(used_at=now))
         conn.execute(insert(account_tokens).values(
-            user_id=user.id, purpose="set_password", token_hash=_token_hash(token),
-            created_at=now, expires_at=now + LINK_LIFETIME))
+            user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
+            created_at=now, expires_at=now + lifetime))
     return token
 
 
 def redeem_password_link(engine: Engine, token: str, password: str) -> User:
     """Set the password of the token's account and spend the token.
+
+    Every session of the account ends (its ``session_version`` goes up); logging in again
+    still asks for the second factor where the role needs one.
 
     Raises
     ------
@@ -215,11 +236,14 @@ def redeem_password_link(engine: Engine, token: str, password: str) -> User:
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=dt.UTC)  # SQLite keeps naive UTC
         if row is None or row.used_at is not None or expires < now:
-            raise AccountError("this link is not valid any more; ask an admin for a new one")
+            raise AccountError(LINK_SPENT)
         email = conn.execute(select(users.c.email).where(users.c.id == row.user_id)).scalar()
         check_rules(password, email=email)
-        conn.execute(update(account_tokens).where(account_tokens.c.id == row.id)
-                     .values(used_at=now))
+        spent = conn.execute(update(account_tokens).where(
+            account_tokens.c.id == row.id, account_tokens.c.used_at.is_(None))
+            .values(used_at=now))
+        if spent.rowcount != 1:  # a parallel request spent it first: single use holds
+            raise AccountError(LINK_SPENT)
         _store_password(conn, row.user_id, password)
     return get_user(engine, user_id=row.user_id)
 
