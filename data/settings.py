@@ -322,6 +322,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Requests a minute each client address may make to the API (`/api/v1/`); past it "
             "the API answers 429 with `Retry-After` until the minute ends. The workers of one "
             "machine share the counts (`INSTANCE_DIR/rate_limits.sqlite`). 0: no limit."),
+    Setting("api_token_rate_limit", Whole(minimum=0), 1200,
+            "Requests a minute each personal API token may make to the API, counted apart "
+            "from its address. 0: no limit."),
     Setting("source_url", Text(), "",
             "Where the footer's \"Source code\" link leads: the published repository or "
             "archive of the code this server runs (AGPL-3.0 section 13 asks that its users be "

@@ -1,8 +1,11 @@
 """The public API's rate limit: requests per client and minute, shared by the workers.
 
 Each client (its address, after the trusted proxies: ``INCIDENTMAP_PROXIES``) may make
-``INCIDENTMAP_API_RATE_LIMIT`` requests a minute to ``/api/v1/``; past that it gets 429 with
-``Retry-After`` until the minute ends. Every answer says where the client stands
+``INCIDENTMAP_API_RATE_LIMIT`` requests a minute to ``/api/v1/``; a request carrying a
+personal API token counts for the token instead, with its own limit
+(``INCIDENTMAP_API_TOKEN_RATE_LIMIT``), so a researcher's script is not throttled by the
+visitors sharing its address. Past the limit the answer is 429 with ``Retry-After`` until the
+minute ends. Every answer says where the client stands
 (``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``). The counts are kept by
 :class:`data.store.rate_limits.RateLimiter` in the instance folder.
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import flask
 
+from dashboard.auth.bearer import request_token
 from dashboard.context import current
 from data.store.rate_limits import Decision, RateLimiter
 
@@ -27,9 +31,12 @@ def _limiter(instance_dir: Path) -> RateLimiter:
     return RateLimiter(Path(instance_dir) / COUNTERS)
 
 
-def client_key() -> str:
-    """Who a request is counted for: its client address."""
-    return f"address:{flask.request.remote_addr or 'unknown'}"
+def client(settings) -> tuple[str, int]:
+    """Who a request is counted for, and its limit: its API token, else its address."""
+    token = request_token()  # checked before this runs (dashboard.auth.bearer)
+    if token is not None:
+        return f"token:{token.id}", settings.api_token_rate_limit
+    return f"address:{flask.request.remote_addr or 'unknown'}", settings.api_rate_limit
 
 
 def _headers(response: flask.Response, decision: Decision) -> None:
@@ -40,9 +47,10 @@ def _headers(response: flask.Response, decision: Decision) -> None:
 
 def _count() -> flask.Response | None:
     settings = current().settings
-    if settings.api_rate_limit <= 0:
+    key, limit = client(settings)
+    if limit <= 0:
         return None
-    decision = _limiter(settings.instance_dir).hit(client_key(), settings.api_rate_limit)
+    decision = _limiter(settings.instance_dir).hit(key, limit)
     flask.request.environ[DECISION_KEY] = decision
     if decision.allowed:
         return None

@@ -24,3 +24,17 @@ def test_no_limit_when_set_to_zero(make_site):
     answers = [client.get("/api/v1/taxonomy") for _ in range(20)]
     assert {a.status_code for a in answers} == {200}
     assert "RateLimit-Limit" not in answers[0].headers
+
+
+def test_a_token_has_its_own_budget_apart_from_its_address(tmp_path):
+    from tests import factories
+    from tests.dashboard.api.test_bearer_tokens import _bearer, _new_token
+
+    with factories.site(tmp_path, demo_rows=20, api_rate_limit=2, api_token_rate_limit=3,
+                        accounts=(("res@example.org", "researcher", None),)) as site:
+        token = _new_token(site)
+        client = site.server.test_client()
+        assert [client.get("/api/v1/taxonomy").status_code for _ in range(3)] == [200, 200, 429]
+        with_token = [client.get("/api/v1/taxonomy", headers=_bearer(token)) for _ in range(4)]
+        assert [a.status_code for a in with_token] == [200, 200, 200, 429]
+        assert with_token[0].headers["RateLimit-Limit"] == "3"
