@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import sessions
+from dashboard.auth import callback_body, sessions
 from dashboard.components.nav import language_switch, nav
 from dashboard.components.nav import register as register_nav
 from dashboard.context import AppContext, attach, current
@@ -50,7 +50,7 @@ def _shell() -> html.Div:
     ], className="shell")
 
 
-def route(pathname: str, search: str | None):
+def route(pathname: str | None, search: str | None):
     """Return the layout of the page at ``pathname``, set up from the query ``search``."""
     page = PAGES.get(pathname or "/")
     public_id = incident_detail.public_id_of(pathname)
@@ -126,6 +126,7 @@ def create_app(context: AppContext) -> dash.Dash:
         page.register(app)
     incident_detail.register(app)
     register_nav(app)
+    callback_body.register(app)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)
