@@ -20,6 +20,8 @@ from ingest.form import FIELDS
 Value = str | list[str] | None
 #: Kinds of input whose value is a list of ticked values (the others send text or nothing).
 LIST_KINDS = ("check", "checklist", "taxonomy")
+#: The input of the typed town (the location field's text).
+PLACE = v.FIELDS_BY_NAME["location"].sent_as
 PREFIX = "report-"
 MESSAGE = "report-msg"
 YES = "yes"

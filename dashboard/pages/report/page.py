@@ -29,9 +29,12 @@ from dashboard.i18n import translate
 from dashboard.pages.report import form as rf
 from dashboard.pages.report import map as report_map
 from dashboard.pages.report.map import Point
-from dashboard.pages.report.texts import UI
+from dashboard.pages.report.texts import QUESTIONS, UI
 from data.privacy.roles import can
+from data.records.bounds import INPUT_LIMITS, TooLong, draft_too_long
+from data.records.form_fields import FIELDS_BY_NAME
 from data.records.reports import (
+    DraftTooLarge,
     ReportError,
     find_submitted,
     list_drafts,
@@ -109,6 +112,9 @@ def find_place(_clicks: int | None, place: str | None, country: str | None,
     """Look the typed town up in the offline gazetteer (within the chosen country)."""
     if not country:
         return no_update, no_update, translate(UI["choose_country"], lang)
+    if len(place or "") > INPUT_LIMITS[rf.PLACE]:
+        return no_update, no_update, translate(UI["place_too_long"], lang).format(
+            limit=i18n.number(INPUT_LIMITS[rf.PLACE], lang))
     hit = place_point(place or "", country)
     if hit is None:
         return no_update, no_update, translate(UI["not_found"], lang)
@@ -138,6 +144,20 @@ def _messages(problems, lang: str) -> tuple[list, list]:
     return [by_field.get(field) or None for field in slots], by_field.get("", [])
 
 
+#: Input -> the form field it answers (the typed town answers the location).
+_FIELD_OF = {f.sent_as: f.name for f in FIELDS_BY_NAME.values()}
+
+
+def too_large_message(found: list[TooLong], lang: str) -> str:
+    """What to shorten, in the page's language (the first input over its limit)."""
+    first = found[0]
+    key = {"characters": "too_long", "items": "too_many", "bytes": "too_large"}[first.unit]
+    question = QUESTIONS.get(_FIELD_OF.get(first.name, ""), (first.name,))[0]
+    return translate(UI[key], lang).format(field=translate(question, lang).rstrip(" ?:"),
+                                           length=i18n.number(first.length, lang),
+                                           limit=i18n.number(first.limit, lang))
+
+
 def _typed(values: tuple) -> dict:
     """The inputs' values by name; a list where text belongs (or back) is a bad request."""
     wrong = rf.wrong_kinds(list(values))
@@ -154,6 +174,9 @@ def submit_form(_clicks: int | None, token: str | None, key: str | None, point: 
     user = callback_guard.authorise(context.engine, token, "record")
     raw = _typed(values)
     slots = [None] * len(ctx.outputs_list[0])
+    too_large = draft_too_long({**raw, "_point": point})
+    if too_large:  # refused before ingest's rules read it
+        return slots, html.P(too_large_message(too_large, lang), className="form-error")
     try:
         done = find_submitted(context.engine, user, key)
         if done is None:
@@ -165,6 +188,8 @@ def submit_form(_clicks: int | None, token: str | None, key: str | None, point: 
                                           className="form-error")
             done = submit(context.engine, user, key, {**raw, "_point": point},
                           checked.record, context.taxonomy.version)
+    except DraftTooLarge as exc:
+        return slots, html.P(too_large_message(exc.found, lang), className="form-error")
     except ReportError as exc:
         return slots, html.P(str(exc), className="form-error")
     text = UI["again"] if done.again else UI["submitted"]
@@ -181,6 +206,8 @@ def save(_clicks: int | None, token: str | None, key: str | None, point: Point |
     user = callback_guard.authorise(context.engine, token, "record")
     try:
         save_draft(context.engine, user, key, {**_typed(values), "_point": point})
+    except DraftTooLarge as exc:
+        return too_large_message(exc.found, lang), no_update
     except ReportError as exc:
         return str(exc), no_update
     saved = translate(UI["saved"], lang).format(time=dt.datetime.now().strftime("%H:%M"))
