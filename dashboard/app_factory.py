@@ -7,7 +7,7 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, plotly_js, regions, theme
+from dashboard import failures, i18n, ids, limits, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import callback_body, sessions
 from dashboard.components.nav import language_switch, nav
@@ -132,4 +132,5 @@ def create_app(context: AppContext) -> dash.Dash:
         server.register_blueprint(view.blueprint)
     _register_geometry(server)
     plotly_js.register(server)
+    limits.register(server, settings)
     return app

@@ -273,6 +273,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("demo_rows", Whole(minimum=0), 20_000,
             "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
             "loaded by `incidentmap demo` without `--rows`."),
+    # the largest legitimate request measured: a brush over the whole weekly timeline of the
+    # demo data, a 1.2 MB Dash callback body (the report form at every limit: about 150 KB)
+    Setting("max_request_mb", Whole(minimum=1), 4,
+            "Largest request body accepted, in MB (pages, Dash callbacks, the API); a larger "
+            "one, with or without `Content-Length`, is answered 413 before it is read. Keep "
+            "the proxy's limit (nginx `client_max_body_size`) at least as large."),
+    Setting("max_upload_mb", Whole(minimum=1), 10,
+            "Largest file accepted by the upload of a record's files (the vault), in MB; its "
+            "request may be 1 MB larger (the form around the file)."),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
 )
