@@ -274,7 +274,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
             "loaded by `incidentmap demo` without `--rows`."),
     # the largest legitimate request measured: a brush over the whole weekly timeline of the
-    # demo data, a 1.2 MB Dash callback body (the report form at every limit: about 150 KB)
+    # demo data, a 1.2 MB Dash callback body (the report form at every limit: 126 KB)
     Setting("max_request_mb", Whole(minimum=1), 4,
             "Largest request body accepted, in MB (pages, Dash callbacks, the API); a larger "
             "one, with or without `Content-Length`, is answered 413 before it is read. Keep "
