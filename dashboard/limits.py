@@ -114,7 +114,9 @@ def register(server: flask.Flask, settings: Settings) -> None:
     The hook goes first among the ``before_request`` hooks, so none of them reads a body
     before its limit is set.
     """
-    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_mb * MB
+    # a form's text fields may fill the request (Flask's own default is 500 KB)
+    server.config.update(MAX_CONTENT_LENGTH=settings.max_request_mb * MB,
+                         MAX_FORM_MEMORY_SIZE=settings.max_request_mb * MB)
 
     def _bounded():
         request = flask.request

@@ -18,12 +18,18 @@ refuses such bodies with a 400 before dispatch (:func:`register`), in two steps:
    value; its callback checks what it reads itself (see ``tests/security/test_callback_fuzz.py``,
    which sends every callback values of every JSON type).
 
-How the caller's bad input is told from our bugs: only these two checks answer 400, and they
-look at nothing but the request against what the app declares (the callback map and the
-callbacks' annotations). They never catch an exception raised by Dash or by a callback: once
-a body has passed them, any exception is a bug of ours and stays a 500 with its traceback in
-the log. A callback that refuses a value after reading it (a malformed date, an unknown code)
-says so in its output or raises ``PreventUpdate`` (204); it does not raise.
+A callback whose rule for a value needs more than an annotation (the report form's inputs
+are text or lists by the kind of each field) raises :class:`BadCallback` itself, before it
+uses the value: it is answered with the same 400.
+
+How the caller's bad input is told from our bugs: only :class:`BadCallback` answers 400. The
+two checks raise it from nothing but the request compared with what the app declares (the
+callback map, the callbacks' annotations), and a callback raises it only on purpose, naming
+the value it refuses. No other exception is caught or converted: once a body has passed the
+checks, a ``TypeError``, ``KeyError`` or any other exception from Dash or a callback is a bug
+of ours and stays a 500 with its traceback in the log (``tests/security/test_callback_fuzz.py``
+plants one). A callback that finds a well-typed value unusable (a malformed date, an
+unknown code) says so in its output or raises ``PreventUpdate`` (204).
 """
 
 from __future__ import annotations
