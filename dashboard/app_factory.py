@@ -7,9 +7,9 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, plotly_js, regions, theme
+from dashboard import failures, i18n, ids, limits, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import bearer, sessions
+from dashboard.auth import bearer, callback_body, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -63,7 +63,7 @@ def _shell() -> html.Div:
     ], className="shell")
 
 
-def route(pathname: str, search: str | None):
+def route(pathname: str | None, search: str | None):
     """Return the layout of the page at ``pathname``, set up from the query ``search``."""
     page = PAGES.get(pathname or "/")
     public_id = incident_detail.public_id_of(pathname)
@@ -168,10 +168,12 @@ def create_app(context: AppContext) -> dash.Dash:
     incident_detail.register(app)
     register_nav(app)
     site_footer.register(app)
+    callback_body.register(app)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)
     _register_geometry(server)
     _register_not_found(server)
     plotly_js.register(server)
+    limits.register(server, settings)
     return app

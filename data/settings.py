@@ -330,6 +330,15 @@ SETTINGS: tuple[Setting, ...] = (
             "archive of the code this server runs (AGPL-3.0 section 13 asks that its users be "
             "offered it). Empty: `/source`, an archive of the code the server runs, modified "
             "or not.", default_text="`/source`"),
+    # the largest legitimate request measured: a brush over the whole weekly timeline of the
+    # demo data, a 1.2 MB Dash callback body (the report form at every limit: 126 KB)
+    Setting("max_request_mb", Whole(minimum=1), 4,
+            "Largest request body accepted, in MB (pages, Dash callbacks, the API); a larger "
+            "one, with or without `Content-Length`, is answered 413 before it is read. Keep "
+            "the proxy's limit (nginx `client_max_body_size`) at least as large."),
+    Setting("max_upload_mb", Whole(minimum=1), 10,
+            "Largest file accepted by the upload of a record's files (the vault), in MB; its "
+            "request may be 1 MB larger (the form around the file)."),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
 )

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.people.passwords import check_rules, hash_password, verify_password
 from data.privacy.roles import ACCOUNT_ROLES, can, roles_that_can
+from data.records.bounds import column_limits, describe, too_long
 from data.store.schema import account_tokens, organisations, users
 
 LINK_LIFETIME = dt.timedelta(days=3)
@@ -68,6 +69,13 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
+def _bounded(table, **typed: str) -> None:
+    """Refuse typed values longer than their columns (:mod:`data.records.bounds`)."""
+    found = too_long(typed, column_limits(table, typed))
+    if found:
+        raise AccountError(describe(found))
+
+
 def add_organisation(engine: Engine, slug: str, name: str, country: str,
                      public_name: bool = False) -> int:
     """Create a member organisation; returns its id.
@@ -88,6 +96,7 @@ def add_organisation(engine: Engine, slug: str, name: str, country: str,
         raise AccountError(f"slug {slug!r}: use 3-64 lower-case letters, digits and hyphens")
     if not name.strip():
         raise AccountError("give the organisation's name")
+    _bounded(organisations, name=name)
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise AccountError(f"country {country!r}: give an ISO alpha-2 code such as DE")
     try:
@@ -129,6 +138,7 @@ def add_user(engine: Engine, email: str, role: str, organisation: str | None = N
     Reporters belong to an organisation; researchers, moderators and admins may too.
     """
     address = normalise_email(email)
+    _bounded(users, name=name)
     if role not in ACCOUNT_ROLES:
         raise AccountError(f"role {role!r}: choose one of {', '.join(ACCOUNT_ROLES)}")
     org_id = organisation_id(engine, organisation) if organisation else None
