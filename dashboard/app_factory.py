@@ -7,9 +7,9 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, monitoring, plotly_js, regions, theme
+from dashboard import failures, i18n, ids, limits, monitoring, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import sessions
+from dashboard.auth import bearer, callback_body, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -19,7 +19,16 @@ from dashboard.i18n import N_
 from dashboard.pages import about, incident_detail, incidents
 from dashboard.pages.overview import page as overview
 from dashboard.pages.report import page as report
-from dashboard.views import account, admin, moderation, odihr, protection, service, vault
+from dashboard.views import (
+    account,
+    admin,
+    moderation,
+    odihr,
+    password_reset,
+    protection,
+    service,
+    vault,
+)
 from dashboard.views.layout import render
 from geo.boundaries import context_geojson_path, eu27_geojson_path
 
@@ -27,7 +36,7 @@ TITLE = N_("incidentmap: anti-migrant hate incidents in the EU-27")
 PAGES = {"/": overview, "/incidents": incidents, "/about": about, "/report": report}
 #: Responses gzip/brotli-compressed when the client accepts it (Flask-Compress).
 #: The Flask pages of accounts and staff, each a blueprint.
-VIEWS = (account, odihr, moderation, admin, vault, protection, service)
+VIEWS = (account, password_reset, odihr, moderation, admin, vault, protection, service)
 COMPRESSED = ["text/html", "text/css", "text/csv", "text/javascript", "application/javascript",
               "application/json", "application/geo+json", "image/svg+xml"]
 
@@ -54,7 +63,7 @@ def _shell() -> html.Div:
     ], className="shell")
 
 
-def route(pathname: str, search: str | None):
+def route(pathname: str | None, search: str | None):
     """Return the layout of the page at ``pathname``, set up from the query ``search``."""
     page = PAGES.get(pathname or "/")
     public_id = incident_detail.public_id_of(pathname)
@@ -144,6 +153,7 @@ def create_app(context: AppContext) -> dash.Dash:
                                    x_proto=settings.proxies)
     attach(server, context)
     failures.register(server, context.engine)
+    bearer.register(server)  # API tokens: read-only, /api/v1 only
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),
@@ -158,11 +168,13 @@ def create_app(context: AppContext) -> dash.Dash:
     incident_detail.register(app)
     register_nav(app)
     site_footer.register(app)
+    callback_body.register(app)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)
     _register_geometry(server)
     _register_not_found(server)
     plotly_js.register(server)
+    limits.register(server, settings)
     monitoring.register(server, context, PAGES)
     return app

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import flask
 
+from data.outbox import MailError, Outbox
 from data.people.vault import Vault
 from data.reference.taxonomy import Taxonomy
 from data.settings import Settings, SettingsError
@@ -28,6 +29,8 @@ class AppContext:
     engine: Engine
     taxonomy: Taxonomy
     snapshots: SnapshotCache = field(init=False)
+    #: Outgoing e-mail (disabled when ``INCIDENTMAP_SMTP_URL`` is empty).
+    outbox: Outbox = field(init=False)
     _vault: Vault | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -36,6 +39,10 @@ class AppContext:
         except ValueError as exc:
             raise SettingsError(f"INCIDENTMAP_DEFAULT_BIAS_SCOPE: {exc}") from exc
         self.snapshots = SnapshotCache(self.engine, self.taxonomy, self.settings.min_cell)
+        try:
+            self.outbox = Outbox.from_config(self.settings.smtp_url, self.settings.mail_from)
+        except MailError as exc:
+            raise SettingsError(f"INCIDENTMAP_SMTP_URL: {exc}") from exc
 
     def vault(self) -> Vault:
         """The identity vault with the configured keys (opened on first use)."""

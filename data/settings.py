@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 PREFIX = "INCIDENTMAP_"
 #: The lowest small-cell threshold allowed (DOMAIN §8.3 rule 4).
@@ -151,6 +152,34 @@ class CommaList(Text):
 
 
 @dataclass(frozen=True)
+class Url(Text):
+    """A URL with one of ``schemes`` and a host; empty means not set."""
+
+    schemes: tuple[str, ...] = ("http", "https")
+
+    @property
+    def rule(self) -> str:
+        """The schemes allowed, as the help says them."""
+        return "A URL starting " + " or ".join(f"`{s}://`" for s in self.schemes) + "."
+
+    def parse(self, variable: str, raw: str) -> str:
+        """See :meth:`Text.parse`; the error never repeats a password given in the URL."""
+        text = raw.strip()
+        parts = urlsplit(text)
+        shown = f"{parts.scheme}://{parts.hostname or ''}" if parts.scheme else repr(text)
+        try:
+            parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}: the port of {shown} is not a number from 1 "
+                                "to 65535") from exc
+        if parts.scheme not in self.schemes or not parts.hostname:
+            raise SettingsError(f"{variable}: {shown if parts.hostname else 'the value'} is "
+                                "not a URL starting " + " or ".join(
+                                    f"{s}://HOST" for s in self.schemes))
+        return text
+
+
+@dataclass(frozen=True)
 class RetentionPeriods(Text):
     """``kind=days`` pairs over :data:`RETENTION_DEFAULTS` (see :func:`parse_retention`)."""
 
@@ -280,6 +309,22 @@ SETTINGS: tuple[Setting, ...] = (
             "How long personal data is kept, as `kind=days` pairs (or `kind=never`), e.g. "
             "`people=180,narrative=365`; kinds not named keep their default. `incidentmap "
             "retention run` erases what is due."),
+    Setting("base_url", Url(), "http://127.0.0.1:8050",
+            "Address people reach the dashboard at: the start of the links in e-mails and of "
+            "those `incidentmap users add|link` print (never taken from a request's `Host`)."),
+    Setting("smtp_url", Url(schemes=("smtp", "smtps")), "",
+            "Mail server for outgoing e-mail (password-reset links): "
+            "`smtp://user:password@host:587` (STARTTLS, required when a user is given), "
+            "`smtps://user:password@host:465` (TLS from the start) or `smtp://host:25` (plain, "
+            "for a relay on this machine). Empty: no e-mail is sent, and the login page tells "
+            "people to ask an admin.",
+            default_text="empty (no e-mail)", secret=True),
+    Setting("mail_from", Text(), "",
+            "From address of outgoing e-mail, e.g. `incidentmap <noreply@example.org>`; "
+            "required when `INCIDENTMAP_SMTP_URL` is set.", default_text="empty"),
+    Setting("password_reset_minutes", Whole(minimum=5), 60,
+            "How long a password-reset link sent by e-mail stays valid, in minutes (it works "
+            "once)."),
     # the small-cell threshold for member records in public outputs (DOMAIN §8.3 rule 4)
     Setting("min_cell", Whole(minimum=LOWEST_MIN_CELL), 5,
             "Small-cell threshold for member records in public outputs."),
@@ -292,11 +337,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("demo_rows", Whole(minimum=0), 20_000,
             "Synthetic incidents seeded into an empty embedded store (0 seeds nothing), and "
             "loaded by `incidentmap demo` without `--rows`."),
+    Setting("api_rate_limit", Whole(minimum=0), 600,
+            "Requests a minute each client address may make to the API (`/api/v1/`); past it "
+            "the API answers 429 with `Retry-After` until the minute ends. The workers of one "
+            "machine share the counts (`INSTANCE_DIR/rate_limits.sqlite`). 0: no limit."),
+    Setting("api_token_rate_limit", Whole(minimum=0), 1200,
+            "Requests a minute each personal API token may make to the API, counted apart "
+            "from its address. 0: no limit."),
     Setting("source_url", Text(), "",
             "Where the footer's \"Source code\" link leads: the published repository or "
             "archive of the code this server runs (AGPL-3.0 section 13 asks that its users be "
             "offered it). Empty: `/source`, an archive of the code the server runs, modified "
             "or not.", default_text="`/source`"),
+    # the largest legitimate request measured: a brush over the whole weekly timeline of the
+    # demo data, a 1.2 MB Dash callback body (the report form at every limit: 126 KB)
+    Setting("max_request_mb", Whole(minimum=1), 4,
+            "Largest request body accepted, in MB (pages, Dash callbacks, the API); a larger "
+            "one, with or without `Content-Length`, is answered 413 before it is read. Keep "
+            "the proxy's limit (nginx `client_max_body_size`) at least as large."),
+    Setting("max_upload_mb", Whole(minimum=1), 10,
+            "Largest file accepted by the upload of a record's files (the vault), in MB; its "
+            "request may be 1 MB larger (the form around the file)."),
     Setting("log_level", Choice(choices=("DEBUG", "INFO", "WARNING", "ERROR")), "INFO",
             "Least severe log lines written (to standard error: gunicorn's error log, the "
             "journal under systemd)."),
@@ -304,7 +365,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`text`: one readable line per event; `json`: one JSON object per line."),
     Setting("metrics_token", Text(), "",
             "Bearer token that opens `/metrics` to clients other than this machine's "
-            "(`Authorization: Bearer TOKEN`). Empty: loopback clients only.", secret=True),
+            "(`Authorization: Bearer TOKEN`); personal API tokens do not.",
+            default_text="none: loopback clients only", secret=True),
     Setting("metrics_dir", Folder(optional=True), None,
             "Folder where gunicorn's workers keep their metrics so `/metrics` sums them (one "
             "subfolder per server, those of stopped servers removed at start).",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from data.people.accounts import redeem_password_link
 from data.people.logins import authenticate
 from data.store import db
@@ -42,3 +44,20 @@ def test_account_commands_explain_mistakes(tmp_path):
     bad_slug = run(["orgs", "add", "Bad Slug", "--name", "x", "--country", "DE"], env)
     assert bad_slug.returncode == 2 and "slug" in bad_slug.stderr
     assert "Traceback" not in no_org.stderr + unknown.stderr + bad_slug.stderr
+
+
+def test_every_api_token_of_an_account_can_be_revoked(tmp_path):
+    from data.people.accounts import add_user, get_user
+    from data.people.api_tokens import TokenRefused, authenticate_token, create_token
+
+    env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'acc.sqlite'}"}
+    assert run(["db", "upgrade"], env).returncode == 0
+    engine = db.make_engine(env["INCIDENTMAP_DATABASE_URL"])
+    add_user(engine, "res@example.org", "researcher")
+    _token, secret = create_token(engine, get_user(engine, email="res@example.org"), "a")
+    done = run(["users", "revoke-tokens", "RES@example.org"], env)
+    assert done.returncode == 0 and "1 API token(s) of res@example.org revoked" in done.stdout
+    with pytest.raises(TokenRefused, match="revoked"):
+        authenticate_token(engine, secret)
+    unknown = run(["users", "revoke-tokens", "nobody@example.org"], env)
+    assert unknown.returncode == 2 and "no account" in unknown.stderr

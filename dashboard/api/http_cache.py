@@ -6,8 +6,8 @@ shape answers differently). It is weak: downloads that carry their retrieval tim
 bytes but not in content. Responses say ``Cache-Control: no-cache``: caches may keep them but
 must ask again, so nobody is served counts from an older release. Every tagged answer names
 its release in ``X-Incidentmap-Data-Release``. Row answers depend on the caller's projection
-(:mod:`dashboard.auth.caller`): the tag includes it, answers say ``Vary: Cookie``, and those of the
-researcher projection are ``private``.
+(:mod:`dashboard.auth.caller`, from the session or an API token): the tag includes it, answers
+say ``Vary: Cookie, Authorization``, and those of the researcher projection are ``private``.
 
 There is no ``Last-Modified`` on these answers: the newest ``updated_at`` of the public records
 moves backwards when records are withdrawn or deleted (an ingest undone, the demo reloaded), so
@@ -59,8 +59,8 @@ def entity_tag(release: str, full_path: str, projection: str = PUBLIC) -> str:
 
 
 def _cache_headers(response: flask.Response, projection: str) -> None:
-    """Answers depend on the session: shared caches must not mix projections."""
-    response.headers["Vary"] = "Cookie"
+    """Answers depend on the session or API token: shared caches must not mix projections."""
+    response.headers["Vary"] = "Cookie, Authorization"
     response.headers.setdefault(
         "Cache-Control", "no-cache" if projection == PUBLIC else "private, no-cache")
 

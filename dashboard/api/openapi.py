@@ -47,7 +47,7 @@ def _app_version() -> str:
 HEADERS = {"ETag": "ETag", "CacheControl": "Cache-Control",
            "DataRelease": "X-Incidentmap-Data-Release", "Notice": "X-Incidentmap-Notice",
            "Total": "X-Incidentmap-Total", "Disposition": "Content-Disposition",
-           "LastModified": "Last-Modified"}
+           "LastModified": "Last-Modified", "RetryAfter": "Retry-After"}
 
 
 def _headers() -> dict[str, dict]:
@@ -67,6 +67,8 @@ def _headers() -> dict[str, dict]:
                   "description": "Rows in the file (file formats only)."},
         "Disposition": {"required": False, "schema": text,
                         "description": "attachment, with the file's name (files only)."},
+        "RetryAfter": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                       "description": "Seconds until the client may make requests again."},
         "LastModified": {"required": True, "schema": text,
                          "description": "When the release file was written (HTTP date); "
                                         "If-Modified-Since is honoured."},
@@ -87,13 +89,18 @@ def _responses() -> dict[str, dict]:
         "BadRequest": {"description": "A parameter is unknown or malformed; each problem names "
                                       "the parameter and the allowed values.",
                        "content": error},
+        "TooManyRequests": {"description": "More requests this minute than the rate limit "
+                                           "(INCIDENTMAP_API_RATE_LIMIT) allows a client.",
+                            "content": error,
+                            "headers": {"Retry-After": ref("headers", "RetryAfter")}},
         "NotFound": {"description": "No such release, or its file is missing.",
                      "content": error},
     }
 
 
 def _get(summary: str, parameters: list[dict], responses: dict, *, name: str) -> dict:
-    common = {"304": ref("responses", "NotModified"), "400": ref("responses", "BadRequest")}
+    common = {"304": ref("responses", "NotModified"), "400": ref("responses", "BadRequest"),
+              "429": ref("responses", "TooManyRequests")}
     return {"get": {"summary": summary, "operationId": name,
                     "parameters": [*parameters, ref("parameters", "if_none_match")],
                     "responses": {**responses, **common}}}
@@ -171,7 +178,10 @@ def document(taxonomy: Taxonomy, sources: Iterable[str], *, prefix: str = "/api/
                  "description": "Public, read-only access to the incidents the dashboard "
                                 "maps, in the public projection of its downloads (taxonomy "
                                 f"{taxonomy.version}). Unknown or malformed parameters are a "
-                                "400 naming the parameter and the allowed values."},
+                                "400 naming the parameter and the allowed values. Researchers' "
+                                "scripts send a personal API token (scheme `personalToken`, "
+                                "made on the account page) and get the researcher projection; "
+                                "a refused token is a 401 saying why."},
         "servers": [{"url": prefix}],
         "paths": paths(),
         "components": {
@@ -179,5 +189,10 @@ def document(taxonomy: Taxonomy, sources: Iterable[str], *, prefix: str = "/api/
             "schemas": schemas(taxonomy),
             "responses": _responses(),
             "headers": _headers(),
+            "securitySchemes": {"personalToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "Optional. A personal API token, `Authorization: Bearer TOKEN` "
+                               "(never in the URL). Read-only: accepted by these GET routes "
+                               "and nowhere else; every use is in the access log."}},
         },
     }

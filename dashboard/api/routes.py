@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import flask
 
-from dashboard.api import http_cache
+from dashboard.api import http_cache, rate_limit
 from dashboard.api.openapi import document
 from dashboard.api.openapi import paths as api_paths
 from dashboard.api.parameters import (
@@ -43,6 +43,7 @@ from data.reference.vocab import DEMO_NOTICE
 from data.snapshot.model import GROUPS, Snapshot
 
 blueprint = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+rate_limit.register(blueprint)  # first: a refused request costs no work
 http_cache.register(blueprint)  # ETag / If-None-Match on every route
 
 #: Frozen release files never change: clients may cache them for a year.

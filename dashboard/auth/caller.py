@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import flask
 
+from dashboard.auth.bearer import mark_logged, request_token
 from dashboard.auth.sessions import current_user
 from dashboard.context import current
 from data.people.access_log import log_access
@@ -16,7 +17,7 @@ from data.privacy.publication import PUBLIC, RESEARCHER_MEMBER_COLUMNS, projecti
 
 
 def projection() -> str:
-    """The caller's projection (``public`` without a session)."""
+    """The caller's projection (``public`` without a session or an API token)."""
     if not flask.has_request_context():
         return PUBLIC
     user = current_user(current().engine)
@@ -26,6 +27,8 @@ def projection() -> str:
 def log_if_restricted(kind: str, records: int, data_release: str,
                       query: str | None = None, record_ids=()) -> None:
     """Log an answer of the researcher projection (who, what, how many, from which release).
+
+    An answer to a request made with a personal API token names the token.
 
     Parameters
     ----------
@@ -45,9 +48,11 @@ def log_if_restricted(kind: str, records: int, data_release: str,
     user = current_user(current().engine)
     if query is None:
         query = flask.request.query_string.decode("utf-8", "replace")
+    token = request_token()
     log_access(current().engine, user_id=user.id, role=user.role, kind=kind, query=query,
                records=records, data_release=data_release, record_ids=record_ids,
-               fields=RESEARCHER_MEMBER_COLUMNS)
+               fields=RESEARCHER_MEMBER_COLUMNS, token_id=token.id if token else None)
+    mark_logged()
 
 
 def log_restricted_read(user, kind: str, public_ids, fields) -> None:

@@ -174,7 +174,7 @@ def sort_of(sort_model) -> tuple[str, bool]:
     return DEFAULT_SORT
 
 
-def rows_block(request, search):
+def rows_block(request: dict | None, search: str | None):
     """Answer one block request of the grid: a page of public rows, sorted on the server."""
     if not isinstance(request, dict):
         raise PreventUpdate

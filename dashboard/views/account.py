@@ -1,4 +1,6 @@
-"""Account pages: log in, second factor, log out, set a password from a link, change it.
+"""Account pages: log in, second factor, log out, set a password, change it, API tokens.
+
+Personal API tokens are made and revoked on the account page (:mod:`data.people.api_tokens`).
 
 Moderators and admins log in with a second factor (TOTP), enrolled at their first login.
 
@@ -8,15 +10,18 @@ CSRF token, every answer marked ``no-store``. Passwords are never echoed back in
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 import flask
 
 from dashboard.auth.sessions import csrf_ok, current_user, log_in, log_out
 from dashboard.context import current
+from dashboard.views import account_texts as at
 from dashboard.views.layout import TEMPLATES, render
 from dashboard.views.odihr import own_organisation_only
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
+from data.people.api_tokens import TokenError, create_token, list_tokens, revoke_token
 from data.people.logins import (
     LoginThrottled,
     authenticate,
@@ -25,6 +30,7 @@ from data.people.logins import (
     totp_enrolment,
 )
 from data.people.passwords import PasswordRejected
+from data.privacy.roles import can
 
 blueprint = flask.Blueprint("account", __name__, url_prefix="/account",
                             template_folder=TEMPLATES)
@@ -156,13 +162,26 @@ def set_password():
                  link="/account/login", link_text="Log in")
 
 
+def _account_page(user, status: int = 200, error: str = "", message: str = "",
+                  new_token: str = "") -> flask.Response:
+    """The account page; with ``new_token``, the token just made (shown this once)."""
+    lang = at.lang()
+    tokens = None
+    if can(user, "use_api_token"):
+        now = dt.datetime.now(dt.UTC)
+        tokens = [(token, token.state(now)) for token in list_tokens(_engine(), user.id)]
+    return _page("account.html", "Your account", status=status, error=error, message=message,
+                 user=user, odihr_form=own_organisation_only(user), tokens=tokens,
+                 new_token=new_token, t=at.texts(lang), lang_value=lang)
+
+
 @blueprint.get("")
 def account():
-    """Who is logged in, log out, change the password."""
+    """Who is logged in, log out, change the password, API tokens."""
     user = current_user(_engine())
     if user is None:
         return flask.redirect("/account/login?next=/account", 303)
-    return _page("account.html", "Your account", user=user, odihr_form=own_organisation_only(user))
+    return _account_page(user)
 
 
 @blueprint.post("/change-password")
@@ -182,9 +201,46 @@ def change():
         except (AccountError, PasswordRejected) as exc:
             error = str(exc).capitalize() + "."
     if error:
-        return _page("account.html", "Your account", status=400, user=user, error=error,
-                     odihr_form=own_organisation_only(user))
+        return _account_page(user, status=400, error=error)
     log_in(get_user(engine, user_id=user.id))  # this session goes on with the new version
-    return _page("account.html", "Your account", user=get_user(engine, user_id=user.id),
-                 odihr_form=own_organisation_only(user),
-                 message="Your password is changed; other sessions have ended.")
+    return _account_page(get_user(engine, user_id=user.id),
+                         message="Your password is changed; other sessions have ended.")
+
+
+def _token_user():
+    user = current_user(_engine())
+    if user is None:
+        flask.abort(401)
+    if not can(user, "use_api_token"):
+        flask.abort(403)
+    return user
+
+
+@blueprint.post("/api-tokens")
+def create_api_token():
+    """Make a personal API token and show it once."""
+    user = _token_user()
+    t = at.texts(at.lang())
+    form = flask.request.form
+    expires = None
+    if form.get("expires", "").strip():
+        try:
+            expires = dt.date.fromisoformat(form["expires"].strip())
+        except ValueError:
+            return _account_page(user, status=400, error=t["bad_date"])
+    try:
+        _token, secret = create_token(_engine(), user, form.get("name", ""), expires)
+    except TokenError as exc:
+        return _account_page(user, status=400, error=at.message(exc, at.lang()))
+    return _account_page(user, new_token=secret)
+
+
+@blueprint.post("/api-tokens/<int:token_id>/revoke")
+def revoke_api_token(token_id: int):
+    """Revoke one of the account's tokens."""
+    user = _token_user()
+    try:
+        revoke_token(_engine(), user.id, token_id)
+    except TokenError as exc:
+        return _account_page(user, status=404, error=at.message(exc, at.lang()))
+    return _account_page(user, message=at.texts(at.lang())["token_revoked"])

@@ -53,6 +53,10 @@ CONSENT_TEXT = {
 }
 
 
+def _max_file_bytes() -> int:
+    return current().settings.max_upload_mb * 1024 * 1024
+
+
 def _lang() -> str:
     return i18n.normal(flask.request.values.get(i18n.PARAM))
 
@@ -93,7 +97,7 @@ def _personal(user, incident_id: int, status: int = 200, errors=(), message: str
                  typed=typed or {}, consent_text=CONSENT_TEXT, back=back,
                  may_add=record["consent_record"] is not False,
                  may_erase=can(user, "erase"),
-                 max_mb=vaults.MAX_FILE_BYTES // (1024 * 1024))
+                 max_mb=current().settings.max_upload_mb)
 
 
 @blueprint.get("/records/<int:incident_id>/personal")
@@ -142,17 +146,14 @@ def add_person(incident_id: int):
 def add_file(incident_id: int):
     """Store an uploaded file in the vault (encrypted)."""
     user = require_user("read_personal_data")
-    request = flask.request
-    if (request.content_length or 0) > vaults.MAX_FILE_BYTES + 65_536:
-        return _personal(user, incident_id, 413, ["The file is larger than "
-                                                  f"{vaults.MAX_FILE_BYTES // 2**20} MB."])
-    upload = request.files.get("file")
+    upload = flask.request.files.get("file")  # the request is bounded (dashboard.limits)
     if upload is None or not upload.filename:
         return _personal(user, incident_id, 400, ["Choose a file to upload."])
     ctx = current()
+    most = _max_file_bytes()
     try:
         vaults.add_file(ctx.engine, ctx.vault(), user, incident_id, upload.filename,
-                        upload.mimetype or "", upload.read(vaults.MAX_FILE_BYTES + 1))
+                        upload.mimetype or "", upload.read(most + 1), max_bytes=most)
     except vaults.VaultError as exc:
         return _personal(user, incident_id, 400, [str(exc)])
     return _personal(user, incident_id, message="File stored.")

@@ -6,8 +6,6 @@ import sys
 
 from data.privacy.roles import ACCOUNT_ROLES, roles_that_can
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8050"
-
 
 def register(sub) -> None:
     """Add the ``orgs`` and ``users`` commands to the ``incidentmap`` sub-parsers."""
@@ -39,6 +37,10 @@ def register(sub) -> None:
     _base_url(link)
     link.set_defaults(func=_users_link)
     users_sub.add_parser("list", help="list accounts").set_defaults(func=_users_list)
+    revoke = users_sub.add_parser("revoke-tokens",
+                                  help="revoke every personal API token of an account")
+    revoke.add_argument("email")
+    revoke.set_defaults(func=_users_revoke_tokens)
     for name, active in (("disable", False), ("enable", True)):
         command = users_sub.add_parser(name, help=f"{name} an account"
                                        + (" (ends its sessions)" if not active else ""))
@@ -47,8 +49,8 @@ def register(sub) -> None:
 
 
 def _base_url(parser) -> None:
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL,
-                        help=f"where users reach the dashboard (default {DEFAULT_BASE_URL})")
+    parser.add_argument("--base-url", default=None,
+                        help="where users reach the dashboard (default: INCIDENTMAP_BASE_URL)")
 
 
 def _engine(settings):
@@ -91,8 +93,8 @@ def _orgs_list(_args, settings) -> int:
     return 0
 
 
-def _print_link(args, token: str, email: str) -> None:
-    url = f"{args.base_url.rstrip('/')}/account/password?token={token}"
+def _print_link(args, settings, token: str, email: str) -> None:
+    url = f"{(args.base_url or settings.base_url).rstrip('/')}/account/password?token={token}"
     print(f"one-time link for {email} (valid 3 days; give it to the person only):\n  {url}")
 
 
@@ -107,7 +109,7 @@ def _users_add(args, settings) -> int:
         return _fail(exc)
     print(f"account {args.email.strip().lower()} added as {args.role}"
           + (f" of {args.org}" if args.org else ""))
-    _print_link(args, token, args.email.strip().lower())
+    _print_link(args, settings, token, args.email.strip().lower())
     if args.role in roles_that_can("needs_second_factor"):
         print("  this role must also set up a one-time-code app (TOTP) at first login")
     return 0
@@ -120,7 +122,7 @@ def _users_link(args, settings) -> int:
         token = issue_password_link(_engine(settings), args.email)
     except AccountError as exc:
         return _fail(exc)
-    _print_link(args, token, args.email.strip().lower())
+    _print_link(args, settings, token, args.email.strip().lower())
     return 0
 
 
@@ -146,4 +148,20 @@ def _users_active(args, settings) -> int:
     except AccountError as exc:
         return _fail(exc)
     print(f"account {args.email.strip().lower()} {'enabled' if args.active else 'disabled'}")
+    return 0
+
+
+def _users_revoke_tokens(args, settings) -> int:
+    from data.people.accounts import get_user, normalise_email
+    from data.people.api_tokens import revoke_all
+
+    engine = _engine(settings)
+    try:
+        user = get_user(engine, email=normalise_email(args.email))
+    except ValueError as exc:
+        return _fail(exc)
+    if user is None:
+        return _fail(f"no account for {args.email}")
+    count = revoke_all(engine, user.id)
+    print(f"{count} API token(s) of {user.email} revoked")
     return 0

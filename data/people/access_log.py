@@ -2,7 +2,8 @@
 
 Append-only (DESIGN §5: researchers' downloads are logged; migration 0011 adds triggers that
 refuse UPDATE and DELETE). Every read of restricted data is an entry: researchers' record
-level answers, a record's account or vault shown to its organisation or a moderator, an
+level answers (and every request made with a personal API token, marked with the token's
+id), a record's account or vault shown to its organisation or a moderator, an
 attachment downloaded, a subject-access export. Admins read it with :func:`recent_access`.
 """
 
@@ -21,7 +22,8 @@ MAX_LISTED_IDS = 1000
 
 
 def log_access(engine: Engine, *, user_id: int, role: str, kind: str, query: str,
-               records: int, data_release: str, record_ids=(), fields=()) -> None:
+               records: int, data_release: str, record_ids=(), fields=(),
+               token_id: int | None = None) -> None:
     """Append one entry.
 
     Parameters
@@ -44,6 +46,9 @@ def log_access(engine: Engine, *, user_id: int, role: str, kind: str, query: str
         :data:`MAX_LISTED_IDS`).
     fields : sequence of str, optional
         The restricted fields the answer showed.
+    token_id : int, optional
+        The personal API token the request came with (:mod:`data.people.api_tokens`); None
+        for a browser session.
     """
     ids = [str(i) for i in record_ids]
     with engine.begin() as conn:
@@ -51,21 +56,24 @@ def log_access(engine: Engine, *, user_id: int, role: str, kind: str, query: str
             at=dt.datetime.now(dt.UTC), user_id=user_id, role=role, kind=kind[:32],
             query=query, records=records, data_release=data_release,
             record_ids=",".join(ids) if len(ids) <= MAX_LISTED_IDS else "",
-            fields=",".join(fields)))
+            fields=",".join(fields), token_id=token_id))
 
 
 def recent_access(engine: Engine, limit: int = 1000) -> pd.DataFrame:
-    """The newest ``limit`` entries with the reader's e-mail, newest first."""
+    """The newest ``limit`` entries with the reader's e-mail, newest first.
+
+    ``token_id`` is the personal API token a read was made with (None: a browser session).
+    """
     stmt = (select(record_access.c.at, users.c.email, record_access.c.role,
                    record_access.c.kind, record_access.c.query, record_access.c.records,
                    record_access.c.data_release, record_access.c.record_ids,
-                   record_access.c.fields)
+                   record_access.c.fields, record_access.c.token_id)
             .join(users, users.c.id == record_access.c.user_id)
             .order_by(record_access.c.id.desc()).limit(limit))
     with engine.connect() as conn:
         return pd.DataFrame([tuple(r) for r in conn.execute(stmt)],
                             columns=["at", "email", "role", "kind", "query", "records",
-                                     "data_release", "record_ids", "fields"])
+                                     "data_release", "record_ids", "fields", "token_id"])
 
 
 def record_reads(engine: Engine, public_id: str) -> list[dict]:

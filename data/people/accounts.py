@@ -18,9 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from data.people.passwords import check_rules, hash_password, verify_password
 from data.privacy.roles import ACCOUNT_ROLES, can, roles_that_can
+from data.records.bounds import column_limits, describe, too_long
 from data.store.schema import account_tokens, organisations, users
 
 LINK_LIFETIME = dt.timedelta(days=3)
+#: Why a one-time password link was made: handed over by an admin, or asked for by e-mail.
+PURPOSES = ("set_password", "reset_password")
+#: The one answer for a link that is unknown, used, replaced or expired.
+LINK_SPENT = "this link is not valid any more; ask for a new one on the login page or from an admin"
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
@@ -64,6 +69,13 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
+def _bounded(table, **typed: str) -> None:
+    """Refuse typed values longer than their columns (:mod:`data.records.bounds`)."""
+    found = too_long(typed, column_limits(table, typed))
+    if found:
+        raise AccountError(describe(found))
+
+
 def add_organisation(engine: Engine, slug: str, name: str, country: str,
                      public_name: bool = False) -> int:
     """Create a member organisation; returns its id.
@@ -84,6 +96,7 @@ def add_organisation(engine: Engine, slug: str, name: str, country: str,
         raise AccountError(f"slug {slug!r}: use 3-64 lower-case letters, digits and hyphens")
     if not name.strip():
         raise AccountError("give the organisation's name")
+    _bounded(organisations, name=name)
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise AccountError(f"country {country!r}: give an ISO alpha-2 code such as DE")
     try:
@@ -125,6 +138,7 @@ def add_user(engine: Engine, email: str, role: str, organisation: str | None = N
     Reporters belong to an organisation; researchers, moderators and admins may too.
     """
     address = normalise_email(email)
+    _bounded(users, name=name)
     if role not in ACCOUNT_ROLES:
         raise AccountError(f"role {role!r}: choose one of {', '.join(ACCOUNT_ROLES)}")
     org_id = organisation_id(engine, organisation) if organisation else None
@@ -172,8 +186,20 @@ def list_users(engine: Engine) -> list[tuple[User, str | None, bool]]:
         return [(user_from_row(row), row[-2], bool(row[-1])) for row in conn.execute(query)]
 
 
-def issue_password_link(engine: Engine, email: str) -> str:
+def issue_password_link(engine: Engine, email: str, *, purpose: str = "set_password",
+                        lifetime: dt.timedelta = LINK_LIFETIME) -> str:
     """A new one-time token for choosing a password; older unused tokens stop working.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    email : str
+        The account's address.
+    purpose : {"set_password", "reset_password"}, optional
+        A link an admin hands over, or one the account's owner asked for by e-mail
+        (:mod:`data.people.password_reset`). Both are redeemed the same way.
+    lifetime : datetime.timedelta, optional
+        How long the link works (default :data:`LINK_LIFETIME`).
 
     Returns
     -------
@@ -181,6 +207,8 @@ def issue_password_link(engine: Engine, email: str) -> str:
         The token, to be put in a link (``/account/password?token=...``). Only its hash is
         stored, so it cannot be shown again.
     """
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose {purpose!r}: choose one of {', '.join(PURPOSES)}")
     user = get_user(engine, email=normalise_email(email))
     if user is None:
         raise AccountError(f"no account for {email}; create it with: incidentmap users add")
@@ -191,13 +219,16 @@ def issue_password_link(engine: Engine, email: str) -> str:
             account_tokens.c.user_id == user.id, account_tokens.c.used_at.is_(None))
             .values(used_at=now))
         conn.execute(insert(account_tokens).values(
-            user_id=user.id, purpose="set_password", token_hash=_token_hash(token),
-            created_at=now, expires_at=now + LINK_LIFETIME))
+            user_id=user.id, purpose=purpose, token_hash=_token_hash(token),
+            created_at=now, expires_at=now + lifetime))
     return token
 
 
 def redeem_password_link(engine: Engine, token: str, password: str) -> User:
     """Set the password of the token's account and spend the token.
+
+    Every session of the account ends (its ``session_version`` goes up); logging in again
+    still asks for the second factor where the role needs one.
 
     Raises
     ------
@@ -215,11 +246,14 @@ def redeem_password_link(engine: Engine, token: str, password: str) -> User:
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=dt.UTC)  # SQLite keeps naive UTC
         if row is None or row.used_at is not None or expires < now:
-            raise AccountError("this link is not valid any more; ask an admin for a new one")
+            raise AccountError(LINK_SPENT)
         email = conn.execute(select(users.c.email).where(users.c.id == row.user_id)).scalar()
         check_rules(password, email=email)
-        conn.execute(update(account_tokens).where(account_tokens.c.id == row.id)
-                     .values(used_at=now))
+        spent = conn.execute(update(account_tokens).where(
+            account_tokens.c.id == row.id, account_tokens.c.used_at.is_(None))
+            .values(used_at=now))
+        if spent.rowcount != 1:  # a parallel request spent it first: single use holds
+            raise AccountError(LINK_SPENT)
         _store_password(conn, row.user_id, password)
     return get_user(engine, user_id=row.user_id)
 

@@ -242,8 +242,12 @@ def add_person(engine: Engine, vault: Vault, user: User, incident_id: int, role:
 
 
 def add_file(engine: Engine, vault: Vault, user: User, incident_id: int, name: str,
-             content_type: str, content: bytes, person_id: int | None = None) -> int:
-    """Store an attachment of a record (at most :data:`MAX_FILE_BYTES`); returns its id.
+             content_type: str, content: bytes, person_id: int | None = None,
+             max_bytes: int = MAX_FILE_BYTES) -> int:
+    """Store an attachment of a record (at most ``max_bytes``); returns its id.
+
+    The web upload passes ``INCIDENTMAP_MAX_UPLOAD_MB``; the default is
+    :data:`MAX_FILE_BYTES`.
 
     Raises
     ------
@@ -252,8 +256,8 @@ def add_file(engine: Engine, vault: Vault, user: User, incident_id: int, name: s
     """
     if not content:
         raise VaultError("the file is empty")
-    if len(content) > MAX_FILE_BYTES:
-        raise VaultError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if len(content) > max_bytes:
+        raise VaultError(f"the file is larger than {max_bytes / (1024 * 1024):g} MB")
     meta = {"name": (name or "attachment")[-200:], "type": (content_type or "")[:100]}
     with engine.begin() as conn:
         check_access(conn, user, incident_id)

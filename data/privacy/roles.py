@@ -46,6 +46,9 @@ ACTIONS = {
     "erase": "erase a person's details or anonymise a record on request",
     "subject_access": "answer subject-access requests",
     "administer": "manage organisations and accounts, read the record-access log",
+    "use_api_token": "make personal API tokens that read `/api/v1` in their projection from "
+                     "scripts (read only; not for roles that read personal data: a token "
+                     "skips the second factor)",
     "needs_second_factor": "must log in with a one-time code (TOTP) as well",
     "needs_organisation": "must belong to an organisation",
 }
@@ -53,7 +56,7 @@ ACTIONS = {
 #: role -> the actions of :data:`ACTIONS` it may do (DESIGN §5's role table).
 PERMISSIONS: dict[str, frozenset[str]] = {
     PUBLIC: frozenset(),
-    "researcher": frozenset({"read_researcher_rows"}),
+    "researcher": frozenset({"read_researcher_rows", "use_api_token"}),
     "reporter": frozenset({"record", "read_records", "edit_records", "read_personal_data",
                            "change_consents", "needs_organisation"}),
     "moderator": frozenset({"read_researcher_rows", "record", "read_records",

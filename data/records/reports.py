@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.people.accounts import User
 from data.privacy.roles import can
+from data.records.bounds import TooLong, describe, draft_too_long
 from data.records.form_fields import CONSENTS
 from data.store.db import bump_version
 from data.store.schema import CODE_TABLES, incidents, organisations, reports, sources
@@ -34,6 +35,27 @@ BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 class ReportError(ValueError):
     """A request about a report that cannot be done; the message says why."""
+
+
+class DraftTooLarge(ReportError):
+    """A form over its bounds (:func:`data.records.bounds.draft_too_long`): nothing stored.
+
+    Attributes
+    ----------
+    found : list of TooLong
+        Each input over its limit, or the whole form over its size.
+    """
+
+    def __init__(self, found: list[TooLong]):
+        super().__init__(describe(found))
+        self.found = found
+
+
+def _bounded(form: dict) -> dict:
+    found = draft_too_long(form)
+    if found:
+        raise DraftTooLarge(found)
+    return form
 
 
 @dataclass(frozen=True)
@@ -115,11 +137,15 @@ def save_draft(engine: Engine, user: User, key: str, form: dict) -> int:
 
     Raises
     ------
+    DraftTooLarge
+        An input is longer than its limit, or the whole form larger than a draft may be
+        (:mod:`data.records.bounds`); the draft saved before is kept as it was.
     ReportError
         The form was already submitted, or the user may not record.
     """
     org = _organisation_of(user)
     key = _check_key(key)
+    form = _bounded(form)
     now = _now()
     with engine.begin() as conn:
         row = conn.execute(select(reports.c.id, reports.c.status).where(
@@ -266,9 +292,15 @@ def submit(engine: Engine, user: User, key: str, form: dict, record: Record,
     -------
     Submitted
         ``again`` is True when the key had been submitted before (nothing new is stored).
+
+    Raises
+    ------
+    DraftTooLarge
+        ``form`` is over the bounds of a draft (it is kept with the report).
     """
     org = _organisation_of(user)
     key = _check_key(key)
+    form = _bounded(form)
     for _attempt in range(3):
         now = _now()
         with engine.begin() as conn:

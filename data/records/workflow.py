@@ -27,10 +27,11 @@ from data.privacy.columns import PERSONAL_COLUMNS
 from data.privacy.consent import Consents, may_publish, personal_access
 from data.privacy.roles import can
 from data.records import audit
+from data.records.bounds import column_limits, too_long
 from data.records.form_fields import FIELDS_BY_COLUMN, FormField
 from data.reference.vocab import STATUSES
 from data.store.db import bump_version
-from data.store.schema import duplicate_links, incidents
+from data.store.schema import audit_log, duplicate_links, incidents
 
 #: status -> the statuses it may change to.
 TRANSITIONS = {
@@ -236,6 +237,9 @@ def transition(engine: Engine, ids: Iterable[int], to_status: str, user: User,
         record lacks a reviewed summary; one :class:`Problem` per record, nothing changed.
     """
     _require_moderator(user)
+    found = too_long({"reason": reason or ""}, column_limits(audit_log, ("reason",)))
+    if found:
+        raise WorkflowError([Problem(TOO_LONG, {"field": "reason", "limit": found[0].limit})])
     wanted = sorted({int(i) for i in ids})
     if to_status not in STATUSES or not wanted:
         raise WorkflowError([Problem(ILLEGAL, {"record": "-", "old": "-", "new": to_status})])

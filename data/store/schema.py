@@ -339,12 +339,41 @@ account_tokens = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("purpose", String(16), nullable=False, comment="set_password"),
+    Column("purpose", String(16), nullable=False,
+           comment="set_password (given by an admin) or reset_password (sent by e-mail)"),
     Column("token_hash", String(64), nullable=False, unique=True,
            comment="sha256 of the token; the token itself is only in the link"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
+)
+
+reset_requests = Table(
+    "reset_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_key", String(64), nullable=False, comment="sha256 of the e-mail typed"),
+    Column("address", String(64), nullable=False, comment="client IP address"),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_reset_requests_account_at", "account_key", "at"),
+    Index("ix_reset_requests_address_at", "address", "at"),
+    comment="password-reset requests (throttling); kept for one throttle window",
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False, comment="what the owner calls it"),
+    Column("token_hash", String(64), nullable=False, unique=True,
+           comment="sha256 of the token; the token itself is shown once, at creation"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), comment="NULL: until revoked"),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_user_id", "user_id"),
+    comment="personal API tokens: read-only /api/v1 access in the owner's projection",
 )
 
 login_attempts = Table(
@@ -374,6 +403,8 @@ record_access = Table(
     Column("record_ids", Text, comment="public ids of the records read, comma separated "
            "(empty for large downloads: the query and release name them)"),
     Column("fields", Text, comment="restricted fields shown, comma separated"),
+    Column("token_id", Integer,
+           comment="the API token used (api_tokens.id); NULL for a browser session"),
     Index("ix_record_access_user_at", "user_id", "at"),
     comment="append-only: who read member records beyond the public projection, and when",
 )

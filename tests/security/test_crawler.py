@@ -37,7 +37,8 @@ CRAWLED = {"/", "/<path:path>", "/incidents/<public_id>", "/_dash-layout",
            "/api/v1/releases", "/api/v1/releases/<name>", "/api/v1/stats",
            "/api/v1/<path:unknown>", "/api/v1/openapi.json", "/api/v1/taxonomy",
            "/account/login", "/account/password", "/account", "/account/two-factor",
-           "/data-protection", "/api/v1/", "/healthz", "/readyz", "/metrics"}
+           "/account/forgot", "/data-protection", "/api/v1/", "/healthz", "/readyz",
+           "/metrics"}
 #: Routes that need a login: anonymous callers get 401/403 or a redirect to the login.
 NEEDS_LOGIN = {"/account/odihr.csv", "/admin", "/admin/access-log.csv", "/moderate",
                "/moderate/record/<int:incident_id>", "/my-records",
@@ -49,7 +50,8 @@ WRITES = {"/account/logout", "/account/change-password", "/admin/organisations",
           "/moderate/record/<int:incident_id>/duplicate", "/records/<int:incident_id>/consent",
           "/records/<int:incident_id>/people", "/records/<int:incident_id>/files",
           "/records/<int:incident_id>/people/<int:person_id>/erase",
-          "/records/<int:incident_id>/anonymise"}
+          "/records/<int:incident_id>/anonymise", "/account/api-tokens",
+          "/account/api-tokens/<int:token_id>/revoke"}
 #: Files that hold no records (code, styles, reference geometry; /source: the program's code,
 #: tests/dashboard/views/test_service.py).
 STATIC = {"/source", "/static/<path:filename>", "/assets/<path:filename>", "/_favicon.ico",

@@ -117,7 +117,7 @@ def timeline_sentence(totals: pd.Series, granularity: str, unplaced: int,
     return text
 
 
-def update(search):
+def update(search: str | None):
     """Thin callback: summaries and tables of the four charts for the page URL's filter."""
     context = current()
     snapshot = context.snapshot()

@@ -177,7 +177,7 @@ def panel(result: Coverage, country_names: dict[str, str], dataset_names: dict[s
     return notes
 
 
-def update(search):
+def update(search: str | None):
     """Thin callback: the panel for the page URL's filter (the one every view follows)."""
     context = current()
     snapshot = context.snapshot()

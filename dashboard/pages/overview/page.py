@@ -125,7 +125,7 @@ def layout(context: AppContext, search: str | None = None) -> html.Div:
     ])
 
 
-def sync_url_and_controls(search, controls, events):
+def sync_url_and_controls(search: str | None, controls: dict, events: dict):
     """Keep the URL and the controls in step (one circular callback, two directions).
 
     Thin: reads what fired and hands it to :func:`dashboard.pages.overview.controls.synced`.
@@ -144,7 +144,7 @@ def _triggered_by_month_only() -> bool:
         return False
 
 
-def render(search, month=None):
+def render(search: str | None, month: int | None = None):
     """Render every view from the URL (and the playback's month, which only the map shows).
 
     Thin: reads the URL into a state and returns

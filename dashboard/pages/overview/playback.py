@@ -113,7 +113,8 @@ def step(trigger: str | None, value: int | None, playing: bool, first: int,
     return value, playing
 
 
-def step_callback(_play, _all, _tick, value, lo, hi, stopped, search):
+def step_callback(_play: int | None, _all: int | None, _tick: int | None, value: int | None,
+                  lo: int, hi: int, stopped: bool | None, search: str | None):
     """Advance, start, pause or end the playback (thin: see :func:`step`)."""
     state, _ = parse_search(search, current().taxonomy)
     first, last = playback_range(lo, hi, state.filter.date_from, state.filter.date_to)

@@ -16,6 +16,12 @@ from data.privacy.columns import PERSONAL_COLUMNS
 from data.records import form_fields as v
 from ingest.form import FIELDS
 
+#: What an input of the form sends: text, the ticked values of a list, or nothing.
+Value = str | list[str] | None
+#: Kinds of input whose value is a list of ticked values (the others send text or nothing).
+LIST_KINDS = ("check", "checklist", "taxonomy")
+#: The input of the typed town (the location field's text).
+PLACE = v.FIELDS_BY_NAME["location"].sent_as
 PREFIX = "report-"
 MESSAGE = "report-msg"
 YES = "yes"
@@ -151,6 +157,15 @@ def sections(context, lang: str, figure) -> list[html.Fieldset]:
 def typed(values: list) -> dict:
     """The inputs' values (in :data:`INPUTS` order) as the draft stores them: as typed."""
     return dict(zip(INPUTS, values, strict=True))
+
+
+def wrong_kinds(values: list) -> list[str]:
+    """Inputs (in :data:`INPUTS` order) whose value is of the wrong kind for the input.
+
+    Lists of ticked values for tick boxes and check lists, text or nothing for the others.
+    """
+    return [name for name, value in zip(INPUTS, values, strict=True) if value is not None
+            and isinstance(value, list) != (KINDS[name] in LIST_KINDS)]
 
 
 def to_form(raw: dict, point: dict | None) -> dict:

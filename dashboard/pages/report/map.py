@@ -8,10 +8,20 @@ Everything is served by the app: no tiles, no outside requests.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.figures import MAP_CENTER, MAP_ZOOM
+
+
+class Point(TypedDict):
+    """The chosen point, as the store ``report-point`` holds it (degrees, EPSG:4326)."""
+
+    lat: float
+    lon: float
+
 
 GRAPH = "report-map"
 POINT = "report-point"

@@ -21,15 +21,20 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import i18n
 from dashboard.auth import callback_guard
+from dashboard.auth.callback_body import BadCallback
 from dashboard.auth.caller import log_restricted_read
 from dashboard.auth.sessions import csrf_token, current_user
 from dashboard.context import current
 from dashboard.i18n import translate
 from dashboard.pages.report import form as rf
 from dashboard.pages.report import map as report_map
-from dashboard.pages.report.texts import UI
+from dashboard.pages.report.map import Point
+from dashboard.pages.report.texts import QUESTIONS, UI
 from data.privacy.roles import can
+from data.records.bounds import INPUT_LIMITS, TooLong, draft_too_long
+from data.records.form_fields import FIELDS_BY_NAME
 from data.records.reports import (
+    DraftTooLarge,
     ReportError,
     find_submitted,
     list_drafts,
@@ -92,7 +97,7 @@ def layout(context, search: str | None = None) -> html.Div:
     ], className="report-page")
 
 
-def primary_options(chosen, current_value, lang):
+def primary_options(chosen: list[str] | None, current_value: str | None, lang: str | None):
     """Options of a "main one" list: the codes ticked above it; keeps a still-ticked choice."""
     tax = current().taxonomy
     chosen = chosen or []
@@ -102,10 +107,14 @@ def primary_options(chosen, current_value, lang):
     return options, value
 
 
-def find_place(_clicks, place, country, lang):
+def find_place(_clicks: int | None, place: str | None, country: str | None,
+               lang: str | None):
     """Look the typed town up in the offline gazetteer (within the chosen country)."""
     if not country:
         return no_update, no_update, translate(UI["choose_country"], lang)
+    if len(place or "") > INPUT_LIMITS[rf.PLACE]:
+        return no_update, no_update, translate(UI["place_too_long"], lang).format(
+            limit=i18n.number(INPUT_LIMITS[rf.PLACE], lang))
     hit = place_point(place or "", country)
     if hit is None:
         return no_update, no_update, translate(UI["not_found"], lang)
@@ -113,7 +122,7 @@ def find_place(_clicks, place, country, lang):
     return {"lat": hit.lat, "lon": hit.lon}, "municipality", found
 
 
-def show_point(point, lang):
+def show_point(point: Point | None, lang: str | None):
     """Say which point is chosen and mark it on the map (patched: the map is not redrawn)."""
     marker = Patch()
     if not point:
@@ -135,12 +144,39 @@ def _messages(problems, lang: str) -> tuple[list, list]:
     return [by_field.get(field) or None for field in slots], by_field.get("", [])
 
 
-def submit_form(_clicks, token, key, point, lang, *values):
+#: Input -> the form field it answers (the typed town answers the location).
+_FIELD_OF = {f.sent_as: f.name for f in FIELDS_BY_NAME.values()}
+
+
+def too_large_message(found: list[TooLong], lang: str) -> str:
+    """What to shorten, in the page's language (the first input over its limit)."""
+    first = found[0]
+    key = {"characters": "too_long", "items": "too_many", "bytes": "too_large"}[first.unit]
+    question = QUESTIONS.get(_FIELD_OF.get(first.name, ""), (first.name,))[0]
+    return translate(UI[key], lang).format(field=translate(question, lang).rstrip(" ?:"),
+                                           length=i18n.number(first.length, lang),
+                                           limit=i18n.number(first.limit, lang))
+
+
+def _typed(values: tuple) -> dict:
+    """The inputs' values by name; a list where text belongs (or back) is a bad request."""
+    wrong = rf.wrong_kinds(list(values))
+    if wrong:
+        raise BadCallback("wrong kind of value (text or a list of ticked values) for "
+                          + ", ".join(wrong))
+    return rf.typed(list(values))
+
+
+def submit_form(_clicks: int | None, token: str | None, key: str | None, point: Point | None,
+                lang: str | None, *values: rf.Value):
     """Check the form with ingest's rules; store it once, or say what to correct."""
     context = current()
     user = callback_guard.authorise(context.engine, token, "record")
-    raw = rf.typed(list(values))
+    raw = _typed(values)
     slots = [None] * len(ctx.outputs_list[0])
+    too_large = draft_too_long({**raw, "_point": point})
+    if too_large:  # refused before ingest's rules read it
+        return slots, html.P(too_large_message(too_large, lang), className="form-error")
     try:
         done = find_submitted(context.engine, user, key)
         if done is None:
@@ -152,6 +188,8 @@ def submit_form(_clicks, token, key, point, lang, *values):
                                           className="form-error")
             done = submit(context.engine, user, key, {**raw, "_point": point},
                           checked.record, context.taxonomy.version)
+    except DraftTooLarge as exc:
+        return slots, html.P(too_large_message(exc.found, lang), className="form-error")
     except ReportError as exc:
         return slots, html.P(str(exc), className="form-error")
     text = UI["again"] if done.again else UI["submitted"]
@@ -161,26 +199,32 @@ def submit_form(_clicks, token, key, point, lang, *values):
         html.A(translate(UI["new"], lang), href=i18n.href(PATH, lang))])
 
 
-def save(_clicks, token, key, point, lang, *values):
+def save(_clicks: int | None, token: str | None, key: str | None, point: Point | None,
+         lang: str | None, *values: rf.Value):
     """Save the form as typed (valid or not) as a draft of the organisation."""
     context = current()
     user = callback_guard.authorise(context.engine, token, "record")
     try:
-        save_draft(context.engine, user, key, {**rf.typed(list(values)), "_point": point})
+        save_draft(context.engine, user, key, {**_typed(values), "_point": point})
+    except DraftTooLarge as exc:
+        return too_large_message(exc.found, lang), no_update
     except ReportError as exc:
         return str(exc), no_update
     saved = translate(UI["saved"], lang).format(time=dt.datetime.now().strftime("%H:%M"))
     return saved, _drafts(user, lang)
 
 
-def resume(clicks, token, lang):
+def resume(clicks: list[int | None], token: str | None, lang: str | None):
     """Put a saved draft back into the form, exactly as it was typed, with its key."""
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
+    draft_id = ctx.triggered_id.get("draft") if isinstance(ctx.triggered_id, dict) else None
+    if not isinstance(draft_id, int) or isinstance(draft_id, bool):
+        raise BadCallback("a resume button's id names its draft by number")
     context = current()
     user = callback_guard.authorise(context.engine, token, "record")
     try:
-        draft = load_draft(context.engine, user, int(ctx.triggered_id["draft"]))
+        draft = load_draft(context.engine, user, draft_id)
     except ReportError as exc:
         return (no_update, no_update, str(exc), *([no_update] * len(rf.INPUTS)))
     shown = [name for name in rf.PERSONAL_INPUTS if draft.form.get(name)]

@@ -192,6 +192,16 @@ UI = {
     "primary_hint": N_("choose after ticking"),
     "refused": N_("Refused: your session has expired or the request came from another "
                   "site. Reload the page."),
+    "too_long": N_("Not saved: “{field}” is too long ({length} characters, at most "
+                   "{limit}). Shorten it and try again; everything you typed is still in the "
+                   "form, and the draft saved before is kept."),
+    "too_many": N_("Not saved: “{field}” has too many choices ticked ({length}, at most "
+                   "{limit}). Untick some and try again; the draft saved before is kept."),
+    "too_large": N_("Not saved: the form is too large as a whole ({length} bytes, at most "
+                    "{limit}). Shorten the longest texts and try again; the draft saved before "
+                    "is kept."),
+    "place_too_long": N_("The place name is too long to look up (at most {limit} "
+                         "characters)."),
 }
 
 #: Messages of the form's problem codes (ingest.form.MESSAGES), marked here for the

@@ -75,6 +75,7 @@ def test_roles_are_design_s_roles_in_privilege_order():
     ("administer", ("admin",)),
     ("needs_second_factor", ("moderator", "admin")),
     ("needs_organisation", ("reporter",)),
+    ("use_api_token", ("researcher",)),
 ])
 def test_each_action_has_the_roles_the_product_always_gave_it(action, roles):
     assert roles_that_can(action) == roles
