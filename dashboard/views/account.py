@@ -1,6 +1,9 @@
 """Account pages: log in, second factor, log out, set a password from a link, change it.
 
-Moderators and admins log in with a second factor (TOTP), enrolled at their first login.
+Every role that reads personal data logs in with a second factor (TOTP), set up at its first
+login with a key, an ``otpauth://`` link and a QR code drawn by the server; recovery codes are
+shown once when it is turned on and can be made anew here. Reporters may be exempted by
+``INCIDENTMAP_REPORTER_TWO_FACTOR`` (:func:`data.people.two_factor.required`).
 
 Plain HTML forms served by Flask (no JavaScript needed), every POST checked for the session's
 CSRF token, every answer marked ``no-store``. Passwords are never echoed back into a form.
@@ -12,22 +15,52 @@ from urllib.parse import urlsplit
 
 import flask
 
+from dashboard import i18n
 from dashboard.auth.sessions import csrf_ok, current_user, log_in, log_out
+from dashboard.components.qr import qr_image
 from dashboard.context import current
+from dashboard.i18n import N_, translate
 from dashboard.views.layout import TEMPLATES, render
 from dashboard.views.odihr import own_organisation_only
+from data.people import two_factor
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
-from data.people.logins import (
-    LoginThrottled,
-    authenticate,
-    check_totp,
-    confirm_totp,
-    totp_enrolment,
-)
+from data.people.logins import LoginThrottled, authenticate
 from data.people.passwords import PasswordRejected
 
 blueprint = flask.Blueprint("account", __name__, url_prefix="/account",
                             template_folder=TEMPLATES)
+
+#: The second factor's texts (the page's title, messages and the templates' new parts).
+TEXTS = {
+    "title": N_("Second factor"),
+    "codes_title": N_("Your recovery codes"),
+    "throttled": N_("Too many wrong codes; try again in {minutes} minutes."),
+    "wrong": N_("That code is not right (or was already used); wait for the next one."),
+    "scan": N_("Or scan this QR code with the app:"),
+    "qr_label": N_("QR code of the otpauth link"),
+    "codes_once": N_("Each of these codes logs you in once in place of a one-time code, if "
+                     "you lose your phone. Keep them somewhere safe, apart from your "
+                     "password: they are shown only now."),
+    "recovery_hint": N_("Lost your phone? Type one of your recovery codes instead."),
+    "used_recovery": N_("You logged in with a recovery code; {left} left. Make new ones on "
+                        "your account page."),
+    "continue": N_("Continue"),
+    "new_codes": N_("Make new recovery codes"),
+    "codes_left": N_("Second factor on; {left} unused recovery codes."),
+    "codes_replaced": N_("New recovery codes made; the old ones no longer work."),
+}
+
+
+def _lang() -> str:
+    return i18n.normal(flask.request.args.get(i18n.PARAM))
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return {key: translate(text, lang) for key, text in TEXTS.items()}
+
+
+def _box() -> two_factor.SecretBox:
+    return two_factor.SecretBox.from_settings(current().settings)
 
 
 def _page(template: str, title: str, status: int = 200, error: str = "", message: str = "",
@@ -80,7 +113,7 @@ def login():
     if result.user is None:
         return _page("login.html", "Log in", status=401, email=email, next=target,
                      error="The e-mail address or the password is not right.")
-    if result.user.needs_totp:
+    if two_factor.required(result.user, current().settings):
         flask.session.clear()
         flask.session.update(pending_user=result.user.id, pending_version=
                              result.user.session_version, next=target)
@@ -98,27 +131,70 @@ def _pending_user():
     return user
 
 
+def _two_factor_page(enrolment, status: int = 200, error: str = "") -> flask.Response:
+    lang = _lang()
+    t = _texts(lang)
+    qr = qr_image(enrolment.uri) if enrolment else None
+    return _page("two_factor.html", t["title"], status=status, error=error, lang=lang, t=t,
+                 secret=enrolment.secret if enrolment else None,
+                 uri=enrolment.uri if enrolment else None, qr=qr)
+
+
 @blueprint.route("/two-factor", methods=["GET", "POST"])
-def two_factor():
+def two_factor_step():
     """The second step of logging in; enrols an authenticator app the first time."""
     user = _pending_user()
     if user is None:
         return flask.redirect("/account/login", 303)
     engine = _engine()
-    secret = uri = None
+    enrolment = None
     if not user.totp_enabled:  # the secret stays in the database, never in the cookie
-        secret, uri = totp_enrolment(engine, user.id)
+        enrolment = two_factor.enrolment(engine, _box(), user.id)
+        # a new set-up ends every other session: this one goes on with the new version
+        user = get_user(engine, user_id=user.id)
+        flask.session["pending_version"] = user.session_version
     if flask.request.method == "GET":
-        return _page("two_factor.html", "Second factor", secret=secret, uri=uri)
-    code = flask.request.form.get("code", "")
-    ok = check_totp(engine, user.id, code) if user.totp_enabled else \
-        confirm_totp(engine, user.id, code)
-    if not ok:
-        return _page("two_factor.html", "Second factor", status=401, secret=secret, uri=uri,
-                     error="That code is not right (or has expired); try the next one.")
+        return _two_factor_page(enrolment)
+    t = _texts(_lang())
+    address = flask.request.remote_addr or "unknown"
+    try:
+        checked = two_factor.check_code(engine, _box(), user,
+                                        flask.request.form.get("code", ""), address)
+    except LoginThrottled as exc:
+        response = _two_factor_page(enrolment, 429, t["throttled"].format(
+            minutes=exc.retry_after // 60 + 1))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if not checked.ok:
+        return _two_factor_page(enrolment, 401, t["wrong"])
     target = _safe_next(flask.session.get("next"))
     log_in(get_user(engine, user_id=user.id))
+    if checked.recovery_codes:  # the factor was just turned on: show the codes once
+        return _page("recovery_codes.html", t["codes_title"], lang=_lang(), t=t,
+                     codes=checked.recovery_codes, link=target)
+    if checked.recovery_code_used:
+        return _page("notice.html", t["title"], lang=_lang(), link=target,
+                     link_text=t["continue"],
+                     message=t["used_recovery"].format(left=checked.codes_left))
     return flask.redirect(target, 303)
+
+
+@blueprint.post("/recovery-codes")
+def recovery_codes():
+    """Replace the recovery codes by new ones, shown once."""
+    engine = _engine()
+    user = current_user(engine)
+    if user is None:
+        flask.abort(401)
+    lang = _lang()
+    t = _texts(lang)
+    try:
+        codes = two_factor.new_recovery_codes(engine, user.id,
+                                              flask.request.remote_addr or "unknown")
+    except AccountError as exc:
+        return _account_page(user, status=400, error=str(exc).capitalize() + ".")
+    return _page("recovery_codes.html", t["codes_title"], lang=lang, t=t, codes=codes,
+                 link="/account", message=t["codes_replaced"])
 
 
 @blueprint.post("/logout")
@@ -162,7 +238,15 @@ def account():
     user = current_user(_engine())
     if user is None:
         return flask.redirect("/account/login?next=/account", 303)
-    return _page("account.html", "Your account", user=user, odihr_form=own_organisation_only(user))
+    return _account_page(user)
+
+
+def _account_page(user, status: int = 200, error: str = "", message: str = ""):
+    t = _texts(_lang())
+    factor = (t["codes_left"].format(left=two_factor.recovery_codes_left(_engine(), user.id))
+              if user.totp_enabled else "")
+    return _page("account.html", "Your account", status=status, error=error, message=message,
+                 user=user, odihr_form=own_organisation_only(user), t=t, factor=factor)
 
 
 @blueprint.post("/change-password")
@@ -182,9 +266,7 @@ def change():
         except (AccountError, PasswordRejected) as exc:
             error = str(exc).capitalize() + "."
     if error:
-        return _page("account.html", "Your account", status=400, user=user, error=error,
-                     odihr_form=own_organisation_only(user))
+        return _account_page(user, status=400, error=error)
     log_in(get_user(engine, user_id=user.id))  # this session goes on with the new version
-    return _page("account.html", "Your account", user=get_user(engine, user_id=user.id),
-                 odihr_form=own_organisation_only(user),
-                 message="Your password is changed; other sessions have ended.")
+    return _account_page(get_user(engine, user_id=user.id),
+                         message="Your password is changed; other sessions have ended.")
