@@ -184,26 +184,36 @@ def start(engine: Engine, box: SecretBox, user_id: int) -> Enrolment:
     return Enrolment(secret, _uri(secret, email))
 
 
-def _stored_secret(engine: Engine, box: SecretBox, user_id: int) -> tuple[str | None, str]:
-    """(secret, email); a plain secret is encrypted in the store on the way."""
+@dataclass(frozen=True)
+class _Stored:
+    secret: str | None
+    sealed: str | None
+    email: str
+    enabled: bool
+
+
+def _stored_secret(engine: Engine, box: SecretBox, user_id: int) -> _Stored:
+    """The account's secret as stored; a plain one is encrypted in the store on the way."""
     with engine.connect() as conn:
-        row = conn.execute(select(users.c.email, users.c.totp_secret)
+        row = conn.execute(select(users.c.email, users.c.totp_secret, users.c.totp_enabled)
                            .where(users.c.id == user_id)).first()
     if row is None or not row.totp_secret:
-        return None, row.email if row else ""
-    if not is_sealed(row.totp_secret):
+        return _Stored(None, None, row.email if row else "", False)
+    sealed = row.totp_secret
+    if not is_sealed(sealed):
+        sealed = box.seal(row.totp_secret)
         with engine.begin() as conn:
             conn.execute(update(users).where(users.c.id == user_id,
                                              users.c.totp_secret == row.totp_secret)
-                         .values(totp_secret=box.seal(row.totp_secret)))
-    return box.open(row.totp_secret), row.email
+                         .values(totp_secret=sealed))
+    return _Stored(box.open(sealed), sealed, row.email, bool(row.totp_enabled))
 
 
 def enrolment(engine: Engine, box: SecretBox, user_id: int) -> Enrolment:
     """The set-up under way (secret and otpauth URI), starting one if there is none."""
-    secret, email = _stored_secret(engine, box, user_id)
-    if secret:
-        return Enrolment(secret, _uri(secret, email))
+    stored = _stored_secret(engine, box, user_id)
+    if stored.secret:
+        return Enrolment(stored.secret, _uri(stored.secret, stored.email))
     return start(engine, box, user_id)
 
 
@@ -310,20 +320,18 @@ def check_code(engine: Engine, box: SecretBox, user: User, code: str, address: s
 
 def _check_totp(engine: Engine, box: SecretBox, user: User, code: str, address: str,
                 attempt: int, now: dt.datetime) -> CodeCheck:
-    with engine.connect() as conn:
-        row = conn.execute(select(users.c.totp_secret, users.c.totp_enabled)
-                           .where(users.c.id == user.id)).first()
-    if row is None or not row.totp_secret:
+    stored = _stored_secret(engine, box, user.id)
+    if not stored.secret:
         return CodeCheck(False)
-    step = matching_step(box.open(row.totp_secret), code, now)
+    step = matching_step(stored.secret, code, now)
     if step is None:
         return CodeCheck(False)
-    confirming = not row.totp_enabled
+    confirming = not stored.enabled
     with engine.begin() as conn:
         # one statement decides: a second request with the same step finds it used
         accepted = conn.execute(update(users).where(
-            users.c.id == user.id, users.c.totp_secret == row.totp_secret,
-            users.c.totp_enabled == row.totp_enabled,
+            users.c.id == user.id, users.c.totp_secret == stored.sealed,
+            users.c.totp_enabled == stored.enabled,
             or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
         ).values(totp_last_step=step, totp_enabled=True)).rowcount
         if accepted != 1:
