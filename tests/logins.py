@@ -15,6 +15,7 @@ from pathlib import Path
 import pyotp
 from sqlalchemy import Engine, select
 
+from dashboard.context import EXTENSION_KEY
 from data.people.two_factor import STEP, SecretBox
 from data.store.schema import users
 
@@ -77,3 +78,10 @@ def log_in(client, engine: Engine, box: SecretBox, email: str, password: str,
     page = client.get(TWO_FACTOR).get_data(as_text=True)
     return client.post(TWO_FACTOR, data={"code": code_for(engine, box, email, page),
                                          "csrf_token": CSRF.search(page).group(1)})
+
+
+def log_in_to(client, email: str, password: str, next_path: str = "/account"):
+    """:func:`log_in` with the engine and keys of the app ``client`` talks to."""
+    context = client.application.extensions[EXTENSION_KEY]
+    return log_in(client, context.engine, SecretBox.from_settings(context.settings), email,
+                  password, next_path)

@@ -13,14 +13,12 @@ import pyotp
 import pytest
 
 from dashboard.auth.sessions import current_user, requires
-from dashboard.context import current
+from dashboard.context import EXTENSION_KEY, current
 from data.people.accounts import add_user, issue_password_link
 from data.people.two_factor import SecretBox
 from tests import logins
 
 GOOD = "correct horse battery staple"
-#: Boxes of the sites built here, by engine, for the helpers that read a stored secret.
-BOXES = {}
 
 
 @pytest.fixture
@@ -32,7 +30,6 @@ def site(tmp_path, make_site):
                                 ("admin@example.org", "admin", None)), password=GOOD,
                       instance_dir=tmp_path / "instance")
     engine, app = built.engine, built.app
-    BOXES[id(app.server)] = (engine, SecretBox.from_settings(built.settings))
 
     @app.server.post("/test-only/write")
     @requires("moderate", engine=lambda: current().engine)
@@ -61,8 +58,11 @@ def _password(client, email, password=GOOD, next_path="/test-only/whoami"):
 
 def _login(client, email, password=GOOD):
     """The whole login: the password, then a real code when the role needs one."""
-    engine, box = BOXES[id(client.application)]
-    return logins.log_in(client, engine, box, email, password, "/test-only/whoami")
+    return logins.log_in_to(client, email, password, "/test-only/whoami")
+
+
+def current_settings(server):
+    return server.extensions[EXTENSION_KEY].settings
 
 
 def _whoami(client) -> str:
@@ -141,8 +141,7 @@ def test_moderators_enrol_and_then_need_a_one_time_code(site):
                         data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
     assert replay.status_code == 401 and "already used" in replay.get_data(as_text=True)
     assert _whoami(again) == "nobody"
-    assert logins.log_in(again, engine, BOXES[id(server)][1], "mod@example.org", GOOD
-                         ).status_code == 303
+    assert _login(again, "mod@example.org").status_code == 303
     assert _whoami(again) == "mod@example.org"
 
 
@@ -174,7 +173,8 @@ def test_wrong_codes_are_throttled_with_429_and_retry_after(site):
     client = server.test_client()
     _password(client, "mod@example.org")
     token = _csrf(client, "/account/two-factor")
-    secret = logins.stored_secret(engine, BOXES[id(server)][1], "mod@example.org")
+    box = SecretBox.from_settings(current_settings(server))
+    secret = logins.stored_secret(engine, box, "mod@example.org")
     now = dt.datetime.now(dt.UTC)
     right = {pyotp.TOTP(secret).at(now + dt.timedelta(seconds=d)) for d in (-60, -30, 0, 30, 60)}
     wrong = [c for c in ("111111", "222222", "333333", "444444", "555555", "666666",
