@@ -203,9 +203,11 @@ def _stored_secret(engine: Engine, box: SecretBox, user_id: int) -> _Stored:
     if not is_sealed(sealed):
         sealed = box.seal(row.totp_secret)
         with engine.begin() as conn:
-            conn.execute(update(users).where(users.c.id == user_id,
-                                             users.c.totp_secret == row.totp_secret)
-                         .values(totp_secret=sealed))
+            done = conn.execute(update(users).where(users.c.id == user_id,
+                                                    users.c.totp_secret == row.totp_secret)
+                                .values(totp_secret=sealed)).rowcount
+        if done != 1:  # another request sealed it first (or a reset came): read it again
+            return _stored_secret(engine, box, user_id)
     return _Stored(box.open(sealed), sealed, row.email, bool(row.totp_enabled))
 
 
@@ -408,5 +410,10 @@ def reset(engine: Engine, email: str, actor_id: int | None = None, address: str 
 
 
 def required(user: User, settings: Settings) -> bool:
-    """Whether ``user`` must give a code at login (``INCIDENTMAP_REPORTER_TWO_FACTOR``)."""
-    return user.needs_totp(own_organisation_exempt=not settings.reporter_two_factor)
+    """Whether ``user`` must give a code at login.
+
+    Always once the account has a second factor on; otherwise when its role needs one under
+    ``INCIDENTMAP_REPORTER_TWO_FACTOR`` (:meth:`data.people.accounts.User.needs_totp`).
+    """
+    return user.totp_enabled or user.needs_totp(
+        own_organisation_exempt=not settings.reporter_two_factor)

@@ -308,3 +308,6 @@ def test_reporters_need_it_unless_the_setting_exempts_them(staff):
     assert required(moderator, strict) and required(moderator, relaxed)
     add_user(engine, "res@example.org", "researcher")
     assert not required(get_user(engine, email="res@example.org"), strict)
+    box = SecretBox(Fernet.generate_key().decode("ascii"))
+    enrolled, _secret, _codes = _enrolled(engine, box, "rep@example.org")
+    assert required(enrolled, relaxed)  # a factor once on is always asked for
