@@ -26,6 +26,7 @@ from data.people import two_factor
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
 from data.people.logins import LoginThrottled, authenticate
 from data.people.passwords import PasswordRejected
+from data.people.vault import VaultLocked
 
 blueprint = flask.Blueprint("account", __name__, url_prefix="/account",
                             template_folder=TEMPLATES)
@@ -48,6 +49,8 @@ TEXTS = {
     "new_codes": N_("Make new recovery codes"),
     "codes_left": N_("Second factor on; {left} unused recovery codes."),
     "codes_replaced": N_("New recovery codes made; the old ones no longer work."),
+    "locked": N_("Your second factor cannot be read with this server's keys; ask an admin to "
+                 "reset it."),
 }
 
 
@@ -143,6 +146,15 @@ def _two_factor_page(enrolment, status: int = 200, error: str = "") -> flask.Res
 @blueprint.route("/two-factor", methods=["GET", "POST"])
 def two_factor_step():
     """The second step of logging in; enrols an authenticator app the first time."""
+    try:
+        return _second_step()
+    except VaultLocked:  # the vault key was lost or changed: only an admin's reset helps
+        lang = _lang()
+        return _page("notice.html", _texts(lang)["title"], status=403, lang=lang,
+                     error=_texts(lang)["locked"])
+
+
+def _second_step() -> flask.Response:
     user = _pending_user()
     if user is None:
         return flask.redirect("/account/login", 303)

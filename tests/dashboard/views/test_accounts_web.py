@@ -11,6 +11,7 @@ import re
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 
 from dashboard.auth.sessions import current_user, requires
 from dashboard.context import EXTENSION_KEY, current
@@ -302,3 +303,16 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(make_site):
     assert {attempt(n, "203.0.113.7").status_code for n in range(20)} == {401}
     assert attempt(99, "203.0.113.7").status_code == 429
     assert attempt(100, "203.0.113.8").status_code == 401  # another client is not affected
+
+
+def test_a_lost_vault_key_asks_for_an_admin_s_reset_instead_of_failing(site):
+    _engine, server, tmp_path = site
+    _login(server.test_client(), "mod@example.org")  # enrolled under the kept vault key
+    (tmp_path / "instance" / "vault_key").write_text(Fernet.generate_key().decode())
+    client = server.test_client()
+    _password(client, "mod@example.org")
+    token = _csrf(client, "/account/two-factor")
+    locked = client.post("/account/two-factor", data={"code": "123456", "csrf_token": token})
+    assert locked.status_code == 403 and "ask an admin to reset it" in locked.get_data(
+        as_text=True)
+    assert _whoami(client) == "nobody"
