@@ -280,6 +280,12 @@ SETTINGS: tuple[Setting, ...] = (
             "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
             "socket's). Set it behind nginx, or every client looks like the proxy to the login "
             "rate limit."),
+    Setting("reporter_two_factor", Flag(), True,
+            "Reporters log in with a one-time code (TOTP) as well as their password, like "
+            "every role that reads personal data. `false` lets reporters in with the password "
+            "alone: a reporter's leaked or guessed password then opens their organisation's "
+            "records with the victims' and witnesses' names and contact details. Moderators "
+            "and admins always need the code."),
     Setting("vault_key", Text(), "",
             "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "
