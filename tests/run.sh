@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs, then run the whole suite.
 #   bash tests/run.sh [pytest arguments]
-# Debian packages (chromium, chromium-driver, PostGIS) are installed when missing and this
-# runs as root; otherwise it says which are missing and the tests that need them skip
-# (or fail, when CI=true).
+# Debian packages (chromium, chromium-driver, PostGIS, nginx for `nginx -t` of the deploy
+# example) are installed when missing and this runs as root; otherwise it says which are
+# missing and the tests that need them skip (or fail, when CI=true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ missing=()
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ -d /usr/lib/postgresql/15 ] && ! ls /usr/share/postgresql/15/extension/postgis.control \
     >/dev/null 2>&1; then
   missing+=(postgresql-15-postgis-3)
