@@ -4,6 +4,9 @@
 # Debian packages (chromium, chromium-driver, PostGIS, nginx for `nginx -t` of the deploy
 # example) are installed when missing and this runs as root; otherwise it says which are
 # missing and the tests that need them skip (or fail, when CI=true).
+# Without pytest arguments (the whole suite, as CI runs it) it first installs the package
+# with the lowest versions its dependencies allow (tests/packaging/lowest-constraints.txt)
+# into .venv-lowest and smoke-tests it (tests/packaging/lowest_smoke.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +35,15 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check .
+
+if [ $# -eq 0 ]; then
+  # The floors of pyproject.toml, each pinned: does the app still run on them?
+  python3 -m venv .venv-lowest
+  .venv-lowest/bin/python -m pip install -q --disable-pip-version-check \
+    -c tests/packaging/lowest-constraints.txt .
+  smoke="$(mktemp -d)"
+  (cd "$smoke" && "$OLDPWD/.venv-lowest/bin/python" "$OLDPWD/tests/packaging/lowest_smoke.py")
+  rm -rf "$smoke"
+fi
+
 exec .venv/bin/python -m pytest "$@"
