@@ -83,7 +83,7 @@ def test_demo_without_rows_loads_the_configured_demo_rows(tmp_path):
 def test_unreachable_database_stops_with_a_redacted_message():
     env = {"INCIDENTMAP_DATABASE_URL": "postgresql+psycopg://bob:hunter2@127.0.0.1:1/db"}
     result = run(["serve", "--port", "1"], env)
-    assert result.returncode == 2
+    assert result.returncode == 3  # the database failed (README's exit codes)
     assert "cannot open database" in result.stderr and "127.0.0.1:1/db" in result.stderr
     assert "hunter2" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
