@@ -407,10 +407,16 @@ def test_gunicorn_serves_the_installed_app(installed, served):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = installed.elsewhere / "gunicorn.log"
+    # a working folder with modules named like the app's packages: gunicorn puts it first on
+    # the path, and the app must still import its own (docs/operations.md §3)
+    cluttered = installed.elsewhere / "cluttered"
+    cluttered.mkdir(exist_ok=True)
+    for name in ("data", "dashboard", "geo", "ingest"):
+        (cluttered / f"{name}.py").write_text(f"raise SystemExit('{name}.py was imported')\n")
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(installed.bin("gunicorn")), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "app:server"], cwd=installed.elsewhere, stdout=out, stderr=subprocess.STDOUT,
+             "app:server"], cwd=cluttered, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=installed.env(
                 INSTANCE_DIR=str(installed.instance)))  # the served store
     try:
