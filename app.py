@@ -1,14 +1,38 @@
 """incidentmap: build the app from settings, and the ``incidentmap`` command line.
 
-``gunicorn app:server`` serves the app (``server`` is built on first access, not at import);
-``python app.py`` runs the development server like ``incidentmap serve``.
+``incidentmap serve --production`` runs gunicorn on :func:`build_app` (see
+:func:`serve_production`); ``gunicorn app:server`` is its documented equivalent (``server`` is
+built on first access, not at import); ``python app.py`` runs the development server like
+``incidentmap serve``.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+
+
+def _ignore_the_working_folder() -> None:
+    """Keep modules in the working folder from standing in for the app's packages.
+
+    gunicorn puts its working folder first on ``sys.path`` (and ``python -m`` the current
+    one), so a ``data.py`` or ``dashboard.py`` there would be imported instead of the
+    ``data`` or ``dashboard`` package. Unless the working folder is this source tree, it is
+    taken off the path before any of them is imported.
+    """
+    try:
+        here, cwd = os.path.dirname(os.path.realpath(__file__)), os.path.realpath(os.getcwd())
+    except OSError:  # the working folder was deleted
+        return
+    if here != cwd:
+        sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != cwd]
+
+
+_ignore_the_working_folder()
+
+# The imports below come after the path is cleaned (E402 is off for this file).
 import argparse
 import logging
-import sys
 from pathlib import Path
 
 from data import logs, software
@@ -17,7 +41,14 @@ from data.cli import backup as backup_cli
 from data.cli import export as export_cli
 from data.cli import protection as protection_cli
 from data.people.vault import VaultError
-from data.settings import SETTINGS, Settings, SettingsError, settings_list, settings_markdown
+from data.settings import (
+    SETTINGS,
+    Settings,
+    SettingsError,
+    legacy_instance_notice,
+    settings_list,
+    settings_markdown,
+)
 from data.store.backup import BackupError
 from data.store.db import StoreError, StoreUnreachable
 from data.store.failures import classify, database_errors
@@ -42,19 +73,74 @@ def build_app(settings: Settings | None = None):
 
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level, settings.log_format)
-    engine = open_store(settings, allow_behind=True)  # behind: 503 until `db upgrade`
+    # behind: 503 until `db upgrade`; serving is one of the commands that create a store
+    engine = open_store(settings, allow_behind=True, create=True)
     return create_app(AppContext(settings, engine, load_taxonomy()))
 
 
 def __getattr__(name: str):
     if name == "server":  # lazily, so importing app.py does no work
+        if notice := legacy_instance_notice():
+            log.warning(notice)
         return build_app().server
     raise AttributeError(name)
+
+
+def gunicorn_options(settings: Settings, host: str, port: int,
+                     workers: int | None = None) -> dict[str, object]:
+    """The gunicorn settings of ``incidentmap serve --production`` (docs/operations.md §3).
+
+    Threaded workers (``gthread``): a long download streams in one thread while the others
+    answer pages, and ``timeout`` is only the worker's heartbeat, covering its start-up.
+    """
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {"bind": bind, "workers": workers or settings.workers, "worker_class": "gthread",
+            "threads": settings.threads, "timeout": settings.worker_timeout}
+
+
+def serve_production(settings: Settings, options: dict[str, object]) -> int:
+    """Run gunicorn in this process on :func:`build_app` with ``options``, until stopped.
+
+    The store is opened (created, migrated and seeded when it is the embedded default) once,
+    here, before the workers start; each worker then builds its own app and snapshot. The
+    application comes from this function, never from a module looked up in the working
+    folder. ``GUNICORN_CMD_ARGS`` adds other gunicorn settings (e.g. ``--graceful-timeout``).
+    SIGTERM stops it gracefully (exit status 0), SIGHUP restarts the workers.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from data.store.opening import open_store
+
+    open_store(settings, allow_behind=True, create=True).dispose()  # before forking workers
+
+    class Production(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in options.items():
+                self.cfg.set(name, value)
+            extra = self.cfg.parser().parse_args(self.cfg.get_cmd_args_from_env())
+            for name, value in vars(extra).items():
+                if value is not None and name != "args":
+                    self.cfg.set(name.lower(), value)
+
+        def load(self):
+            return build_app(settings).server
+
+    Production().run()
+    return 0
 
 
 def _cmd_serve(args, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
+    if args.production:
+        options = gunicorn_options(settings, host, port, args.workers)
+        print(f"incidentmap is running on http://{host}:{port}/ with gunicorn: "
+              f"{options['workers']} workers of {options['threads']} threads (SIGTERM stops "
+              "it)", flush=True)
+        return serve_production(settings, options)
+    if args.workers is not None:
+        print("incidentmap: error: --workers needs --production", file=sys.stderr)
+        return 2
     app = build_app(settings)
     print(f"incidentmap is running on http://{host}:{port}/ (Ctrl+C stops it)", flush=True)
     app.run(host=host, port=port, debug=args.debug)
@@ -70,7 +156,7 @@ def _cmd_demo(args, settings: Settings) -> int:
         print("incidentmap: error: INCIDENTMAP_DEMO_ROWS is 0: give the number of incidents "
               "with --rows", file=sys.stderr)
         return 2
-    engine = open_migrated(settings)
+    engine = open_migrated(settings, create=True)
     tty = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
@@ -90,8 +176,10 @@ def _cmd_demo(args, settings: Settings) -> int:
 
 def _cmd_db(args, settings: Settings) -> int:
     from data.store.db import analyze, make_engine, redact, upgrade
-    from data.store.opening import schema_is_current
+    from data.store.opening import require_store, schema_is_current
 
+    if args.db_command != "upgrade":
+        require_store(settings)  # only `db upgrade` creates one
     engine = make_engine(settings.effective_database_url)
     url = redact(settings.effective_database_url)
     if args.db_command == "upgrade":
@@ -153,6 +241,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default INCIDENTMAP_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default INCIDENTMAP_PORT)")
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (development)")
+    serve.add_argument("--production", action="store_true",
+                       help="serve with gunicorn: INCIDENTMAP_WORKERS gthread workers of "
+                       "INCIDENTMAP_THREADS threads, INCIDENTMAP_WORKER_TIMEOUT "
+                       "(docs/operations.md)")
+    serve.add_argument("--workers", type=_positive,
+                       help="gunicorn workers with --production (default INCIDENTMAP_WORKERS)")
     serve.set_defaults(func=_cmd_serve)
     demo = sub.add_parser("demo", help="load the synthetic demo dataset (replaces earlier "
                           "demo records)")
@@ -192,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         logs.configure(settings.log_level, settings.log_format)
+        if notice := legacy_instance_notice():
+            print(f"incidentmap: notice: {notice}", file=sys.stderr)
         return args.func(args, settings)
     except StoreUnreachable as exc:  # the database failed: exit status 3, as documented
         print(f"incidentmap: error: {exc}", file=sys.stderr)

@@ -264,8 +264,49 @@ class Setting:
                         if part)
 
 
-def _default_instance_dir() -> Path:
-    return Path.cwd() / "instance"
+#: The instance folder of earlier releases, inside the working folder of the command.
+LEGACY_INSTANCE = Path("instance")
+#: Files in it that mark an install made before the instance folder moved: its store, or the
+#: keys a PostgreSQL install kept there (a new vault key would leave the vault unreadable).
+LEGACY_MARKERS = ("incidentmap.sqlite", "vault_key", "secret_key")
+
+
+def default_instance_dir() -> Path:
+    """The instance folder when ``INCIDENTMAP_INSTANCE_DIR`` is unset: the user's data folder.
+
+    ``platformdirs.user_data_dir("incidentmap")``: ``~/.local/share/incidentmap`` on Linux
+    (``$XDG_DATA_HOME/incidentmap`` when that is set), whatever the working folder. A system
+    service sets ``INCIDENTMAP_INSTANCE_DIR`` (``/var/lib/incidentmap`` in
+    ``docs/deploy/incidentmap.service``).
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("incidentmap", appauthor=False))
+
+
+def legacy_instance_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """``./instance`` when an earlier release's store is there and no setting says otherwise.
+
+    Releases before the move kept their store and keys in ``./instance`` under the working
+    folder. When ``INCIDENTMAP_INSTANCE_DIR`` is unset and ``./instance`` holds one of
+    :data:`LEGACY_MARKERS`, that folder (absolute) stays the instance folder so an upgraded
+    install still finds its store and keys; :func:`legacy_instance_notice` says how to move it.
+    """
+    env = os.environ if environ is None else environ
+    if env.get(PREFIX + "INSTANCE_DIR"):
+        return None
+    found = any((LEGACY_INSTANCE / name).exists() for name in LEGACY_MARKERS)
+    return LEGACY_INSTANCE.absolute() if found else None
+
+
+def legacy_instance_notice(environ: dict[str, str] | None = None) -> str:
+    """One line on the ``./instance`` store in use and how to move it ("" when none)."""
+    legacy = legacy_instance_dir(environ)
+    if legacy is None:
+        return ""
+    return (f"using the instance folder of an earlier release in the working folder, {legacy}; "
+            f"move it to {default_instance_dir()} (the default now) or set "
+            f"{PREFIX}INSTANCE_DIR={legacy} to keep it there")
 
 
 #: Every setting, in the order ``incidentmap settings`` and the README list them.
@@ -273,12 +314,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", Text(), "",
             "SQLAlchemy URL of the store, e.g. `postgresql+psycopg://user@host/db`. A URL that "
             "cannot be opened stops start-up with a message naming it (password hidden).",
-            default_text="SQLite file `instance/incidentmap.sqlite`, created, migrated and "
-            "seeded with demo data on first start"),
-    Setting("instance_dir", Folder(), _default_instance_dir,
+            default_text="SQLite file `INSTANCE_DIR/incidentmap.sqlite`, created, migrated "
+            "and seeded with demo data on first start"),
+    Setting("instance_dir", Folder(), default_instance_dir,
             "Folder for the embedded SQLite file and other local state (session and vault "
-            "keys, frozen releases, downloaded boundaries).",
-            default_text="`./instance`"),
+            "keys, frozen releases, downloaded boundaries). A system service sets it (e.g. "
+            "`/var/lib/incidentmap`). Without it an `./instance/incidentmap.sqlite` of an "
+            "earlier release in the working folder is still used, with a notice.",
+            default_text="the user's data folder, `~/.local/share/incidentmap` on Linux "
+            "(`platformdirs`)"),
     Setting("nuts_dir", Folder(optional=True), None,
             "Folder with GISCO NUTS 2024 GeoJSON files for regional maps; without files "
             "there, country level only.",
@@ -299,6 +343,12 @@ SETTINGS: tuple[Setting, ...] = (
             "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
             "socket's). Set it behind nginx, or every client looks like the proxy to the login "
             "rate limit."),
+    Setting("reporter_two_factor", Flag(), True,
+            "Reporters log in with a one-time code (TOTP) as well as their password, like "
+            "every role that reads personal data. `false` lets reporters in with the password "
+            "alone: a reporter's leaked or guessed password then opens their organisation's "
+            "records with the victims' and witnesses' names and contact details. Moderators "
+            "and admins always need the code."),
     Setting("vault_key", Text(), "",
             "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "
@@ -373,6 +423,17 @@ SETTINGS: tuple[Setting, ...] = (
             default_text="`INSTANCE_DIR/metrics`"),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
+    # gunicorn, as docs/operations.md §3 explains: gthread workers, each with its own snapshot
+    Setting("workers", Whole(minimum=1), 3,
+            "Worker processes of `incidentmap serve --production` (gunicorn); each holds its "
+            "own snapshot of the published data, so memory grows with it."),
+    Setting("threads", Whole(minimum=1), 4,
+            "Threads per worker of `incidentmap serve --production` (gthread): one worker "
+            "streams a download and still answers pages."),
+    Setting("worker_timeout", Whole(minimum=10), 300,
+            "Seconds a `serve --production` worker may stay silent (gunicorn `--timeout`: the "
+            "heartbeat of a gthread worker, which covers its start-up; no request length is "
+            "limited by it)."),
 )
 
 
@@ -429,6 +490,9 @@ class SettingsDerived:
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
+        legacy = legacy_instance_dir(env)
+        if legacy is not None:
+            values["instance_dir"] = legacy
         for setting in SETTINGS:
             raw = env.get(setting.variable)
             if raw is None or raw == "":

@@ -6,9 +6,12 @@ imports this module for :func:`fresh_database`).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,6 +20,14 @@ from hypothesis import settings
 from sqlalchemy import text
 
 from data.store.db import StoreError, make_engine
+
+# Keep every test, and every command a test starts, away from the real instance folder (the
+# user's data folder): settings from the environment get a throwaway one, and so does
+# platformdirs' user data folder for processes started without INCIDENTMAP_* variables.
+ISOLATED = Path(tempfile.mkdtemp(prefix="incidentmap-tests-"))
+os.environ["INCIDENTMAP_INSTANCE_DIR"] = str(ISOLATED / "instance")
+os.environ["XDG_DATA_HOME"] = str(ISOLATED / "data-home")
+atexit.register(shutil.rmtree, ISOLATED, ignore_errors=True)
 
 # Property tests check outcomes, not speed: a loaded CI machine must not fail them on
 # hypothesis' default 200 ms deadline per example.

@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(args, env_extra, cwd=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTMAP_")}
+    # the throwaway instance folder of tests/conftest.py stays: an ./instance of an earlier
+    # release in the working folder would otherwise be used (with a notice)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("INCIDENTMAP_") or k == "INCIDENTMAP_INSTANCE_DIR"}
     env.update(env_extra)
     return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, cwd=cwd,
                           timeout=120)
@@ -50,10 +53,13 @@ def test_settings_markdown_prints_the_readme_table():
 
 def test_db_upgrade_and_demo_on_a_configured_database(tmp_path):
     env = {"INCIDENTMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
-    assert "NOT current" in run(["db", "current"], env).stdout
+    missing = run(["db", "current"], env)  # only `db upgrade` (or serve, demo) creates it
+    assert missing.returncode == 2 and "no store at" in missing.stderr
+    assert not (tmp_path / "x.sqlite").exists()
     upgraded = run(["db", "upgrade"], env)
     assert upgraded.returncode == 0, upgraded.stderr
     assert "current schema" in upgraded.stdout
+    assert "schema current" in run(["db", "current"], env).stdout
     demo = run(["demo", "--rows", "150", "--seed", "5"], env)
     assert demo.returncode == 0, demo.stderr
     assert "loaded 150 synthetic demo incidents" in demo.stdout
@@ -77,7 +83,7 @@ def test_demo_without_rows_loads_the_configured_demo_rows(tmp_path):
 def test_unreachable_database_stops_with_a_redacted_message():
     env = {"INCIDENTMAP_DATABASE_URL": "postgresql+psycopg://bob:hunter2@127.0.0.1:1/db"}
     result = run(["serve", "--port", "1"], env)
-    assert result.returncode == 2
+    assert result.returncode == 3  # the database failed (README's exit codes)
     assert "cannot open database" in result.stderr and "127.0.0.1:1/db" in result.stderr
     assert "hunter2" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr

@@ -24,7 +24,8 @@ ID_KEY = "incidentmap.request_id"
 #: Account events by endpoint (POST requests only) and, for logins, the step metrics count.
 ACCOUNT_EVENTS: dict[str, tuple[str, str | None]] = {
     "account.login": ("login, password step", "password"),
-    "account.two_factor": ("login, second factor", "second_factor"),
+    "account.two_factor_step": ("login, second factor", "second_factor"),
+    "account.recovery_codes": ("recovery codes replaced", None),
     "account.logout": ("logout", None),
     "account.set_password": ("password chosen from a one-time link", None),
     "account.change": ("password changed", None),
@@ -34,6 +35,7 @@ ACCOUNT_EVENTS: dict[str, tuple[str, str | None]] = {
     "admin.user_add": ("account added", None),
     "admin.user_link": ("password link issued", None),
     "admin.user_active": ("account activated or deactivated", None),
+    "admin.user_reset_second_factor": ("second factor reset", None),
     "admin.organisation_add": ("organisation added", None),
 }
 

@@ -2,7 +2,10 @@
 
 Personal API tokens are made and revoked on the account page (:mod:`data.people.api_tokens`).
 
-Moderators and admins log in with a second factor (TOTP), enrolled at their first login.
+Every role that reads personal data logs in with a second factor (TOTP), set up at its first
+login with a key, an ``otpauth://`` link and a QR code drawn by the server; recovery codes are
+shown once when it is turned on and can be made anew here. Reporters may be exempted by
+``INCIDENTMAP_REPORTER_TWO_FACTOR`` (:func:`data.people.two_factor.required`).
 
 Plain HTML forms served by Flask (no JavaScript needed), every POST checked for the session's
 CSRF token, every answer marked ``no-store``. Passwords are never echoed back into a form.
@@ -16,24 +19,24 @@ from urllib.parse import urlsplit
 import flask
 
 from dashboard.auth.sessions import csrf_ok, current_user, log_in, log_out
+from dashboard.components.qr import qr_image
 from dashboard.context import current
 from dashboard.views import account_texts as at
 from dashboard.views.layout import TEMPLATES, render
 from dashboard.views.odihr import own_organisation_only
+from data.people import two_factor
 from data.people.accounts import AccountError, change_password, get_user, redeem_password_link
 from data.people.api_tokens import TokenError, create_token, list_tokens, revoke_token
-from data.people.logins import (
-    LoginThrottled,
-    authenticate,
-    check_totp,
-    confirm_totp,
-    totp_enrolment,
-)
+from data.people.logins import LoginThrottled, authenticate
 from data.people.passwords import PasswordRejected
+from data.people.vault import VaultLocked
 from data.privacy.roles import can
 
 blueprint = flask.Blueprint("account", __name__, url_prefix="/account",
                             template_folder=TEMPLATES)
+
+def _box() -> two_factor.SecretBox:
+    return two_factor.SecretBox.from_settings(current().settings)
 
 
 def _page(template: str, title: str, status: int = 200, error: str = "", message: str = "",
@@ -86,7 +89,7 @@ def login():
     if result.user is None:
         return _page("login.html", "Log in", status=401, email=email, next=target,
                      error="The e-mail address or the password is not right.")
-    if result.user.needs_totp:
+    if two_factor.required(result.user, current().settings):
         flask.session.clear()
         flask.session.update(pending_user=result.user.id, pending_version=
                              result.user.session_version, next=target)
@@ -104,27 +107,79 @@ def _pending_user():
     return user
 
 
+def _two_factor_page(enrolment, status: int = 200, error: str = "") -> flask.Response:
+    lang = at.lang()
+    t = at.texts(lang)
+    qr = qr_image(enrolment.uri) if enrolment else None
+    return _page("two_factor.html", t["title"], status=status, error=error, lang=lang, t=t,
+                 secret=enrolment.secret if enrolment else None,
+                 uri=enrolment.uri if enrolment else None, qr=qr)
+
+
 @blueprint.route("/two-factor", methods=["GET", "POST"])
-def two_factor():
+def two_factor_step():
     """The second step of logging in; enrols an authenticator app the first time."""
+    try:
+        return _second_step()
+    except VaultLocked:  # the vault key was lost or changed: only an admin's reset helps
+        lang = at.lang()
+        return _page("notice.html", at.texts(lang)["title"], status=403, lang=lang,
+                     error=at.texts(lang)["locked"])
+
+
+def _second_step() -> flask.Response:
     user = _pending_user()
     if user is None:
         return flask.redirect("/account/login", 303)
     engine = _engine()
-    secret = uri = None
+    enrolment = None
     if not user.totp_enabled:  # the secret stays in the database, never in the cookie
-        secret, uri = totp_enrolment(engine, user.id)
+        enrolment = two_factor.enrolment(engine, _box(), user.id)
+        # a new set-up ends every other session: this one goes on with the new version
+        user = get_user(engine, user_id=user.id)
+        flask.session["pending_version"] = user.session_version
     if flask.request.method == "GET":
-        return _page("two_factor.html", "Second factor", secret=secret, uri=uri)
-    code = flask.request.form.get("code", "")
-    ok = check_totp(engine, user.id, code) if user.totp_enabled else \
-        confirm_totp(engine, user.id, code)
-    if not ok:
-        return _page("two_factor.html", "Second factor", status=401, secret=secret, uri=uri,
-                     error="That code is not right (or has expired); try the next one.")
+        return _two_factor_page(enrolment)
+    t = at.texts(at.lang())
+    address = flask.request.remote_addr or "unknown"
+    try:
+        checked = two_factor.check_code(engine, _box(), user,
+                                        flask.request.form.get("code", ""), address)
+    except LoginThrottled as exc:
+        response = _two_factor_page(enrolment, 429, t["codes_throttled"].format(
+            minutes=exc.retry_after // 60 + 1))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if not checked.ok:
+        return _two_factor_page(enrolment, 401, t["wrong"])
     target = _safe_next(flask.session.get("next"))
     log_in(get_user(engine, user_id=user.id))
+    if checked.recovery_codes:  # the factor was just turned on: show the codes once
+        return _page("recovery_codes.html", t["codes_title"], lang=at.lang(), t=t,
+                     codes=checked.recovery_codes, link=target)
+    if checked.recovery_code_used:
+        return _page("notice.html", t["title"], lang=at.lang(), link=target,
+                     link_text=t["continue"],
+                     message=t["used_recovery"].format(left=checked.codes_left))
     return flask.redirect(target, 303)
+
+
+@blueprint.post("/recovery-codes")
+def recovery_codes():
+    """Replace the recovery codes by new ones, shown once."""
+    engine = _engine()
+    user = current_user(engine)
+    if user is None:
+        flask.abort(401)
+    lang = at.lang()
+    t = at.texts(lang)
+    try:
+        codes = two_factor.new_recovery_codes(engine, user.id,
+                                              flask.request.remote_addr or "unknown")
+    except AccountError as exc:
+        return _account_page(user, status=400, error=str(exc).capitalize() + ".")
+    return _page("recovery_codes.html", t["codes_title"], lang=lang, t=t, codes=codes,
+                 link="/account", message=t["codes_replaced"])
 
 
 @blueprint.post("/logout")
@@ -162,26 +217,29 @@ def set_password():
                  link="/account/login", link_text="Log in")
 
 
+@blueprint.get("")
+def account():
+    """Who is logged in, log out, change the password."""
+    user = current_user(_engine())
+    if user is None:
+        return flask.redirect("/account/login?next=/account", 303)
+    return _account_page(user)
+
+
 def _account_page(user, status: int = 200, error: str = "", message: str = "",
                   new_token: str = "") -> flask.Response:
     """The account page; with ``new_token``, the token just made (shown this once)."""
     lang = at.lang()
+    t = at.texts(lang)
+    factor = (t["codes_left"].format(left=two_factor.recovery_codes_left(_engine(), user.id))
+              if user.totp_enabled else "")
     tokens = None
     if can(user, "use_api_token"):
         now = dt.datetime.now(dt.UTC)
         tokens = [(token, token.state(now)) for token in list_tokens(_engine(), user.id)]
     return _page("account.html", "Your account", status=status, error=error, message=message,
-                 user=user, odihr_form=own_organisation_only(user), tokens=tokens,
-                 new_token=new_token, t=at.texts(lang), lang_value=lang)
-
-
-@blueprint.get("")
-def account():
-    """Who is logged in, log out, change the password, API tokens."""
-    user = current_user(_engine())
-    if user is None:
-        return flask.redirect("/account/login?next=/account", 303)
-    return _account_page(user)
+                 user=user, odihr_form=own_organisation_only(user), t=t, factor=factor,
+                 tokens=tokens, new_token=new_token, lang_value=lang)
 
 
 @blueprint.post("/change-password")

@@ -1,4 +1,4 @@
-"""The texts of the self-service parts of the account pages (password reset, API tokens).
+"""The texts of the account pages' newer parts: second factor, password reset, API tokens.
 
 Each is marked for translation (``dashboard/locales``); the pages pick the language from the
 request's ``lang`` value, English by default.
@@ -43,6 +43,25 @@ UI = {
     "no_tokens": N_("No tokens yet."),
     "token_revoked": N_("The token is revoked."),
     "bad_date": N_("The last day must be a date such as 2027-06-30."),
+    # the second factor (the page's title, messages and the templates' parts)
+    "title": N_("Second factor"),
+    "codes_title": N_("Your recovery codes"),
+    "codes_throttled": N_("Too many wrong codes; try again in {minutes} minutes."),
+    "wrong": N_("That code is not right (or was already used); wait for the next one."),
+    "scan": N_("Or scan this QR code with the app:"),
+    "qr_label": N_("QR code of the otpauth link"),
+    "codes_once": N_("Each of these codes logs you in once in place of a one-time code, if "
+                     "you lose your phone. Keep them somewhere safe, apart from your "
+                     "password: they are shown only now."),
+    "recovery_hint": N_("Lost your phone? Type one of your recovery codes instead."),
+    "used_recovery": N_("You logged in with a recovery code; {left} left. Make new ones on "
+                        "your account page."),
+    "continue": N_("Continue"),
+    "new_codes": N_("Make new recovery codes"),
+    "codes_left": N_("Second factor on; {left} unused recovery codes."),
+    "codes_replaced": N_("New recovery codes made; the old ones no longer work."),
+    "locked": N_("Your second factor cannot be read with this server's keys; ask an admin to "
+                 "reset it."),
 }
 
 #: The messages of data.people.api_tokens.TokenError, marked here so that they get translated.

@@ -18,7 +18,9 @@ from dashboard.auth.sessions import current_user, requires
 from dashboard.context import current
 from dashboard.views.layout import TEMPLATES, render
 from data.export.table import FORMULA_PREFIXES
+from data.people import two_factor
 from data.people.access_log import recent_access
+from data.people.account_events import recent_events
 from data.people.accounts import (
     AccountError,
     add_organisation,
@@ -50,7 +52,7 @@ def _page(status: int = 200, error: str = "", message: str = "", link: str = "",
                   status=status, errors=[error] if error else [], message=message,
                   orgs=list_organisations(engine), accounts=list_accounts(engine),
                   roles=ACCOUNT_ROLES, access=access, limit=PAGE_LIMIT, link=link,
-                  link_email=link_email)
+                  link_email=link_email, events=recent_events(engine, limit=PAGE_LIMIT))
 
 
 def _link(token: str) -> str:
@@ -131,6 +133,21 @@ def user_active():
     except AccountError as exc:
         return _page(400, error=str(exc).capitalize() + ".")
     return _page(message=f"Account {email} {'enabled' if active else 'disabled'}.")
+
+
+@blueprint.post("/users/reset-second-factor")
+@requires("administer", engine=_engine)
+def user_reset_second_factor():
+    """Reset an account's second factor (a lost phone): audited; its sessions end."""
+    engine = _engine()
+    try:
+        email = normalise_email(flask.request.form.get("email", ""))
+        two_factor.reset(engine, email, actor_id=current_user(engine).id,
+                         address=flask.request.remote_addr or "")
+    except AccountError as exc:
+        return _page(400, error=str(exc).capitalize() + ".")
+    return _page(message=f"Second factor of {email} reset; its sessions have ended and its "
+                         "next login sets up a new one.")
 
 
 def _cell(value) -> str:

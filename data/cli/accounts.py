@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from data.privacy.roles import ACCOUNT_ROLES, roles_that_can
+from data.privacy.roles import ACCOUNT_ROLES, needs_second_factor
 
 
 def register(sub) -> None:
@@ -41,6 +41,11 @@ def register(sub) -> None:
                                   help="revoke every personal API token of an account")
     revoke.add_argument("email")
     revoke.set_defaults(func=_users_revoke_tokens)
+    reset = users_sub.add_parser(
+        "reset-2fa", help="reset an account's second factor (a lost phone; audited, ends its "
+        "sessions; it sets up a new one at its next login)")
+    reset.add_argument("email")
+    reset.set_defaults(func=_users_reset_second_factor)
     for name, active in (("disable", False), ("enable", True)):
         command = users_sub.add_parser(name, help=f"{name} an account"
                                        + (" (ends its sessions)" if not active else ""))
@@ -110,7 +115,7 @@ def _users_add(args, settings) -> int:
     print(f"account {args.email.strip().lower()} added as {args.role}"
           + (f" of {args.org}" if args.org else ""))
     _print_link(args, settings, token, args.email.strip().lower())
-    if args.role in roles_that_can("needs_second_factor"):
+    if needs_second_factor(args.role, not settings.reporter_two_factor):
         print("  this role must also set up a one-time-code app (TOTP) at first login")
     return 0
 
@@ -164,4 +169,17 @@ def _users_revoke_tokens(args, settings) -> int:
         return _fail(f"no account for {args.email}")
     count = revoke_all(engine, user.id)
     print(f"{count} API token(s) of {user.email} revoked")
+    return 0
+
+
+def _users_reset_second_factor(args, settings) -> int:
+    from data.people.accounts import AccountError
+    from data.people.two_factor import reset
+
+    try:
+        reset(_engine(settings), args.email)
+    except AccountError as exc:
+        return _fail(exc)
+    print(f"second factor of {args.email.strip().lower()} reset; its sessions have ended and "
+          "it sets up a new one at its next login")
     return 0

@@ -44,7 +44,9 @@ def _backup(args, settings: Settings) -> int:
     from data import software
     from data.store.backup import backup
     from data.store.db import make_engine
+    from data.store.opening import require_store
 
+    require_store(settings)  # a backup of a store that is not there would be an empty one
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = args.output or Path(f"incidentmap-backup-{stamp}.tar")
     manifest = backup(make_engine(settings.effective_database_url), target,

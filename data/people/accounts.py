@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.people.passwords import check_rules, hash_password, verify_password
-from data.privacy.roles import ACCOUNT_ROLES, can, roles_that_can
+from data.privacy.roles import ACCOUNT_ROLES, needs_second_factor, roles_that_can
 from data.records.bounds import column_limits, describe, too_long
 from data.store.schema import account_tokens, organisations, users
 
@@ -47,10 +47,16 @@ class User:
     active: bool
     session_version: int
 
-    @property
-    def needs_totp(self) -> bool:
-        """True for roles that must log in with a second factor."""
-        return can(self, "needs_second_factor")
+    def needs_totp(self, own_organisation_exempt: bool = False) -> bool:
+        """True when the account must log in with a second factor.
+
+        Parameters
+        ----------
+        own_organisation_exempt : bool, optional
+            ``INCIDENTMAP_REPORTER_TWO_FACTOR`` off: roles that read personal data of their
+            own organisation only are exempt (:func:`data.privacy.roles.needs_second_factor`).
+        """
+        return needs_second_factor(self.role, own_organisation_exempt)
 
 
 def _now() -> dt.datetime:

@@ -72,6 +72,21 @@ class StoredFile:
     created_at: dt.datetime
 
 
+def vault_keys(settings: Settings) -> str:
+    """The vault's keys (comma list): the configured ones, else one kept in the instance folder.
+
+    Parameters
+    ----------
+    settings : data.settings.Settings
+
+    Returns
+    -------
+    str
+    """
+    return settings.vault_key or kept_secret(settings.instance_dir / "vault_key",
+                                             lambda: Fernet.generate_key().decode("ascii"))
+
+
 class Vault:
     """Encrypts and decrypts vault values with one or more Fernet keys.
 
@@ -97,9 +112,7 @@ class Vault:
     @classmethod
     def from_settings(cls, settings: Settings) -> Vault:
         """The vault of ``settings``: its keys, else a key kept in the instance folder."""
-        keys = settings.vault_key or kept_secret(settings.instance_dir / "vault_key",
-                                                 lambda: Fernet.generate_key().decode("ascii"))
-        return cls(keys)
+        return cls(vault_keys(settings))
 
     def seal(self, value: dict | bytes) -> bytes:
         """Encrypt a JSON-able dict or raw bytes with the first key."""

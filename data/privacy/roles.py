@@ -49,7 +49,6 @@ ACTIONS = {
     "use_api_token": "make personal API tokens that read `/api/v1` in their projection from "
                      "scripts (read only; not for roles that read personal data: a token "
                      "skips the second factor)",
-    "needs_second_factor": "must log in with a one-time code (TOTP) as well",
     "needs_organisation": "must belong to an organisation",
 }
 
@@ -61,12 +60,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                            "change_consents", "needs_organisation"}),
     "moderator": frozenset({"read_researcher_rows", "record", "read_records",
                             "every_organisation", "edit_records", "read_personal_data",
-                            "change_consents", "moderate", "erase", "subject_access",
-                            "needs_second_factor"}),
+                            "change_consents", "moderate", "erase", "subject_access"}),
     "admin": frozenset({"read_researcher_rows", "record", "read_records",
                         "every_organisation", "edit_records", "read_personal_data",
                         "change_consents", "moderate", "erase", "subject_access",
-                        "needs_second_factor", "administer"}),
+                        "administer"}),
 }
 
 
@@ -110,6 +108,36 @@ def can(user, action: str, record=None) -> bool:
     if record is None or "every_organisation" in allowed:
         return True
     return user.organisation_id is not None and _organisation_of(record) == user.organisation_id
+
+
+#: The action that makes a role log in with a second factor: whoever can read personal data.
+SECOND_FACTOR_ACTION = "read_personal_data"
+
+
+def needs_second_factor(role: str | None, own_organisation_exempt: bool = False) -> bool:
+    """Whether accounts of ``role`` must log in with a one-time code (TOTP) as well.
+
+    Every role allowed :data:`SECOND_FACTOR_ACTION` needs one: a password alone must not
+    open anybody's personal data. The setting ``INCIDENTMAP_REPORTER_TWO_FACTOR`` off exempts
+    the roles that read personal data of their own organisation only (no
+    ``every_organisation``): reporters. Then their password alone opens their organisation's
+    victims' and witnesses' data.
+
+    Parameters
+    ----------
+    role : str or None
+        A role of :data:`ROLES` (None: the public).
+    own_organisation_exempt : bool, optional
+        True when the setting exempts roles scoped to their own organisation.
+
+    Returns
+    -------
+    bool
+    """
+    allowed = PERMISSIONS.get(role or PUBLIC, frozenset())
+    if SECOND_FACTOR_ACTION not in allowed:
+        return False
+    return not own_organisation_exempt or "every_organisation" in allowed
 
 
 def roles_that_can(action: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -36,6 +37,7 @@ from data.reference.vocab import (
     POLICIES,
     STATUSES,
 )
+from data.store.account_schema import account_tables
 from data.store.audit_schema import audit_log_table
 from data.store.vault_schema import vault_tables
 
@@ -321,8 +323,11 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("organisation_id", ForeignKey("organisations.id")),
     Column("password_hash", String(255), comment="Argon2id; NULL until set by a one-time link"),
-    Column("totp_secret", String(64), comment="base32 TOTP secret once enrolment started"),
+    Column("totp_secret", String(255), comment="TOTP secret once enrolment started, encrypted "
+           "(data.people.two_factor); a plain base32 one is encrypted at its next use"),
     Column("totp_enabled", Boolean, nullable=False, default=False),
+    Column("totp_last_step", BigInteger,
+           comment="the last 30-second step whose code was accepted; it and older are refused"),
     Column("active", Boolean, nullable=False, default=True),
     Column("session_version", Integer, nullable=False, default=1,
            comment="bumped to end every session of the user (password change, disable)"),
@@ -384,6 +389,8 @@ login_attempts = Table(
     Column("address", String(64), nullable=False, comment="client IP address"),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("succeeded", Boolean, nullable=False),
+    Column("kind", String(8), nullable=False, default="password", server_default="password",
+           comment="password | code (second factor or recovery code)"),
     Index("ix_login_attempts_account_at", "account_key", "at"),
     Index("ix_login_attempts_address_at", "address", "at"),
 )
@@ -431,4 +438,5 @@ reports = Table(
 )
 
 audit_log = audit_log_table(metadata)
+recovery_codes, account_events = account_tables(metadata)
 vault_people, vault_files = vault_tables(metadata)

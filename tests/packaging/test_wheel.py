@@ -34,6 +34,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from dashboard import ids, plotly_js
@@ -69,6 +70,7 @@ API = ("/api/v1/incidents", "/api/v1/incidents?country=DE&per_page=5",
 DEMO_ROWS = 300
 REPORTER = "reporter@example.org"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET = re.compile(r'class="totp-secret">([A-Z2-7]+)<')
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,15 @@ def reporter(installed, served) -> urllib.request.OpenerDirector:
     status, _headers, page = _get(served.base + "/account/login", browser, {
         "csrf_token": CSRF.search(form.decode()).group(1), "email": REPORTER,
         "password": password, "next": "/report"})
+    # reporters read personal data: the first login sets up the second factor (a real code)
+    secret = SECRET.search(page.decode())
+    assert status == 200 and secret, page.decode()[-1000:]
+    status, _headers, codes = _get(served.base + "/account/two-factor", browser, {
+        "csrf_token": CSRF.search(page.decode()).group(1),
+        "code": pyotp.TOTP(secret.group(1)).now()})
+    assert status == 200 and b"recovery-codes" in codes, codes.decode()[-1000:]
+    assert b'<svg class="totp-qr"' in page  # the QR code, drawn by the installed package
+    status, _headers, page = _get(served.base + "/report", browser)
     assert status == 200 and b"_dash-config" in page, page.decode()[-1000:]  # on /report
     return browser
 
@@ -396,10 +407,16 @@ def test_gunicorn_serves_the_installed_app(installed, served):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = installed.elsewhere / "gunicorn.log"
+    # a working folder with modules named like the app's packages: gunicorn puts it first on
+    # the path, and the app must still import its own (docs/operations.md §3)
+    cluttered = installed.elsewhere / "cluttered"
+    cluttered.mkdir(exist_ok=True)
+    for name in ("data", "dashboard", "geo", "ingest"):
+        (cluttered / f"{name}.py").write_text(f"raise SystemExit('{name}.py was imported')\n")
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(installed.bin("gunicorn")), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "app:server"], cwd=installed.elsewhere, stdout=out, stderr=subprocess.STDOUT,
+             "app:server"], cwd=cluttered, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=installed.env(
                 INSTANCE_DIR=str(installed.instance)))  # the served store
     try:

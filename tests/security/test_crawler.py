@@ -45,8 +45,9 @@ NEEDS_LOGIN = {"/account/odihr.csv", "/admin", "/admin/access-log.csv", "/modera
                "/my-records/<int:incident_id>", "/records/<int:incident_id>/personal",
                "/records/<int:incident_id>/files/<int:file_id>", "/moderate/subject-access"}
 #: Write-only routes (POST): tests/security/test_writes.py.
-WRITES = {"/account/logout", "/account/change-password", "/admin/organisations",
-          "/admin/users", "/admin/users/link", "/admin/users/active", "/moderate/action",
+WRITES = {"/account/logout", "/account/change-password", "/account/recovery-codes",
+          "/admin/organisations", "/admin/users", "/admin/users/link", "/admin/users/active",
+          "/admin/users/reset-second-factor", "/moderate/action",
           "/moderate/record/<int:incident_id>/duplicate", "/records/<int:incident_id>/consent",
           "/records/<int:incident_id>/people", "/records/<int:incident_id>/files",
           "/records/<int:incident_id>/people/<int:person_id>/erase",

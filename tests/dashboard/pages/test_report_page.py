@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from dashboard.pages.report import form as rf
 from dashboard.pages.report import page as report
 from data.store.schema import incidents, reports
+from tests import logins
 from tests.data.records.test_reports import valid_form
 
 GOOD = "correct horse battery staple"
@@ -26,10 +26,7 @@ def site(make_site):
 
 
 def _login(client, email):
-    page = client.get("/account/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/account/login", data={"email": email, "password": GOOD,
-                                        "csrf_token": token, "next": "/"})
+    logins.log_in_to(client, email, GOOD, "/")  # reporters give a real one-time code
     with client.session_transaction() as session:
         return session["csrf"]
 

@@ -1,10 +1,11 @@
-"""Accounts on both backends: creation, one-time links, passwords, rate limits, TOTP."""
+"""Accounts on both backends: creation, one-time links, passwords, rate limits.
+
+The second factor is tests/data/people/test_two_factor.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -24,9 +25,6 @@ from data.people.logins import (
     WINDOW,
     LoginThrottled,
     authenticate,
-    check_totp,
-    confirm_totp,
-    start_totp,
 )
 from data.people.passwords import PasswordRejected, check_rules
 from data.store.schema import account_tokens, users
@@ -145,18 +143,3 @@ def test_one_address_trying_many_accounts_is_throttled(engine, org):
     with pytest.raises(LoginThrottled):
         authenticate(engine, "someone-else@example.org", "guess", "10.9.9.9", now=now)
     assert authenticate(engine, "nobody@example.org", "guess", "10.9.9.8", now=now).user is None
-
-
-def test_totp_enrolment_needs_a_valid_code_and_then_checks_codes(engine, org):
-    user_id = _account(engine, "mod@example.org", "moderator", None)
-    assert get_user(engine, user_id=user_id).needs_totp
-    secret, uri = start_totp(engine, user_id)
-    assert uri.startswith("otpauth://totp/") and "mod%40example.org" in uri
-    assert not confirm_totp(engine, user_id, "000000" if pyotp.TOTP(secret).now() != "000000"
-                            else "111111")
-    assert not get_user(engine, user_id=user_id).totp_enabled
-    assert confirm_totp(engine, user_id, pyotp.TOTP(secret).now())
-    assert get_user(engine, user_id=user_id).totp_enabled
-    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-    assert not check_totp(engine, user_id, pyotp.TOTP(secret).at(past))  # expired code
-    assert not check_totp(engine, user_id, "12 34")

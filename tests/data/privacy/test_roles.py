@@ -20,6 +20,7 @@ from data.privacy.roles import (
     PUBLIC,
     ROLES,
     can,
+    needs_second_factor,
     roles_that_can,
 )
 from tests.conftest import ROOT
@@ -73,12 +74,19 @@ def test_roles_are_design_s_roles_in_privilege_order():
     ("erase", ("moderator", "admin")),
     ("subject_access", ("moderator", "admin")),
     ("administer", ("admin",)),
-    ("needs_second_factor", ("moderator", "admin")),
     ("needs_organisation", ("reporter",)),
     ("use_api_token", ("researcher",)),
 ])
 def test_each_action_has_the_roles_the_product_always_gave_it(action, roles):
     assert roles_that_can(action) == roles
+
+
+def test_every_role_reading_personal_data_needs_a_second_factor():
+    assert [r for r in ROLES if needs_second_factor(r)] == list(
+        roles_that_can("read_personal_data")) == ["reporter", "moderator", "admin"]
+    relaxed = [r for r in ROLES if needs_second_factor(r, own_organisation_exempt=True)]
+    assert relaxed == ["moderator", "admin"]  # network-wide readers always need it
+    assert not needs_second_factor(None) and not needs_second_factor("system")
 
 
 def test_an_admin_may_do_what_a_moderator_may_and_administer():
