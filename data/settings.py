@@ -251,6 +251,12 @@ SETTINGS: tuple[Setting, ...] = (
             "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
             "socket's). Set it behind nginx, or every client looks like the proxy to the login "
             "rate limit."),
+    Setting("session_idle_minutes", Whole(minimum=1), 120,
+            "Minutes without a request after which a login session ends on the server (the "
+            "next page asks to log in again)."),
+    Setting("session_hours", Whole(minimum=1), 12,
+            "Hours after logging in at which a session ends however active it is (its "
+            "absolute lifetime; also the session cookie's)."),
     Setting("vault_key", Text(), "",
             "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "

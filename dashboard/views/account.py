@@ -81,7 +81,7 @@ def login():
         return _page("login.html", "Log in", status=401, email=email, next=target,
                      error="The e-mail address or the password is not right.")
     if result.user.needs_totp:
-        flask.session.clear()
+        log_out()  # a session of this browser ends before the second step
         flask.session.update(pending_user=result.user.id, pending_version=
                              result.user.session_version, next=target)
         return flask.redirect("/account/two-factor", 303)

@@ -150,9 +150,13 @@ def check_totp(engine: Engine, user_id: int, code: str,
 
 
 def confirm_totp(engine: Engine, user_id: int, code: str) -> bool:
-    """Turn the second factor on once the user proves their app shows the right code."""
+    """Turn the second factor on once the user proves their app shows the right code.
+
+    A new second factor ends every earlier session of the account (its session version moves).
+    """
     if not check_totp(engine, user_id, code):
         return False
     with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user_id).values(totp_enabled=True))
+        conn.execute(update(users).where(users.c.id == user_id).values(
+            totp_enabled=True, session_version=users.c.session_version + 1))
     return True
