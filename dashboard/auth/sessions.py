@@ -64,7 +64,7 @@ def _limits() -> Limits:
 
 
 def log_in(user: User) -> None:
-    """Start a fresh session for ``user`` on the server; the cookie gets its id only.
+    """Start a fresh session for ``user`` on the server; the cookie gets its id and a CSRF token.
 
     Nothing of the anonymous session is carried over (a new CSRF token too). Sessions that
     can never be valid again are deleted first.
