@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, limits, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import bearer, callback_body, sessions
+from dashboard.auth import bearer, callback_body, origin, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -147,7 +147,8 @@ def create_app(context: AppContext) -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = COMPRESSED
     settings = context.settings
     sessions.configure(server, sessions.secret_key(settings.secret_key, settings.instance_dir),
-                       settings.secure_cookies)
+                       settings.secure_cookies, sessions.Limits.from_settings(settings))
+    origin.register(server)  # before every other hook: a cross-site write goes no further
     if settings.proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
                                    x_proto=settings.proxies)

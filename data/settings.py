@@ -330,6 +330,12 @@ SETTINGS: tuple[Setting, ...] = (
             "alone: a reporter's leaked or guessed password then opens their organisation's "
             "records with the victims' and witnesses' names and contact details. Moderators "
             "and admins always need the code."),
+    Setting("session_idle_minutes", Whole(minimum=1), 120,
+            "Minutes without a request after which a login session ends on the server (the "
+            "next page asks to log in again)."),
+    Setting("session_hours", Whole(minimum=1), 12,
+            "Hours after logging in at which a session ends however active it is (its "
+            "absolute lifetime; also the session cookie's)."),
     Setting("vault_key", Text(), "",
             "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "

@@ -87,8 +87,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
                                                 "buffer": FILE_CANARY}])
     page.click("#add-file-save")
     expect(page.locator("#vault-files")).to_contain_text("statement.txt")
-    # every response refreshes the session cookie (a permanent Flask session): let the page's
-    # stylesheets finish loading, or one of them sets the reporter's cookie again afterwards
+    # let the page finish loading before the next person logs in on this browser
     page.wait_for_load_state("load")
     page.context.clear_cookies()
 
