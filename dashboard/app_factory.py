@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import bearer, sessions
+from dashboard.auth import bearer, headers, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -174,4 +174,5 @@ def create_app(context: AppContext) -> dash.Dash:
     _register_geometry(server)
     _register_not_found(server)
     plotly_js.register(server)
+    headers.register(app, settings)
     return app
