@@ -18,21 +18,24 @@ import flask
 
 #: Paths at and under this one may be framed by the sites of ``INCIDENTMAP_EMBED_ORIGINS``.
 EMBED_PATH = "/embed"
-#: Sources scripts may come from besides the Dash inline scripts' hashes. No
+#: Sources scripts may come from besides the hashes of Dash's inline scripts. No
 #: ``'unsafe-inline'``: an injected ``<script>`` or ``onclick=`` does not run. No
-#: ``'unsafe-eval'`` either: measured in Chromium, neither Dash's renderer nor plotly.js nor
-#: MapLibre (the map) nor AG Grid (the incident table) evaluates strings, so a string reaching
-#: ``eval``/``new Function`` is refused (tests/e2e/test_security_headers.py).
+#: ``'unsafe-eval'`` either: measured in Chromium, every page (the map with a filter change,
+#: the incident table, the report form's map, the staff pages) runs without a violation, as
+#: Dash's renderer, plotly.js with MapLibre and dash-ag-grid never evaluate strings here
+#: (the grid interprets ``getRowId="params.data.public_id"`` itself; only a string holding a
+#: whole ``function () {...}`` would reach ``Function()``: write those in assets/).
 SCRIPT_SOURCES = ("'self'",)
-#: plotly.js writes ``<style>`` elements and ``style=`` attributes (hover labels, modebar,
-#: MapLibre's canvas container), Dash components set ``style`` props: styles must be inline.
-#: A style cannot run code; CSS injection is limited by the escaping of every value.
+#: Dash's core components and plotly.js insert ``<style>`` elements and ``style=`` attributes
+#: (measured: without this, dash_core_components.js is refused its styles). A style cannot run
+#: code.
 STYLE_SOURCES = ("'self'", "'unsafe-inline'")
-#: MapLibre (inside plotly.js) starts its tile workers from a ``blob:`` URL it creates.
+#: MapLibre (inside plotly.js) starts its workers from a ``blob:`` URL it creates; without
+#: this the map stays empty.
 WORKER_SOURCES = ("'self'", "blob:")
-#: Images: the site's own, and the ``data:`` URLs of plotly's modebar and the CSS icons.
+#: Images: the site's own, and ``data:`` URLs (AG Grid's icons are ``data:`` SVGs in its CSS).
 IMAGE_SOURCES = ("'self'", "data:")
-#: Pages a browser may not give any other site's features to.
+#: Browser features no page of the site uses: refused to every page and every frame.
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
                       "magnetometer=(), microphone=(), payment=(), usb=()")
 #: A year; no ``includeSubDomains``: the operator's other hosts are not ours to decide.
