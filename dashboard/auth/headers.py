@@ -11,6 +11,7 @@ embed the ``/embed`` pages: ``docs/operations.md``, section "Security headers".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import dash
@@ -129,15 +130,23 @@ def security_headers(path: str, settings, script_hashes: Sequence[str] = ()) -> 
 def register(app: dash.Dash, settings) -> None:
     """Set :func:`security_headers` on every response of ``app``'s server.
 
-    The hashes of Dash's inline scripts are taken at the first response, once every
-    clientside callback is registered and Dash has set itself up.
+    Parameters
+    ----------
+    app : dash.Dash
+        The app; the hashes of its inline scripts (``app.csp_hashes()``) are taken at the
+        first response, once every clientside callback is registered and Dash has set itself
+        up. A clientside callback added after that would be refused: add them in
+        ``create_app``.
+    settings : Settings
+        As :func:`security_headers`.
     """
-    hashes: list[str] = []
+    @functools.cache
+    def script_hashes() -> tuple[str, ...]:
+        return tuple(app.csp_hashes())
 
     def add_headers(response: flask.Response) -> flask.Response:
-        if not hashes:
-            hashes.extend(app.csp_hashes())
-        response.headers.update(security_headers(flask.request.path, settings, hashes))
+        response.headers.update(security_headers(flask.request.path, settings,
+                                                 script_hashes()))
         return response
 
     app.server.after_request(add_headers)

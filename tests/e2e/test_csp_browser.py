@@ -25,6 +25,8 @@ from tests.e2e.map_page import MAP_JS, choose_option, open_page, settle, wait_fo
 from tests.e2e.staff_site import ACCOUNTS, log_in, staff_site
 
 LANGS = ("en", "fr")
+#: Milliseconds a page may take to draw (the 2-core machine is shared).
+DRAWN = 30_000
 #: Reports each violation of the page's policy to the test (a binding, not a request).
 REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (e) => {
     window.__cspViolation({page: location.href, directive: e.violatedDirective,
@@ -81,7 +83,7 @@ def _flask_page(page, base: str, path: str, lang: str) -> None:
     response = page.goto(base + _with_lang(path, lang))
     assert response.status == 200, f"{path}: {response.status}"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
-    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main h1")).to_be_visible(timeout=DRAWN)
 
 
 def _public_id(base: str) -> str:
@@ -98,20 +100,20 @@ def _second_factor(page) -> None:
 
 def _public_pages(page, base: str, lang: str, public_id: str) -> None:
     open_page(page, base, "" if lang == "en" else f"lang={lang}")
-    page.wait_for_function(JS_MAP_DREW)
+    page.wait_for_function(JS_MAP_DREW, timeout=DRAWN)
     choose_option(page, ids.COUNTRY, "France")  # callbacks run, plotly draws again
     wait_for_query(page, "q.get('country') === 'FR'")
     settle(page)
     page.wait_for_function(f"() => {MAP_JS}.data[1].z.filter((v) => v > 0).length === 1")
-    page.wait_for_function(JS_MAP_DREW)
+    page.wait_for_function(JS_MAP_DREW, timeout=DRAWN)
     assert page.evaluate("document.documentElement.lang") == lang
 
     page.goto(base + _with_lang("/incidents", lang))
-    expect(page.locator(".incident-grid .ag-row .ag-cell").first).not_to_be_empty()
+    expect(page.locator(".incident-grid .ag-row .ag-cell").first).not_to_be_empty(timeout=DRAWN)
     page.goto(base + _with_lang(f"/incidents/{public_id}", lang))
-    expect(page.locator(".detail-page .facts").first).to_be_visible()
+    expect(page.locator(".detail-page .facts").first).to_be_visible(timeout=DRAWN)
     page.goto(base + _with_lang("/about", lang))
-    expect(page.locator(".about-section h2").first).to_be_visible()
+    expect(page.locator(".about-section h2").first).to_be_visible(timeout=DRAWN)
     assert page.evaluate("document.documentElement.lang") == lang
     _flask_page(page, base, "/account/login", lang)
 
@@ -127,7 +129,7 @@ def test_every_page_keeps_to_the_policy_and_draws(headers_site, csp_page):
     for lang in LANGS:
         page.goto(base + _with_lang("/report", lang))
         page.wait_for_selector("#report-form")
-        page.wait_for_function(JS_REPORT_MAP_DREW)
+        page.wait_for_function(JS_REPORT_MAP_DREW, timeout=DRAWN)
         for path in ("/account", "/my-records", f"/my-records/{record}",
                      f"/records/{record}/personal"):
             _flask_page(page, base, path, lang)
@@ -138,7 +140,7 @@ def test_every_page_keeps_to_the_policy_and_draws(headers_site, csp_page):
     for lang in LANGS:
         _flask_page(page, base, "/account/two-factor", lang)  # the authenticator's set-up
     _second_factor(page)
-    expect(page.locator("#moderation-queue")).to_be_visible()
+    expect(page.locator("#moderation-queue")).to_be_visible(timeout=DRAWN)
     for lang in LANGS:
         for path in ("/moderate", f"/moderate/record/{record}", f"/records/{record}/personal",
                      "/moderate/subject-access", "/data-protection"):
