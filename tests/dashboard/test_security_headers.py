@@ -123,7 +123,8 @@ def test_every_kind_of_response_carries_the_headers(site):
         "/", "/incidents", f"/incidents/{_public_id(client)}", "/about?lang=fr",
         "/account/login", "/data-protection", "/api/v1/taxonomy", "/api/v1/stats?bias=nope",
         "/assets/style.css", "/assets/static_html.js", "/geo/eu27.geojson", "/geo/none.geojson",
-        "/_dash-layout", "/_dash-dependencies", DASH_PLOTLY, "/no/such/page", "/test-boom")}
+        "/_dash-layout", "/_dash-dependencies", DASH_PLOTLY, "/no/such/page", "/test-boom",
+        "/account/forgot", "/healthz", "/readyz")}
     answers["POST /_dash-update-component"] = client.post("/_dash-update-component", json={})
     answers["POST /account/login"] = client.post("/account/login", data={"email": "x"})
     statuses = {path: response.status_code for path, response in answers.items()}

@@ -116,6 +116,7 @@ def _public_pages(page, base: str, lang: str, public_id: str) -> None:
     expect(page.locator(".about-section h2").first).to_be_visible(timeout=DRAWN)
     assert page.evaluate("document.documentElement.lang") == lang
     _flask_page(page, base, "/account/login", lang)
+    _flask_page(page, base, "/account/forgot", lang)
 
 
 def test_every_page_keeps_to_the_policy_and_draws(headers_site, csp_page):
