@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, limits, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import bearer, callback_body, origin, sessions
+from dashboard.auth import bearer, callback_body, headers, origin, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -177,4 +177,5 @@ def create_app(context: AppContext) -> dash.Dash:
     _register_not_found(server)
     plotly_js.register(server)
     limits.register(server, settings)
+    headers.register(app, settings)  # last: every answer, whoever made it, gets the headers
     return app

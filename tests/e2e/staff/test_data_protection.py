@@ -21,8 +21,8 @@ from sqlalchemy import select
 from data.people.access_log import recent_access
 from data.store.schema import incidents, vault_people
 from tests.e2e.conftest import SERVER_LOGS, _guarded_page
-from tests.e2e.staff_site import log_in, staff_site
-from tests.e2e.test_report_form import _fill, _tick
+from tests.e2e.staff.staff_site import log_in, staff_site
+from tests.e2e.staff.test_report_form import _fill, _tick
 from tests.protection.protection_store import CANARIES, FILE_CANARY
 
 NARRATIVE_CANARY = "canary-narrative-e2e: he was pushed off his bicycle."
