@@ -148,13 +148,11 @@ def create_app(context: AppContext) -> dash.Dash:
     settings = context.settings
     sessions.configure(server, sessions.secret_key(settings.secret_key, settings.instance_dir),
                        settings.secure_cookies, sessions.Limits.from_settings(settings))
-    origin.register(server)  # before every other hook: a cross-site write goes no further
     if settings.proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
                                    x_proto=settings.proxies)
     attach(server, context)
     failures.register(server, context.engine)
-    bearer.register(server)  # API tokens: read-only, /api/v1 only
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),
@@ -169,7 +167,12 @@ def create_app(context: AppContext) -> dash.Dash:
     incident_detail.register(app)
     register_nav(app)
     site_footer.register(app)
+    # The request hooks that refuse, each inserted before the earlier ones, so that they run
+    # in this order: body size (limits), then another site's write (origin), then an API
+    # token outside reads of the API (bearer), then a malformed callback body.
     callback_body.register(app)
+    bearer.register(server)
+    origin.register(server)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)

@@ -72,8 +72,12 @@ def refused(message: str) -> flask.Response:
 
 
 def register(server: flask.Flask) -> None:
-    """Refuse (403) every state-changing request to ``server`` that :func:`refusal` refuses."""
-    @server.before_request
+    """Refuse (403) every state-changing request to ``server`` that :func:`refusal` refuses.
+
+    The hook goes before the hooks registered so far: a cross-site write goes no further.
+    """
     def _same_site_only():
         message = refusal(flask.request)
         return None if message is None else refused(message)
+
+    server.before_request_funcs.setdefault(None, []).insert(0, _same_site_only)
