@@ -6,6 +6,7 @@ import datetime as dt
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import delete, func, select, update
 
 from data.people.accounts import (
@@ -16,7 +17,6 @@ from data.people.accounts import (
     redeem_password_link,
     set_active,
 )
-from data.people.logins import confirm_totp, start_totp
 from data.people.sessions import (
     TOUCH_EVERY,
     Limits,
@@ -29,6 +29,7 @@ from data.people.sessions import (
     start_session,
     token_hash,
 )
+from data.people.two_factor import SecretBox, check_code, start
 from data.settings import Settings
 from data.store.schema import user_sessions, users
 
@@ -91,8 +92,10 @@ def test_account_changes_end_every_earlier_session(engine, user, change):
     elif change == "disable":
         set_active(engine, user.email, False)
     elif change == "second_factor":
-        secret, _uri = start_totp(engine, user.id)
-        assert confirm_totp(engine, user.id, pyotp.TOTP(secret).now())
+        box = SecretBox(Fernet.generate_key().decode("ascii"))
+        enrolment = start(engine, box, user.id)  # a new set-up ends the earlier sessions
+        assert check_code(engine, box, get_user(engine, user_id=user.id),
+                          pyotp.TOTP(enrolment.secret).now(), "192.0.2.1").ok
     else:  # what any other code that ends all sessions does (e.g. a second-factor reset)
         with engine.begin() as conn:
             conn.execute(update(users).values(session_version=user.session_version + 5))
