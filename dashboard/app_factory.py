@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import failures, i18n, ids, limits, monitoring, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
-from dashboard.auth import bearer, callback_body, sessions
+from dashboard.auth import bearer, callback_body, headers, origin, sessions
 from dashboard.components import footer as site_footer
 from dashboard.components.footer import footer
 from dashboard.components.nav import language_switch, nav
@@ -147,13 +147,12 @@ def create_app(context: AppContext) -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = COMPRESSED
     settings = context.settings
     sessions.configure(server, sessions.secret_key(settings.secret_key, settings.instance_dir),
-                       settings.secure_cookies)
+                       settings.secure_cookies, sessions.Limits.from_settings(settings))
     if settings.proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
                                    x_proto=settings.proxies)
     attach(server, context)
     failures.register(server, context.engine)
-    bearer.register(server)  # API tokens: read-only, /api/v1 only
     app = dash.Dash(
         __name__, server=server, title=TITLE, serve_locally=True, compress=True,
         suppress_callback_exceptions=True, update_title=None, assets_folder=str(theme.ASSETS),
@@ -168,7 +167,12 @@ def create_app(context: AppContext) -> dash.Dash:
     incident_detail.register(app)
     register_nav(app)
     site_footer.register(app)
+    # The request hooks that refuse, each inserted before the earlier ones, so that they run
+    # in this order: body size (limits), then another site's write (origin), then an API
+    # token outside reads of the API (bearer), then a malformed callback body.
     callback_body.register(app)
+    bearer.register(server)
+    origin.register(server)
     server.register_blueprint(api_blueprint)
     for view in VIEWS:
         server.register_blueprint(view.blueprint)
@@ -177,4 +181,5 @@ def create_app(context: AppContext) -> dash.Dash:
     plotly_js.register(server)
     limits.register(server, settings)
     monitoring.register(server, context, PAGES)
+    headers.register(app, settings)  # last: every answer, whoever made it, gets the headers
     return app

@@ -13,6 +13,7 @@ This is the only module that reads ``os.environ``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -149,6 +150,29 @@ class CommaList(Text):
     def show(self, value: object) -> str:
         """See :meth:`Text.show`."""
         return f"`{','.join(value)}`"
+
+
+#: A web origin a setting may name: scheme, host (``*.`` allows its subdomains), maybe a port.
+ORIGIN_RE = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+                       r"(:[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class Origins(CommaList):
+    """A comma list of web origins (``https://example.org``), each checked (see ``ORIGIN_RE``)."""
+
+    rule: ClassVar[str] = ("Each is `https://host` or `http://host`, maybe with `:port`; "
+                           "`https://*.host` allows its subdomains.")
+
+    def parse(self, variable: str, raw: str) -> tuple[str, ...]:
+        """See :meth:`Text.parse`; a value that is not an origin is an error naming it."""
+        origins = tuple(word.lower().rstrip("/") for word in super().parse(variable, raw))
+        for origin in origins:
+            if not ORIGIN_RE.fullmatch(origin):
+                raise SettingsError(f"{variable}: {origin!r} is not a web origin such as "
+                                    "https://example.org (scheme and host, maybe :port, "
+                                    "no path)")
+        return origins
 
 
 @dataclass(frozen=True)
@@ -338,6 +362,10 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True),
     Setting("secure_cookies", Flag(), False,
             "`true` behind HTTPS: the session cookie is only sent over TLS."),
+    Setting("embed_origins", Origins(), (),
+            "Comma list of sites allowed to show the `/embed` pages in a frame, e.g. "
+            "`https://www.example.org`; every other page may never be framed.",
+            default_text="none (no site may frame any page)"),
     Setting("proxies", Whole(minimum=0), 0,
             "Number of reverse proxies in front of the app whose `X-Forwarded-For` and "
             "`X-Forwarded-Proto` headers are trusted (0: none; the client address is then the "
@@ -349,6 +377,12 @@ SETTINGS: tuple[Setting, ...] = (
             "alone: a reporter's leaked or guessed password then opens their organisation's "
             "records with the victims' and witnesses' names and contact details. Moderators "
             "and admins always need the code."),
+    Setting("session_idle_minutes", Whole(minimum=1), 120,
+            "Minutes without a request after which a login session ends on the server (the "
+            "next page asks to log in again)."),
+    Setting("session_hours", Whole(minimum=1), 12,
+            "Hours after logging in at which a session ends however active it is (its "
+            "absolute lifetime; also the session cookie's)."),
     Setting("vault_key", Text(), "",
             "Comma list of Fernet keys encrypting the identity vault (names, contact details, "
             "files of victims, witnesses and reporters); the first encrypts, all decrypt (key "

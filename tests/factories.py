@@ -26,6 +26,7 @@ from pathlib import Path
 
 import dash
 import flask
+from flask.testing import FlaskClient
 from sqlalchemy import JSON, Engine, String, insert
 
 from app import build_app
@@ -123,6 +124,25 @@ class Site:
     def client(self):
         """A new Flask test client of the app (no session)."""
         return self.app.server.test_client()
+
+
+#: Where :class:`SiteClient` says its requests come from: the test client's own host.
+SITE_ORIGIN = "http://localhost"
+
+
+class SiteClient(FlaskClient):
+    """The Flask test client of a site, as a browser on the site's own pages.
+
+    Browsers send ``Origin`` with every POST, and the app refuses state-changing requests
+    from another site or, with a cookie, from no named site (:mod:`dashboard.auth.origin`).
+    So every request says it comes from :data:`SITE_ORIGIN` unless the test says otherwise:
+    ``headers={"Origin": "https://evil.example"}`` is another site's page, and
+    ``headers={"Origin": ""}`` sends none (an empty header counts as absent).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ORIGIN"] = SITE_ORIGIN
 
 
 def canaries() -> dict:
@@ -348,6 +368,7 @@ def build_site(store: Store, folder: Path | None = None, **settings) -> Site:
         raise ValueError("a store built at a given URL needs the folder of its app")
     values = settings_for(store.url, folder, **settings)
     app = build_app(values)
+    app.server.test_client_class = SiteClient
     store._engines.append(app.server.extensions[EXTENSION_KEY].engine)
     return Site(store, values, app)
 

@@ -6,7 +6,8 @@ subdomain, nor in older browsers). So a callback that writes (or reads restricte
 
 * is refused before it runs unless the request's ``Origin`` (or, without one, its
   ``Referer``) names this site: :func:`register` checks every Dash callback request whose
-  outputs include one of the write markers;
+  outputs include one of the write markers, even one without cookies (stricter than
+  :mod:`dashboard.auth.origin`, which checks every state-changing request);
 * compares the CSRF token the page was given (a ``dcc.Store``, sent as State) with the
   session's, and checks the role server-side: :func:`authorise` (401 without a session, 403
   for another role or a wrong token).
@@ -16,23 +17,15 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 import flask
 
+from dashboard.auth.origin import same_site
 from dashboard.auth.sessions import current_user
 from data.people.accounts import User
 from data.privacy.roles import can
 
 CALLBACK_PATH = "_dash-update-component"
-
-
-def same_site(request: flask.Request) -> bool:
-    """True when ``Origin`` (else ``Referer``) is this site's scheme-less host and port."""
-    claimed = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    if not claimed or claimed == "null":
-        return False
-    return urlsplit(claimed).netloc.lower() == request.host.lower()
 
 
 def _writes(body: object, markers: tuple[str, ...]) -> bool:

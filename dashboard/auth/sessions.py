@@ -1,14 +1,20 @@
-"""Who is logged in: signed session cookies, CSRF tokens and role checks for write routes.
+"""Who is logged in: server-side sessions, CSRF tokens and role checks for write routes.
 
 The session cookie is signed with the app's secret key, HttpOnly and SameSite=Lax (Secure
-when ``INCIDENTMAP_SECURE_COOKIES`` is set, as it must be behind HTTPS). It holds only the
-user's id, the account's session version (bumped by a password change or when an admin
-disables the account, which ends every session at once) and the CSRF token.
+when ``INCIDENTMAP_SECURE_COOKIES`` is set, as it must be behind HTTPS). A logged-in
+browser's cookie holds only an opaque random session id and the CSRF token; the session
+itself lives in the store (:mod:`data.people.sessions`), so logging out, a password change,
+disabling the account or a second-factor reset or set-up end it on the server, whatever
+copies of the cookie exist. An anonymous visitor's cookie holds only what the login needs
+(the form's CSRF token, then the account waiting for its second factor).
+
+The cookie is sent only when the session changes (login, logout, a CSRF token first
+needed, an ended session cleared), never again on every response: public pages, the
+geometry and static files carry no ``Set-Cookie``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import secrets
 from collections.abc import Callable
@@ -17,11 +23,14 @@ from pathlib import Path
 
 import flask
 
-from data.people.accounts import User, get_user
+from dashboard.context import current
+from data.people.accounts import User
+from data.people.sessions import Limits, end_session, purge_sessions, session_user, start_session
 from data.privacy.roles import can
 from data.store.kept_secrets import kept_secret
 
-SESSION_LIFETIME = dt.timedelta(hours=12)
+#: The cookie's key holding the server-side session's id.
+SESSION_ID = "sid"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -37,25 +46,48 @@ def secret_key(configured: str, instance_dir: Path) -> str:
     return kept_secret(Path(instance_dir) / "secret_key", lambda: secrets.token_urlsafe(48))
 
 
-def configure(server: flask.Flask, key: str, secure: bool) -> None:
-    """Set the session cookie's signing key and flags on ``server``."""
+def configure(server: flask.Flask, key: str, secure: bool, limits: Limits) -> None:
+    """Set the session cookie's signing key and flags on ``server``.
+
+    The cookie of a logged-in browser expires with the session's absolute lifetime, and is
+    not sent again on every response (``SESSION_REFRESH_EACH_REQUEST`` off): the server
+    keeps the session's times.
+    """
     server.config.update(
         SECRET_KEY=key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_NAME="incidentmap_session",
-        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME)
+        PERMANENT_SESSION_LIFETIME=limits.lifetime, SESSION_REFRESH_EACH_REQUEST=False)
+
+
+def _limits() -> Limits:
+    return Limits.from_settings(current().settings)
 
 
 def log_in(user: User) -> None:
-    """Start a fresh session for ``user`` (a new CSRF token; nothing carried over)."""
+    """Start a fresh session for ``user`` on the server; the cookie gets its id and a CSRF token.
+
+    Nothing of the anonymous session is carried over (a new CSRF token too). Sessions that
+    can never be valid again are deleted first.
+    """
+    engine = current().engine
+    purge_sessions(engine, _limits())
+    old = flask.session.get(SESSION_ID)
+    if old:
+        end_session(engine, old)
     flask.session.clear()
     flask.session.permanent = True
-    flask.session.update(user_id=user.id, version=user.session_version,
-                         csrf=secrets.token_urlsafe(32))
+    flask.session.update({SESSION_ID: start_session(engine, user),
+                          "csrf": secrets.token_urlsafe(32)})
+    flask.request.environ.pop(USER_KEY, None)
 
 
 def log_out() -> None:
-    """End the session in this browser."""
+    """End this browser's session, on the server and in the cookie."""
+    token = flask.session.get(SESSION_ID)
+    if token:
+        end_session(current().engine, token)
     flask.session.clear()
+    flask.request.environ.pop(USER_KEY, None)
 
 
 #: Where :func:`current_user` keeps its answer: the request's WSGI environ, not ``flask.g``.
@@ -71,12 +103,10 @@ def current_user(engine) -> User | None:
     if USER_KEY in environ:
         return environ[USER_KEY]
     user = None
-    user_id = flask.session.get("user_id")
-    if user_id is not None:
-        found = get_user(engine, user_id=int(user_id))
-        if found and found.active and found.session_version == flask.session.get("version"):
-            user = found
-        else:
+    token = flask.session.get(SESSION_ID)
+    if token is not None:
+        user = session_user(engine, str(token), _limits())
+        if user is None:  # ended, expired or revoked: the browser forgets it
             flask.session.clear()
     environ[USER_KEY] = user
     return user

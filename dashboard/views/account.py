@@ -90,7 +90,7 @@ def login():
         return _page("login.html", "Log in", status=401, email=email, next=target,
                      error="The e-mail address or the password is not right.")
     if two_factor.required(result.user, current().settings):
-        flask.session.clear()
+        log_out()  # a session of this browser ends before the second step
         flask.session.update(pending_user=result.user.id, pending_version=
                              result.user.session_version, next=target)
         return flask.redirect("/account/two-factor", 303)

@@ -3,7 +3,7 @@
 Plain Jinja pages and HTML forms (no JavaScript needed). Who may do what is checked on the
 server for every request: without a session a GET redirects to the login, another role gets
 403. Every POST also needs the session's CSRF token and an ``Origin`` (else ``Referer``)
-naming this site (:func:`dashboard.auth.callback_guard.same_site`), as the reporting form's write
+naming this site (:func:`dashboard.auth.origin.same_site`), as the reporting form's write
 callbacks do. The work is done by :mod:`data.records.workflow` and read by
 :mod:`data.records.moderation`.
 """
@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, quote
 import flask
 
 from dashboard import i18n
-from dashboard.auth.callback_guard import same_site
 from dashboard.auth.caller import log_restricted_read
+from dashboard.auth.origin import same_site
 from dashboard.auth.sessions import csrf_ok, current_user
 from dashboard.context import current
 from dashboard.views import moderation_texts as mt

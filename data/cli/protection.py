@@ -29,13 +29,17 @@ def register(sub) -> None:
 
 def _retention_run(args, settings) -> int:
     from data.people.retention import run
+    from data.people.sessions import Limits, purge_sessions
     from data.store.opening import open_migrated
 
-    results = run(open_migrated(settings), settings.retention, dry_run=args.dry_run)
+    engine = open_migrated(settings)
+    results = run(engine, settings.retention, dry_run=args.dry_run)
     verb = "due" if args.dry_run else "erased"
     for r in results:
         period = "kept until erased by hand" if r.days is None else f"after {r.days} days"
         print(f"{r.kind:15} {r.due if args.dry_run else r.erased:>7,} {verb}  ({period})")
+    ended = purge_sessions(engine, Limits.from_settings(settings), dry_run=args.dry_run)
+    print(f"{'sessions':15} {ended:>7,} {verb}  (once ended or expired)")
     if args.dry_run:
         print("dry run: nothing was erased")
     return 0

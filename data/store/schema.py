@@ -381,6 +381,23 @@ api_tokens = Table(
     comment="personal API tokens: read-only /api/v1 access in the owner's projection",
 )
 
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True,
+           comment="sha256 of the session id; the id itself is only in the browser's cookie"),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_version", Integer, nullable=False,
+           comment="users.session_version at login; the session ends when the account's moves"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False,
+           comment="updated at most once a minute (idle timeout)"),
+    Column("ended_at", DateTime(timezone=True), comment="logged out or ended by an admin"),
+    Index("ix_user_sessions_user_id", "user_id"),
+    comment="server-side login sessions (no address, no user agent: data.people.sessions)",
+)
+
 login_attempts = Table(
     "login_attempts",
     metadata,

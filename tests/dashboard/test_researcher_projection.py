@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 from dashboard.pages import incidents as incidents_page
 from data.people.access_log import recent_access
 from data.people.accounts import get_user
+from data.people.sessions import start_session
 from data.store.schema import record_access
 from tests import factories
 from tests.data.export.export_store import CANARY_RECORDS
+from tests.security.web import client_as
 
 MEMBER = "memberrec1"
 #: What a member record must never show, even to researchers.
@@ -41,12 +43,7 @@ def site(tmp_path_factory):
 
 def _client(site, email: str | None):
     engine, app = site
-    client = app.server.test_client()
-    if email:
-        user = get_user(engine, email=email)
-        with client.session_transaction() as session:
-            session.update(user_id=user.id, version=user.session_version, csrf="t")
-    return client
+    return client_as(app, get_user(engine, email=email) if email else None, csrf="t")
 
 
 def _member_row(client) -> dict:
@@ -139,7 +136,7 @@ def test_the_table_follows_the_projection_and_logs_its_pages(site):
             import flask
 
             if who is not None:
-                flask.session.update(user_id=who.id, version=who.session_version)
+                flask.session.update(sid=start_session(engine, who))
             out = incidents_page.rows_block({"startRow": 0, "endRow": 100}, "?source=member")
         regions = {r["public_id"]: r["region"] for r in out["rowData"]}
         assert (expected or "") in str(regions[MEMBER])

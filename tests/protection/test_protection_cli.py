@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,7 +12,9 @@ from sqlalchemy.exc import DBAPIError
 
 import app
 from data.people.access_log import log_access
+from data.people.sessions import Limits, end_session, session_user, start_session
 from data.people.vault import Vault, add_person, people
+from data.settings import Settings
 from data.store import db
 from data.store.schema import audit_log, incidents, record_access, vault_people
 from tests import factories
@@ -116,3 +119,16 @@ def test_migration_0011_rewrites_logged_place_names(tmp_path):
     db.downgrade(engine, "0010")
     db.upgrade(engine)
     engine.dispose()
+
+
+def test_retention_run_deletes_sessions_that_ended(cli_store, capsys):
+    engine, users, _key = cli_store
+    live = start_session(engine, users["rep"])
+    end_session(engine, start_session(engine, users["rep"]))
+    assert app.main(["retention", "run", "--dry-run"]) == 0
+    assert re.search(r"sessions +1 due", capsys.readouterr().out)
+    assert app.main(["retention", "run"]) == 0
+    assert re.search(r"sessions +1 erased", capsys.readouterr().out)
+    assert session_user(engine, live, Limits.from_settings(Settings())) == users["rep"]
+    assert app.main(["retention", "run"]) == 0
+    assert re.search(r"sessions +0 erased", capsys.readouterr().out)

@@ -81,7 +81,7 @@ def _as_typed(form: dict) -> dict:
 
 
 def _post(client, payload, origin=f"http://{HOST}"):
-    headers = {"Origin": origin} if origin else {}
+    headers = {"Origin": origin or ""}  # "": none at all
     return client.post("/_dash-update-component", data=json.dumps(payload),
                        content_type="application/json", headers=headers)
 

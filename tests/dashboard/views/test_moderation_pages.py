@@ -61,7 +61,8 @@ def test_bulk_actions_need_csrf_and_this_sites_origin(site):
                        headers=ORIGIN).status_code == 403
     assert client.post("/moderate/action", data=form,
                        headers={"Origin": "https://evil.example"}).status_code == 403
-    assert client.post("/moderate/action", data=form).status_code == 403  # no origin
+    assert client.post("/moderate/action", data=form,
+                       headers={"Origin": ""}).status_code == 403  # no origin
     assert client_as(app, users["rep"]).post("/moderate/action", data=form,
                                            headers=ORIGIN).status_code == 403
     assert _status(engine, rid) == "submitted"
@@ -114,7 +115,8 @@ def test_reporters_see_and_edit_only_their_organisations_records(site):
     assert client.get(f"/my-records/{theirs}").status_code == 404
     form = {"victim_count": "4", "narrative": "Changed text.", "csrf_token": "t" * 32}
     assert client.post(f"/my-records/{theirs}", data=form, headers=ORIGIN).status_code == 404
-    assert client.post(f"/my-records/{mine}", data=form).status_code == 403  # no origin
+    assert client.post(f"/my-records/{mine}", data=form,
+                       headers={"Origin": ""}).status_code == 403  # no origin
     saved = client.post(f"/my-records/{mine}", data=form, headers=ORIGIN)
     assert saved.status_code == 200
     history = saved.get_data(as_text=True).split('id="record-history"')[1]

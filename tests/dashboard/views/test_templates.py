@@ -8,6 +8,8 @@ import pytest
 
 from dashboard.components.nav import LINKS
 from dashboard.views.layout import TEMPLATES
+from data.people.accounts import get_user
+from data.people.sessions import end_sessions
 from tests import factories
 from tests.data.records.workflow_store import STAFF
 from tests.security.web import log_in_as
@@ -95,8 +97,7 @@ def test_a_stale_session_gets_a_login_form_that_works(site):
     engine, server = site
     client = server.test_client()
     log_in_as(client, engine, "rep@example.org")
-    with client.session_transaction() as session:
-        session["version"] = -1  # e.g. the password was changed elsewhere
+    end_sessions(engine, get_user(engine, email="rep@example.org").id)  # e.g. a new password
     form = client.get("/account/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     answer = client.post("/account/login", data={"csrf_token": token, "email": "x@example.org",

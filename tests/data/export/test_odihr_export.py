@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import insert
 
 from data.export.odihr import HEADER, OdihrExportError, odihr_rows
-from data.people.accounts import add_user, get_user, organisation_id
+from data.people.accounts import add_user, organisation_id
 from data.reference.taxonomy import load_taxonomy
 from data.store.schema import incident_bias_motivations, incident_types, incidents, sources
 from ingest.pipeline import run_ingest
 from tests import factories
+from tests.security.web import log_in_as
 
 TAX = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -142,9 +143,7 @@ def test_page_download_is_for_the_callers_own_organisation(store, odihr_store):
     def client(email):
         c = server.test_client()
         if email:
-            user = get_user(engine, email=email)
-            with c.session_transaction() as session:
-                session.update(user_id=user.id, version=user.session_version)
+            log_in_as(c, engine, email)
         return c
 
     assert client(None).get("/account/odihr.csv").status_code == 401

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from data.people.access_log import recent_access
 from data.store.schema import incidents, vault_people
 from tests.e2e.conftest import SERVER_LOGS, _guarded_page
-from tests.e2e.staff_site import log_in, staff_site
-from tests.e2e.test_report_form import _fill, _tick
+from tests.e2e.staff.staff_site import log_in, staff_site
+from tests.e2e.staff.test_report_form import _fill, _tick
 from tests.protection.protection_store import CANARIES, FILE_CANARY
 
 NARRATIVE_CANARY = "canary-narrative-e2e: he was pushed off his bicycle."
@@ -87,8 +87,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
                                                 "buffer": FILE_CANARY}])
     page.click("#add-file-save")
     expect(page.locator("#vault-files")).to_contain_text("statement.txt")
-    # every response refreshes the session cookie (a permanent Flask session): let the page's
-    # stylesheets finish loading, or one of them sets the reporter's cookie again afterwards
+    # let the page finish loading before the next person logs in on this browser
     page.wait_for_load_state("load")
     page.context.clear_cookies()
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import _guarded_page
 from tests.e2e.map_page import open_page, summary_count
-from tests.e2e.staff_site import log_in, staff_site
-from tests.e2e.test_report_form import NARRATIVE, _fill, _tick
+from tests.e2e.staff.staff_site import log_in, staff_site
+from tests.e2e.staff.test_report_form import NARRATIVE, _fill, _tick
 
 
 @pytest.fixture(scope="module")

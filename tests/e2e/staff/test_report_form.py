@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from data.store.schema import incidents
 from tests.e2e.conftest import _guarded_page
-from tests.e2e.staff_site import log_in, staff_site
+from tests.e2e.staff.staff_site import log_in, staff_site
 
 NARRATIVE = "Two men shouted insults and pushed him."
 
