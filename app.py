@@ -35,7 +35,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from data import software
+from data import logs, software
 from data.cli import accounts as accounts_cli
 from data.cli import backup as backup_cli
 from data.cli import export as export_cli
@@ -72,6 +72,7 @@ def build_app(settings: Settings | None = None):
     from data.store.opening import open_store
 
     settings = settings or Settings.from_env()
+    logs.configure(settings.log_level, settings.log_format)
     # behind: 503 until `db upgrade`; serving is one of the commands that create a store
     engine = open_store(settings, allow_behind=True, create=True)
     return create_app(AppContext(settings, engine, load_taxonomy()))
@@ -280,11 +281,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``incidentmap`` command line; returns the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report via the CLI
+    logs.configure()  # until the settings are read
     args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+        logs.configure(settings.log_level, settings.log_format)
         if notice := legacy_instance_notice():
             print(f"incidentmap: notice: {notice}", file=sys.stderr)
         return args.func(args, settings)

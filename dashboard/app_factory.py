@@ -7,7 +7,7 @@ import flask
 from dash import Input, Output, State, dcc, html
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import failures, i18n, ids, limits, plotly_js, regions, theme
+from dashboard import failures, i18n, ids, limits, monitoring, plotly_js, regions, theme
 from dashboard.api.routes import blueprint as api_blueprint
 from dashboard.auth import bearer, callback_body, headers, origin, sessions
 from dashboard.components import footer as site_footer
@@ -180,5 +180,6 @@ def create_app(context: AppContext) -> dash.Dash:
     _register_not_found(server)
     plotly_js.register(server)
     limits.register(server, settings)
+    monitoring.register(server, context, PAGES)
     headers.register(app, settings)  # last: every answer, whoever made it, gets the headers
     return app

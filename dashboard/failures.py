@@ -39,7 +39,9 @@ def failure_response(exc: Exception) -> flask.Response:
     failure = classify(exc)
     if failure is None:
         raise exc
-    log.warning("request %s failed on the database: %s", flask.request.path, failure)
+    rule = flask.request.url_rule  # the route, not the path: a path may carry a token
+    log.warning("request to %s failed on the database: %s", rule.rule if rule else "(unmatched)",
+                failure)
     message = ("The incident database is not reachable right now; please try again in a "
                "moment." if failure.temporary else
                "The incident database cannot answer right now; the operators have been told.")

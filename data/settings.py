@@ -119,6 +119,25 @@ class Folder(Text):
 
 
 @dataclass(frozen=True)
+class Choice(Text):
+    """One of ``choices`` (compared without regard to case; the value is the choice's spelling)."""
+
+    choices: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """The allowed values, as the help says them."""
+        return "One of " + ", ".join(f"`{choice}`" for choice in self.choices) + "."
+
+    def parse(self, variable: str, raw: str) -> str:
+        """See :meth:`Text.parse`; a value not among the choices is an error naming them."""
+        for choice in self.choices:
+            if raw.strip().lower() == choice.lower():
+                return choice
+        raise SettingsError(f"{variable}={raw!r}: use one of {', '.join(self.choices)}")
+
+
+@dataclass(frozen=True)
 class CommaList(Text):
     """A comma list of words (blanks around them and empty items dropped)."""
 
@@ -423,6 +442,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_mb", Whole(minimum=1), 10,
             "Largest file accepted by the upload of a record's files (the vault), in MB; its "
             "request may be 1 MB larger (the form around the file)."),
+    Setting("log_level", Choice(choices=("DEBUG", "INFO", "WARNING", "ERROR")), "INFO",
+            "Least severe log lines written (to standard error: gunicorn's error log, the "
+            "journal under systemd)."),
+    Setting("log_format", Choice(choices=("text", "json")), "text",
+            "`text`: one readable line per event; `json`: one JSON object per line."),
+    Setting("metrics_token", Text(), "",
+            "Bearer token that opens `/metrics` to clients other than this machine's "
+            "(`Authorization: Bearer TOKEN`); personal API tokens do not.",
+            default_text="none: loopback clients only", secret=True),
+    Setting("metrics_dir", Folder(optional=True), None,
+            "Folder where gunicorn's workers keep their metrics so `/metrics` sums them (one "
+            "subfolder per server, those of stopped servers removed at start).",
+            default_text="`INSTANCE_DIR/metrics`"),
     Setting("host", Text(), "127.0.0.1", "Address `incidentmap serve` listens on."),
     Setting("port", Whole(minimum=1), 8050, "Port `incidentmap serve` listens on."),
     # gunicorn, as docs/operations.md §3 explains: gthread workers, each with its own snapshot
@@ -526,3 +558,24 @@ def settings_markdown() -> str:
     """The README's settings table (``incidentmap settings --markdown``)."""
     rows = (f"| `{s.variable}` | {s.describe()} |" for s in SETTINGS)
     return "\n".join(("| variable | meaning |", "|---|---|", *rows))
+
+
+#: prometheus-client's variable naming the folder its multiprocess mode keeps metrics in (not
+#: a setting: the operator may set it, else the app does, from ``metrics_dir``).
+PROMETHEUS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_folder() -> Path | None:
+    """The folder of prometheus-client's multiprocess mode, when the environment names one."""
+    value = os.environ.get(PROMETHEUS_FOLDER)
+    return Path(value) if value else None
+
+
+def use_multiprocess_folder(folder: Path) -> None:
+    """Name ``folder`` to prometheus-client, which reads the variable when it opens a file."""
+    os.environ[PROMETHEUS_FOLDER] = str(folder)
+
+
+def under_gunicorn() -> bool:
+    """Whether gunicorn runs this process (its master exports ``SERVER_SOFTWARE``)."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")

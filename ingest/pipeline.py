@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import logging
 import re
 import tempfile
 import time
@@ -32,6 +33,8 @@ from ingest.sources import get_source
 from ingest.sources.base import Dataset, ReadOptions, Source
 from ingest.sources.fetch import fetch, is_url
 from ingest.sources.mapping import Mapping, load_mapping
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -112,6 +115,7 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
     -------
     IngestReport
     """
+    began = time.perf_counter()
     taxonomy = load_taxonomy()
     source = get_source(source_name)
     mapping = load_mapping(mapping_path, taxonomy) if mapping_path else None
@@ -149,6 +153,15 @@ def run_ingest(engine: Engine, source_name: str, location: str, *,
                     raise _DryRun
         except _DryRun:
             pass
+        except Exception as exc:
+            log.warning("ingest run failed", extra={"fields": {
+                "run_id": report.run_id, "source": source.name, "error": type(exc).__name__}})
+            raise
+    log.info("ingest run finished", extra={"fields": {
+        "run_id": report.run_id, "source": source.name, "policy": chosen, "dry_run": dry_run,
+        "read": report.read, "loaded": report.loaded, "merged": report.merged,
+        "rejected": report.rejected, "linked": report.linked,
+        "duration_ms": round((time.perf_counter() - began) * 1000)}})
     return report
 
 

@@ -35,6 +35,8 @@ TOKEN_KEY = "incidentmap.api_token"
 LOGGED_KEY = "incidentmap.token_use_logged"
 #: Query parameters a client might carry a token in (refused, see the module's doc).
 URL_PARAMETERS = ("access_token", "api_token", "token", "bearer")
+#: Endpoints that check a bearer token of their own (``/metrics``: INCIDENTMAP_METRICS_TOKEN).
+OWN_TOKEN_ENDPOINTS = ("monitoring.metrics",)
 
 
 def presented(request: flask.Request) -> str | None:
@@ -73,7 +75,7 @@ def _check_token():
         response.headers["Cache-Control"] = "no-store"
         return response
     secret = presented(request)
-    if secret is None:
+    if secret is None or request.endpoint in OWN_TOKEN_ENDPOINTS:
         return None
     if not is_api or request.method not in READ_METHODS:
         return _refuse(403, "API tokens only read: they are accepted "

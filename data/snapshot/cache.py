@@ -15,8 +15,10 @@ a snapshot that still holds what was taken out (:func:`data.store.db.data_versio
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -31,6 +33,8 @@ from data.store.db import data_version, data_versions
 
 #: Longest a request waits for the snapshot of a new data version (seconds).
 WAIT_S = 2.0
+
+log = logging.getLogger(__name__)
 
 
 def next_snapshot(engine: Engine, taxonomy: Taxonomy, old: Snapshot | None,
@@ -85,6 +89,8 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
         self._job: Future | None = None
         self._lock = threading.Lock()
+        #: Called as ``listener(snapshot, seconds)`` after each snapshot is made (metrics).
+        self.listeners: list[Callable[[Snapshot, float], None]] = []
         tune_for_requests()
 
     def get(self) -> Snapshot:
@@ -136,17 +142,27 @@ class SnapshotCache:
     def _make(self, job: Future) -> None:
         if not job.set_running_or_notify_cancel():
             return
+        started = time.perf_counter()
         try:
             with snapshot_arrays():  # unmapped when the snapshot is replaced (data.snapshot.memory)
                 made = next_snapshot(self.engine, self.taxonomy, self._snapshot,
                                      self.min_cell)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
+            log.warning("making the snapshot failed: %s", type(exc).__name__)
             job.set_exception(exc)
             return
+        seconds = time.perf_counter() - started
+        log.info("snapshot made", extra={"fields": {
+            "data_version": made.version, "duration_ms": round(seconds * 1000, 1)}})
         with self._lock:
             old = self._snapshot
             if old is None or made.version >= old.version:
                 self._snapshot = made
         job.set_result(made)
+        for listener in self.listeners:
+            try:
+                listener(made, seconds)
+            except Exception:  # a listener's failure never stops the snapshot being served
+                log.exception("a snapshot listener failed")
         del old  # requests still answering from it keep it alive until they finish
         release_memory()  # what the build used, and the replaced snapshot

@@ -37,7 +37,8 @@ CRAWLED = {"/", "/<path:path>", "/incidents/<public_id>", "/_dash-layout",
            "/api/v1/releases", "/api/v1/releases/<name>", "/api/v1/stats",
            "/api/v1/<path:unknown>", "/api/v1/openapi.json", "/api/v1/taxonomy",
            "/account/login", "/account/password", "/account", "/account/two-factor",
-           "/account/forgot", "/data-protection", "/api/v1/", "/healthz", "/readyz"}
+           "/account/forgot", "/data-protection", "/api/v1/", "/healthz", "/readyz",
+           "/metrics"}
 #: Routes that need a login: anonymous callers get 401/403 or a redirect to the login.
 NEEDS_LOGIN = {"/account/odihr.csv", "/admin", "/admin/access-log.csv", "/moderate",
                "/moderate/record/<int:incident_id>", "/my-records",
@@ -210,6 +211,9 @@ def test_api_and_downloads_leak_nothing(site, tmp_path):
         assert "memberrec1" in text or fmt in ("gpkg",) or "orgrec1" in text
         for canary in ALL_CANARIES:
             assert canary not in text, f"{canary!r} inside the {fmt} download"
+    metrics = client.get("/metrics")  # its labels after every request above
+    assert metrics.status_code == 200
+    _clean(metrics, "/metrics")
 
 
 def test_login_only_routes_refuse_anonymous_callers(site):
