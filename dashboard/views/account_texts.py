@@ -7,6 +7,7 @@ request's ``lang`` value, English by default.
 from __future__ import annotations
 
 import flask
+from werkzeug.exceptions import HTTPException
 
 from dashboard import i18n
 from dashboard.i18n import N_, translate
@@ -77,8 +78,18 @@ MESSAGES = (
 
 
 def lang() -> str:
-    """The language of the current request (its ``lang`` value; English by default)."""
-    return i18n.normal(flask.request.values.get(i18n.PARAM))
+    """The language of the current request (its ``lang`` value; English by default).
+
+    The URL's value first; a form's only when its body can be read: a refused body (413, a
+    malformed one) must not fail again while its error page is drawn.
+    """
+    value = flask.request.args.get(i18n.PARAM)
+    if value is None:
+        try:
+            value = flask.request.form.get(i18n.PARAM)
+        except HTTPException:
+            value = None
+    return i18n.normal(value)
 
 
 def texts(language: str) -> dict[str, str]:
