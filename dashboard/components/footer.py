@@ -37,7 +37,12 @@ def footer(settings: Settings) -> html.Footer:
     ], className="site-footer")
 
 
+def footer_texts(search: str | None) -> tuple[str, str]:
+    """The footer's words in the language of the URL's query ``search`` (a callback)."""
+    return texts(i18n.lang_of(search))
+
+
 def register(app) -> None:
     """Keep the footer's words in the URL's language."""
     app.callback(Output(ids.FOOTER_LICENCE, "children"), Output(ids.FOOTER_SOURCE, "children"),
-                 Input(ids.SHELL_URL, "search"))(lambda search: texts(i18n.lang_of(search)))
+                 Input(ids.SHELL_URL, "search"))(footer_texts)

@@ -202,12 +202,20 @@ def installed(workspace, wheel) -> Installed:
     return Installed(venv, elsewhere)
 
 
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _get(url: str, browser: urllib.request.OpenerDirector | None = None,
          form: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
     """Status, headers and body of ``url`` (redirects followed), of a POST when ``form``."""
     data = None if form is None else urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(url, data)
+    if form is not None:  # a browser names the page's site on every form it posts
+        request.add_header("Origin", _origin(url))
     try:
-        with (browser or urllib.request.build_opener()).open(url, data, timeout=30) as response:
+        with (browser or urllib.request.build_opener()).open(request, timeout=30) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -322,7 +330,8 @@ def _layout(base: str, pathname: str, search: str,
     }
     request = urllib.request.Request(base + "/_dash-update-component",
                                      data=json.dumps(payload).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "Origin": _origin(base)})
     try:
         with browser.open(request, timeout=30) as response:
             return _strings(json.loads(response.read()))

@@ -126,7 +126,7 @@ def test_the_vault_workflow_and_no_canary_anywhere(protection_site, protection_p
     seen += page.content().encode()
     out, err = SERVER_LOGS[base]
     logs = out.read_bytes() + err.read_bytes()
-    assert b"POST /records/" in logs  # the server did log the requests...
+    assert b"method=POST route=/records/" in logs  # the server did log the requests...
     for value in (*CANARIES.values(), NARRATIVE_CANARY, FILE_CANARY.decode()):
         assert value.encode() not in seen, value
         assert value.encode() not in logs, value  # ...never a value
